@@ -1,0 +1,34 @@
+# Two entry points on a fresh machine: `make demo` and `make test`. Both bootstrap what they need.
+SHELL := /bin/bash
+UV_VERSION := 0.13.8
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+export UV_LINK_MODE := copy
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DBT_VERSION_CHECK := false
+export RUNTIME__DLTHUB_TELEMETRY := false
+
+.PHONY: setup demo test bench lint clean
+
+$(UV):
+	python3 -m pip install --quiet --user "uv==$(UV_VERSION)" || python3 -m pip install --quiet "uv==$(UV_VERSION)"
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --all-groups --compile-bytecode
+	touch .venv/.synced
+
+setup: .venv/.synced
+
+demo: setup
+	$(UV) run --frozen gata demo
+
+test: setup
+	$(UV) run --frozen pytest -q
+
+bench: setup
+	$(UV) run --frozen python bench/run_all.py
+
+lint: setup
+	$(UV) run --frozen ruff check src tests bench
+
+clean:
+	rm -rf workspace .pytest_cache

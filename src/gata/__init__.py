@@ -1,0 +1,1 @@
+"""GATA: multi-tenant marketing analytics."""

@@ -1,0 +1,65 @@
+"""Options and error handling shared by every `gata` command."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from gata.config import ConfigError, GataConfig, load_config
+from gata.workspace import Workspace
+
+console = Console()
+err_console = Console(stderr=True)
+
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="Tenants file (default: tenants.yaml at the repo root).")
+]
+CatalogOption = Annotated[
+    Path | None, typer.Option("--catalog", help="Connector catalog (default: supported_connectors.yaml).")
+]
+WorkspaceOption = Annotated[
+    Path | None,
+    typer.Option("--workspace", envvar="GATA_WORKSPACE", help="Workspace folder (default: ./workspace)."),
+]
+DaysOption = Annotated[int, typer.Option("--days", min=1, max=3660, help="Days of history to generate.")]
+SeedOption = Annotated[int | None, typer.Option("--seed", help="Override the tenant's simulation seed.")]
+EndDateOption = Annotated[
+    str | None, typer.Option("--end-date", help="Last day generated, YYYY-MM-DD (default: today, UTC).")
+]
+
+
+def parse_day(value: str | None, name: str = "--end-date") -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form", param_hint=name) from None
+
+
+@contextmanager
+def cli_errors():
+    """Turn expected failures into a clear message and a non-zero exit, never a traceback."""
+    try:
+        yield
+    except ConfigError as exc:
+        err_console.print(f"[red]Invalid configuration ({len(exc.issues)} issue(s)):[/red]")
+        for issue in exc.issues:
+            err_console.print(f"  - {issue}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    except KeyError as exc:
+        err_console.print(f"[red]{exc.args[0]}[/red]", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+def config_for(config: Path | None, catalog: Path | None = None) -> GataConfig:
+    return load_config(config, catalog)
+
+
+def workspace_for(path: Path | None) -> Workspace:
+    return Workspace.resolve(path)

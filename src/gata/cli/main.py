@@ -1,0 +1,20 @@
+"""The `gata` command line: one entry point for every stage of the platform."""
+
+from __future__ import annotations
+
+import typer
+
+from gata.cli import ingest_cmds
+
+app = typer.Typer(
+    name="gata",
+    help="GATA: multi-tenant marketing analytics from configuration alone.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+ingest_cmds.register(app)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,232 @@
+"""Reads and validates `supported_connectors.yaml` and `tenants.yaml`, collecting every issue at once.
+
+Validation is pure: it reads the files and returns objects or raises `ConfigError`; it never writes.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from croniter import croniter
+from pydantic import BaseModel, ValidationError
+
+from gata.config.catalog import Catalog, Connector, Domain
+from gata.config.errors import ConfigError, ConfigIssue
+from gata.config.tenants import (
+    GENERATION_BY_DOMAIN,
+    LOGIC_BY_DOMAIN,
+    META_CONNECTORS,
+    SLUG_PATTERN,
+    GataConfig,
+    SourceConfig,
+    Tenant,
+)
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+DEFAULT_CATALOG = REPO_ROOT / "supported_connectors.yaml"
+DEFAULT_TENANTS = REPO_ROOT / "tenants.yaml"
+
+TENANT_KEYS = ("slug", "name", "reporting_currency", "seed", "id_namespace", "schedule", "sources")
+SOURCE_KEYS = ("enabled", "generation", "logic")
+
+
+def _read_yaml(path: Path) -> Any:
+    name = str(path)
+    if not path.exists():
+        raise ConfigError([ConfigIssue(name, "", "file not found")])
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError([ConfigIssue(name, where, f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from exc
+
+
+def _join(*parts: object) -> str:
+    return ".".join(str(p) for p in parts if p != "")
+
+
+def _issues_from(exc: ValidationError, model: type[BaseModel], file: str, prefix: str, tenant: str | None):
+    issues = []
+    for err in exc.errors():
+        loc = [str(p) for p in err["loc"]]
+        path = _join(prefix, *loc)
+        if err["type"] == "extra_forbidden":
+            container: type[BaseModel] | None = model
+            for part in loc[:-1]:
+                field = container.model_fields.get(part) if container else None
+                ann = field.annotation if field else None
+                container = ann if isinstance(ann, type) and issubclass(ann, BaseModel) else None
+            allowed = ", ".join(container.model_fields) if container else "(none)"
+            msg = f"unknown key '{loc[-1]}'; allowed keys: {allowed}"
+        elif err["type"] == "missing":
+            msg = "required key is missing"
+        else:
+            msg = f"{err['msg']} (got {err.get('input')!r})"
+        issues.append(ConfigIssue(file, path, msg, tenant))
+    return issues
+
+
+def load_catalog(path: Path | str = DEFAULT_CATALOG) -> Catalog:
+    path = Path(path)
+    raw = _read_yaml(path)
+    file = str(path)
+    if not isinstance(raw, dict) or not isinstance(raw.get("connectors"), dict):
+        raise ConfigError([ConfigIssue(file, "connectors", "expected a mapping 'connectors: {id: {...}}'")])
+    issues: list[ConfigIssue] = []
+    connectors: dict[str, Connector] = {}
+    for cid, body in raw["connectors"].items():
+        if not isinstance(body, dict):
+            issues.append(ConfigIssue(file, f"connectors.{cid}", "expected a mapping"))
+            continue
+        try:
+            connectors[cid] = Connector.model_validate({"id": cid, **body})
+        except ValidationError as exc:
+            issues += _issues_from(exc, Connector, file, f"connectors.{cid}", None)
+    if issues:
+        raise ConfigError(issues)
+    return Catalog(connectors=connectors)
+
+
+def _validate_source(
+    cid: str, body: Any, catalog: Catalog, file: str, slug: str | None, prefix: str
+) -> tuple[SourceConfig | None, list[ConfigIssue]]:
+    if cid not in catalog.connectors:
+        allowed = ", ".join(catalog.ids())
+        return None, [ConfigIssue(file, prefix, f"unknown connector '{cid}'; allowed connectors: {allowed}", slug)]
+    body = {} if body is None else body
+    if isinstance(body, bool):
+        body = {"enabled": body}
+    if not isinstance(body, dict):
+        return None, [ConfigIssue(file, prefix, f"expected a mapping of {', '.join(SOURCE_KEYS)} (got {body!r})", slug)]
+    issues: list[ConfigIssue] = []
+    for key in body:
+        if key not in SOURCE_KEYS:
+            issues.append(
+                ConfigIssue(file, _join(prefix, key), f"unknown key '{key}'; allowed keys: {', '.join(SOURCE_KEYS)}", slug)
+            )
+    domain: Domain = catalog[cid].domain
+    parts: dict[str, Any] = {}
+    for part, models in (("generation", GENERATION_BY_DOMAIN), ("logic", LOGIC_BY_DOMAIN)):
+        model = models[domain]
+        value = body.get(part) or {}
+        if not isinstance(value, dict):
+            issues.append(ConfigIssue(file, _join(prefix, part), f"expected a mapping (got {value!r})", slug))
+            continue
+        try:
+            parts[part] = model.model_validate(value)
+        except ValidationError as exc:
+            issues += _issues_from(exc, model, file, _join(prefix, part), slug)
+    logic = parts.get("logic")
+    if logic is not None and getattr(logic, "conversion_action_types", None) is not None and cid not in META_CONNECTORS:
+        issues.append(
+            ConfigIssue(
+                file,
+                _join(prefix, "logic", "conversion_action_types"),
+                f"only applies to {', '.join(META_CONNECTORS)}, not '{cid}'",
+                slug,
+            )
+        )
+    enabled = body.get("enabled", True)
+    if not isinstance(enabled, bool):
+        issues.append(ConfigIssue(file, _join(prefix, "enabled"), f"expected true or false (got {enabled!r})", slug))
+    if issues:
+        return None, issues
+    return SourceConfig(connector=cid, domain=domain, enabled=enabled, **parts), []
+
+
+def _validate_tenant(raw: Any, index: int, catalog: Catalog, file: str) -> tuple[Tenant | None, list[ConfigIssue]]:
+    where = f"tenants[{index}]"
+    if not isinstance(raw, dict):
+        return None, [ConfigIssue(file, where, f"expected a mapping (got {raw!r})")]
+    raw_slug = raw.get("slug")
+    slug = raw_slug if isinstance(raw_slug, str) and re.fullmatch(SLUG_PATTERN, raw_slug) else None
+    issues: list[ConfigIssue] = []
+    for key in raw:
+        if key not in TENANT_KEYS:
+            issues.append(ConfigIssue(file, key, f"unknown key '{key}'; allowed keys: {', '.join(TENANT_KEYS)}", slug or where))
+    sources_raw = raw.get("sources")
+    sources: dict[str, SourceConfig] = {}
+    if not isinstance(sources_raw, dict) or not sources_raw:
+        issues.append(
+            ConfigIssue(file, "sources", "expected a mapping of at least one connector id to its settings", slug or where)
+        )
+    else:
+        for cid, body in sources_raw.items():
+            src, errs = _validate_source(str(cid), body, catalog, file, slug or where, f"sources.{cid}")
+            issues += errs
+            if src:
+                sources[str(cid)] = src
+        if not issues and not any(s.enabled for s in sources.values()):
+            issues.append(ConfigIssue(file, "sources", "at least one source must be enabled", slug or where))
+    schedule = raw.get("schedule")
+    if isinstance(schedule, str) and not croniter.is_valid(schedule):
+        issues.append(ConfigIssue(file, "schedule", f"not a valid cron expression (got {schedule!r})", slug or where))
+    fields = {k: v for k, v in raw.items() if k in TENANT_KEYS and k != "sources"}
+    try:
+        tenant = Tenant.model_validate({**fields, "sources": {}})
+    except ValidationError as exc:
+        for issue in _issues_from(exc, Tenant, file, "", slug or where):
+            if issue.path == "slug" and "pattern" in issue.message:
+                issue = ConfigIssue(
+                    file,
+                    "slug",
+                    f"invalid slug {raw.get('slug')!r}: must match {SLUG_PATTERN} "
+                    "(lower-case letter first, then 2-62 lower-case letters, digits or underscores)",
+                    where,
+                )
+            issues.append(issue)
+        return None, issues
+    if issues:
+        return None, issues
+    return tenant.model_copy(update={"sources": sources}), []
+
+
+def load_tenants(path: Path | str, catalog: Catalog) -> list[Tenant]:
+    path = Path(path)
+    file = str(path)
+    raw = _read_yaml(path)
+    if not isinstance(raw, dict) or "tenants" not in raw:
+        raise ConfigError([ConfigIssue(file, "tenants", "expected a top-level key 'tenants' with a list of tenants")])
+    extra = [k for k in raw if k != "tenants"]
+    issues = [ConfigIssue(file, k, f"unknown key '{k}'; allowed keys: tenants") for k in extra]
+    items = raw["tenants"]
+    if not isinstance(items, list):
+        raise ConfigError(issues + [ConfigIssue(file, "tenants", f"expected a list of tenants (got {items!r})")])
+    tenants: list[Tenant] = []
+    for i, item in enumerate(items):
+        tenant, errs = _validate_tenant(item, i, catalog, file)
+        issues += errs
+        if tenant:
+            tenants.append(tenant)
+    seen: dict[str, int] = {}
+    namespaces: dict[int, str] = {}
+    for t in tenants:
+        if t.slug in seen:
+            issues.append(ConfigIssue(file, "slug", "duplicate slug: each tenant needs its own", t.slug))
+        seen[t.slug] = 1
+        other = namespaces.get(t.namespace)
+        if other and other != t.slug:
+            issues.append(
+                ConfigIssue(
+                    file,
+                    "id_namespace",
+                    f"id namespace {t.namespace} is also used by tenant '{other}': set a distinct id_namespace "
+                    "(10000-99999) so generated ids never collide",
+                    t.slug,
+                )
+            )
+        namespaces[t.namespace] = t.slug
+    if issues:
+        raise ConfigError(issues)
+    return tenants
+
+
+def load_config(tenants_path: Path | str | None = None, catalog_path: Path | str | None = None) -> GataConfig:
+    catalog = load_catalog(catalog_path or DEFAULT_CATALOG)
+    tenants_path = Path(tenants_path or DEFAULT_TENANTS)
+    tenants = load_tenants(tenants_path, catalog)
+    return GataConfig(catalog=catalog, tenants=tenants, tenants_file=str(tenants_path))

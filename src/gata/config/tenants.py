@@ -1,0 +1,214 @@
+"""Schema of `tenants.yaml`: tenants, their enabled sources, generation levers and business logic.
+
+Levers shape the simulated data (volumes, spend, rates, currency); logic shapes how the warehouse reads
+it (conversion events, funnel steps, attribution). Every field has a documented default, so a source may
+be enabled with nothing but its name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from gata.config.catalog import Catalog, Domain
+
+SLUG_PATTERN = r"^[a-z][a-z0-9_]{2,62}$"
+CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "JPY", "CHF", "SEK")
+Currency = Literal["USD", "EUR", "GBP", "CAD", "AUD", "JPY", "CHF", "SEK"]
+AttributionModel = Literal["first_click", "last_click", "last_non_direct"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- generation levers -------------------------------------------------------------------------------
+
+
+class PaidAdsGeneration(_Strict):
+    campaigns: int = Field(3, ge=1, le=500, description="Campaigns in the account.")
+    ad_groups_per_campaign: int = Field(2, ge=1, le=50, description="Ad groups (ad sets) per campaign.")
+    ads_per_ad_group: int = Field(2, ge=1, le=50, description="Ads per ad group.")
+    daily_spend: float = Field(300.0, gt=0, le=10_000_000, description="Average spend per day, account currency.")
+    cpm: float = Field(10.0, gt=0, le=1_000, description="Average cost per 1,000 impressions.")
+    ctr: float = Field(0.012, gt=0, lt=1, description="Average click-through rate.")
+    landing_rate: float = Field(0.85, gt=0, le=1, description="Share of clicks that start a tracked session.")
+    conversion_overclaim: float = Field(
+        1.3, ge=1, le=5, description="Platform-reported conversions over the purchases the ads really drove."
+    )
+    paused_campaigns: int = Field(1, ge=0, le=500, description="Campaigns that exist but are paused (no spend).")
+    currency: Currency = Field("USD", description="Account currency of spend and reported values.")
+
+
+class EcommerceGeneration(_Strict):
+    products: int = Field(30, ge=1, le=100_000, description="Products in the catalog.")
+    avg_order_value: float = Field(80.0, gt=0, le=1_000_000, description="Average order total, shop currency.")
+    refund_rate: float = Field(0.05, ge=0, le=1, description="Share of orders refunded some days later.")
+    cancel_rate: float = Field(0.01, ge=0, le=1, description="Share of orders cancelled before fulfillment.")
+    guest_checkout_rate: float = Field(0.2, ge=0, le=1, description="Share of orders placed without logging in.")
+    order_share: float = Field(1.0, gt=0, description="Share of orders when a tenant runs several shops.")
+    currency: Currency = Field("USD", description="Shop currency.")
+
+
+class AnalyticsGeneration(_Strict):
+    daily_sessions: int = Field(
+        400, ge=0, le=10_000_000, description="Non-paid sessions per day (organic, direct, email, referral)."
+    )
+    users: int = Field(20_000, ge=10, le=100_000_000, description="Size of the visitor pool sessions draw from.")
+    pages_per_session: float = Field(3.0, ge=1, le=50, description="Average page views per session.")
+    conversion_rate: float = Field(0.03, ge=0, le=1, description="Share of sessions ending in a purchase.")
+    registered_share: float = Field(0.35, ge=0, le=1, description="Share of visitors with an account.")
+    traffic_share: float = Field(1.0, gt=0, description="Share of visitors tracked when a tenant runs several tools.")
+
+
+# --- business logic ----------------------------------------------------------------------------------
+
+META_DEFAULT_ACTION_TYPES = ("offsite_conversion.fb_pixel_purchase", "onsite_conversion.purchase")
+META_CONNECTORS = ("facebook_ads", "instagram_ads")
+
+
+class PaidAdsLogic(_Strict):
+    conversion_action_types: list[str] | None = Field(
+        None,
+        description="Meta only: action types counted as conversions "
+        f"(default: {', '.join(META_DEFAULT_ACTION_TYPES)}).",
+    )
+
+
+class EcommerceLogic(_Strict):
+    excluded_order_statuses: list[Literal["cancelled", "refunded", "pending"]] = Field(
+        default_factory=lambda: ["cancelled"],
+        description="Canonical order statuses left out of revenue (default: cancelled).",
+    )
+
+
+# Event vocabularies differ per analytics tool; defaults follow each tool's conventions.
+DEFAULT_ANALYTICS_EVENTS: dict[str, dict[str, list[str]]] = {
+    "google_analytics": {
+        "conversion_events": ["purchase"],
+        "funnel_steps": ["page_view", "view_item", "add_to_cart", "begin_checkout", "purchase"],
+    },
+    "amplitude": {
+        "conversion_events": ["Order Completed"],
+        "funnel_steps": ["Page Viewed", "Product Viewed", "Product Added", "Checkout Started", "Order Completed"],
+    },
+    "mixpanel": {
+        "conversion_events": ["Order Completed"],
+        "funnel_steps": ["Page Viewed", "Product Viewed", "Added To Cart", "Checkout Started", "Order Completed"],
+    },
+}
+
+
+class AnalyticsLogic(_Strict):
+    conversion_events: list[str] | None = Field(
+        None, description="Events that make a session a conversion session (default per tool, e.g. GA4: purchase)."
+    )
+    funnel_steps: list[str] | None = Field(None, description="Ordered funnel events (default per tool).")
+    attribution_model: AttributionModel = Field(
+        "last_non_direct", description="How a session's traffic source is chosen."
+    )
+    session_timeout_minutes: int = Field(30, ge=1, le=240, description="Inactivity gap that starts a new session.")
+    attribution_lookback_days: int = Field(30, ge=1, le=365, description="Look-back for last_non_direct.")
+
+    @field_validator("conversion_events", "funnel_steps")
+    @classmethod
+    def _non_empty_names(cls, v: list[str] | None) -> list[str] | None:
+        if v is not None:
+            if not v:
+                raise ValueError("must list at least one event name")
+            if any(not isinstance(x, str) or not x.strip() for x in v):
+                raise ValueError("event names must be non-empty strings")
+        return v
+
+    def resolved(self, connector_id: str) -> AnalyticsLogic:
+        """The logic with the tool's default event names filled in."""
+        defaults = DEFAULT_ANALYTICS_EVENTS[connector_id]
+        return self.model_copy(
+            update={
+                "conversion_events": self.conversion_events or list(defaults["conversion_events"]),
+                "funnel_steps": self.funnel_steps or list(defaults["funnel_steps"]),
+            }
+        )
+
+
+GENERATION_BY_DOMAIN: dict[Domain, type[_Strict]] = {
+    Domain.paid_ads: PaidAdsGeneration,
+    Domain.ecommerce: EcommerceGeneration,
+    Domain.analytics: AnalyticsGeneration,
+}
+LOGIC_BY_DOMAIN: dict[Domain, type[_Strict]] = {
+    Domain.paid_ads: PaidAdsLogic,
+    Domain.ecommerce: EcommerceLogic,
+    Domain.analytics: AnalyticsLogic,
+}
+
+
+# --- tenants -----------------------------------------------------------------------------------------
+
+
+class SourceConfig(_Strict):
+    connector: str
+    domain: Domain
+    enabled: bool = True
+    generation: PaidAdsGeneration | EcommerceGeneration | AnalyticsGeneration
+    logic: PaidAdsLogic | EcommerceLogic | AnalyticsLogic
+
+
+class Tenant(_Strict):
+    slug: str = Field(pattern=SLUG_PATTERN)
+    name: str = Field(min_length=1, max_length=200)
+    reporting_currency: Currency = "USD"
+    seed: int = Field(0, ge=0, le=2**31 - 1, description="Seed of the simulation; same seed, same data.")
+    id_namespace: int | None = Field(
+        None, ge=10_000, le=99_999, description="Prefix of generated ids (default: derived from the slug)."
+    )
+    schedule: str = Field("0 6 * * *", description="Refresh schedule, a cron expression (UTC).")
+    sources: dict[str, SourceConfig]
+
+    def enabled_sources(self) -> list[SourceConfig]:
+        return [s for s in self.sources.values() if s.enabled]
+
+    def sources_in(self, domain: Domain) -> list[SourceConfig]:
+        return [s for s in self.enabled_sources() if s.domain == domain]
+
+    def source(self, connector_id: str) -> SourceConfig:
+        return self.sources[connector_id]
+
+    @property
+    def namespace(self) -> int:
+        if self.id_namespace is not None:
+            return self.id_namespace
+        digest = hashlib.sha256(f"gata-namespace|{self.slug}".encode()).digest()
+        return 10_000 + int.from_bytes(digest[:8], "big") % 90_000
+
+    def config_hash(self) -> str:
+        """A fingerprint of everything that shapes this tenant's data and logic."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class TenantsFile(_Strict):
+    tenants: list[Tenant]
+
+
+class GataConfig(BaseModel):
+    """The catalog and the tenants, validated together: what every stage reads."""
+
+    model_config = ConfigDict(frozen=True)
+
+    catalog: Catalog
+    tenants: list[Tenant]
+    tenants_file: str = "tenants.yaml"
+
+    def slugs(self) -> list[str]:
+        return [t.slug for t in self.tenants]
+
+    def tenant(self, slug: str) -> Tenant:
+        for t in self.tenants:
+            if t.slug == slug:
+                return t
+        known = ", ".join(self.slugs()) or "(none)"
+        raise KeyError(f"unknown tenant '{slug}' in {self.tenants_file}; known tenants: {known}")

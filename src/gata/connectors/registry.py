@@ -1,0 +1,33 @@
+"""Connector id -> the module that renders it. Adding a connector: one module, one line here, one entry
+in supported_connectors.yaml."""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+
+from gata.connectors.base import ConnectorModule
+
+MODULES = {
+    "facebook_ads": "gata.connectors.paid_ads.meta",
+    "instagram_ads": "gata.connectors.paid_ads.meta",
+    "google_ads": "gata.connectors.paid_ads.google_ads",
+    "bing_ads": "gata.connectors.paid_ads.bing_ads",
+    "linkedin_ads": "gata.connectors.paid_ads.linkedin_ads",
+    "amazon_ads": "gata.connectors.paid_ads.amazon_ads",
+    "tiktok_ads": "gata.connectors.paid_ads.tiktok_ads",
+    "shopify": "gata.connectors.ecommerce.shopify",
+    "bigcommerce": "gata.connectors.ecommerce.bigcommerce",
+    "woocommerce": "gata.connectors.ecommerce.woocommerce",
+    "google_analytics": "gata.connectors.analytics.ga4",
+    "amplitude": "gata.connectors.analytics.amplitude",
+    "mixpanel": "gata.connectors.analytics.mixpanel",
+}
+
+
+@cache
+def connector_module(connector_id: str) -> ConnectorModule:
+    try:
+        return importlib.import_module(MODULES[connector_id])  # type: ignore[return-value]
+    except KeyError:
+        raise KeyError(f"no renderer for connector '{connector_id}'; known: {', '.join(MODULES)}") from None

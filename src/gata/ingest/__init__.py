@@ -1,0 +1,1 @@
+"""Landing: pulled source records into the warehouse with dlt, one dataset per tenant and source."""

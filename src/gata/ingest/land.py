@@ -1,0 +1,101 @@
+"""Land staged pulls with dlt: one pipeline and one dataset per (tenant, source), merge on natural ids.
+
+Loading the same records twice changes nothing (merge on `_gata_natural_id`); a changed record replaces
+the old one; nested values are JSON columns, never child tables; each row keeps `_dlt_load_id`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dlt
+import pyarrow as pa
+
+from gata.ingest.dlt_setup import configure_dlt
+from gata.ingest.natural_id import NATURAL_ID
+from gata.ingest.stage import StagedObject, read_staged
+from gata.settings import Settings
+from gata.workspace import Workspace
+
+READ_BATCH_ROWS = 100_000
+
+
+def dataset_name(tenant_slug: str, connector: str) -> str:
+    return f"raw_{tenant_slug}__{connector}"
+
+
+def pipeline_name(tenant_slug: str, connector: str) -> str:
+    return f"gata__{tenant_slug}__{connector}"
+
+
+def destination(workspace: Workspace, settings: Settings | None = None):
+    """The local DuckDB file of the workspace, or MotherDuck when GATA_MOTHERDUCK_DATABASE is set."""
+    settings = settings or Settings()
+    if settings.motherduck_database:
+        if settings.motherduck_token is None:
+            raise ValueError("GATA_MOTHERDUCK_DATABASE is set but no MOTHERDUCK_TOKEN / GATA_MOTHERDUCK_TOKEN")
+        return dlt.destinations.motherduck(
+            credentials={"database": settings.motherduck_database,
+                         "password": settings.motherduck_token.get_secret_value()},
+            enable_dataset_name_normalization=False,
+        )
+    return dlt.destinations.duckdb(str(workspace.warehouse_path), enable_dataset_name_normalization=False)
+
+
+@dataclass
+class ObjectLoad:
+    object: str
+    table: str
+    rows: int
+    new_columns: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ConnectorLoad:
+    tenant: str
+    connector: str
+    dataset: str
+    load_ids: list[str]
+    objects: list[ObjectLoad]
+
+    @property
+    def rows(self) -> int:
+        return sum(o.rows for o in self.objects)
+
+
+def _batches(files: list[Path]) -> Iterator[pa.Table]:
+    for path in files:
+        table = read_staged(path)
+        for start in range(0, table.num_rows, READ_BATCH_ROWS):
+            yield table.slice(start, READ_BATCH_ROWS)
+
+
+def _resource(staged: StagedObject):
+    columns = {c: {"data_type": "json"} for c in sorted(staged.json_columns)}
+    columns[NATURAL_ID] = {"data_type": "text", "nullable": False}
+    return dlt.resource(_batches(staged.files), name=staged.object, primary_key=NATURAL_ID,
+                        write_disposition="merge", columns=columns)
+
+
+def land_connector(
+    tenant_slug: str, connector: str, staged: list[StagedObject], workspace: Workspace, dest=None
+) -> ConnectorLoad:
+    configure_dlt()
+    pipeline = dlt.pipeline(
+        pipeline_name=pipeline_name(tenant_slug, connector),
+        destination=dest or destination(workspace),
+        dataset_name=dataset_name(tenant_slug, connector),
+        pipelines_dir=str(workspace.pipelines_dir),
+    )
+    info = pipeline.run([_resource(s) for s in staged])
+    counts = pipeline.last_trace.last_normalize_info.row_counts if pipeline.last_trace.last_normalize_info else {}
+    new_columns: dict[str, list[str]] = {}
+    for package in info.load_packages:
+        for table_name, table in (package.schema_update or {}).items():
+            new_columns.setdefault(table_name, []).extend(sorted(table.get("columns", {})))
+    objects = [ObjectLoad(s.object, s.object, int(counts.get(s.object, 0)), new_columns.get(s.object, []))
+               for s in staged]
+    return ConnectorLoad(tenant=tenant_slug, connector=connector, dataset=dataset_name(tenant_slug, connector),
+                         load_ids=list(info.loads_ids), objects=objects)

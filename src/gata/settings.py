@@ -1,0 +1,20 @@
+"""Process settings from the environment (GATA_*), shared by the CLI, the pipeline and the API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GATA_", extra="ignore")
+
+    workspace: Path = Field(Path("workspace"), description="Folder of the warehouse, generated files and runs.")
+    motherduck_database: str | None = Field(
+        None, description="Land and build in this MotherDuck database instead of the local DuckDB file."
+    )
+    motherduck_token: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("GATA_MOTHERDUCK_TOKEN", "MOTHERDUCK_TOKEN")
+    )

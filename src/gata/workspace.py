@@ -1,0 +1,47 @@
+"""A workspace is one independent GATA instance on disk: its warehouse, generated files and run records.
+
+Tests and users keep several side by side by pointing `--workspace` / GATA_WORKSPACE at different folders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from gata.settings import Settings
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+
+    @classmethod
+    def resolve(cls, path: Path | str | None = None) -> Workspace:
+        root = Path(path) if path is not None else Settings().workspace
+        return cls(root.expanduser().resolve())
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.root / "warehouse.duckdb"
+
+    @property
+    def generated_dir(self) -> Path:
+        return self.root / "generated"
+
+    @property
+    def staging_dir(self) -> Path:
+        """Pulled batches wait here as Parquet between generation and landing."""
+        return self.root / "staging"
+
+    @property
+    def runs_dir(self) -> Path:
+        return self.root / "runs"
+
+    @property
+    def pipelines_dir(self) -> Path:
+        return self.root / "pipelines"
+
+    def ensure(self) -> Workspace:
+        for d in (self.root, self.runs_dir, self.pipelines_dir):
+            d.mkdir(parents=True, exist_ok=True)
+        return self
