@@ -40,103 +40,236 @@ DELETE = object()
 T = "tenants.yaml: tenant 'acme_co'"
 
 CASES = [
-    ("slug_uppercase", {"tenants": [_tenant(slug="Acme")]},
-     ["tenants.yaml: tenant 'tenants[0]': slug: invalid slug 'Acme': must match ^[a-z][a-z0-9_]{2,62}$ "
-      "(lower-case letter first, then 2-62 lower-case letters, digits or underscores)"]),
-    ("slug_too_short", {"tenants": [_tenant(slug="ab")]},
-     ["tenants.yaml: tenant 'tenants[0]': slug: invalid slug 'ab': must match ^[a-z][a-z0-9_]{2,62}$ "
-      "(lower-case letter first, then 2-62 lower-case letters, digits or underscores)"]),
-    ("slug_starts_with_digit", {"tenants": [_tenant(slug="1acme")]},
-     ["tenants.yaml: tenant 'tenants[0]': slug: invalid slug '1acme': must match ^[a-z][a-z0-9_]{2,62}$ "
-      "(lower-case letter first, then 2-62 lower-case letters, digits or underscores)"]),
-    ("slug_with_dash_injection", {"tenants": [_tenant(slug="acme;drop table x")]},
-     ["tenants.yaml: tenant 'tenants[0]': slug: invalid slug 'acme;drop table x': must match "
-      "^[a-z][a-z0-9_]{2,62}$ (lower-case letter first, then 2-62 lower-case letters, digits or underscores)"]),
-    ("slug_missing", {"tenants": [_tenant(slug=DELETE)]},
-     ["tenants.yaml: tenant 'tenants[0]': slug: required key is missing"]),
+    (
+        "slug_uppercase",
+        {"tenants": [_tenant(slug="Acme")]},
+        [
+            "tenants.yaml: tenant 'tenants[0]': slug: invalid slug 'Acme': must match ^[a-z][a-z0-9_]{2,62}$ "
+            "(lower-case letter first, then 2-62 lower-case letters, digits or underscores)"
+        ],
+    ),
+    (
+        "slug_too_short",
+        {"tenants": [_tenant(slug="ab")]},
+        [
+            "tenants.yaml: tenant 'tenants[0]': slug: invalid slug 'ab': must match ^[a-z][a-z0-9_]{2,62}$ "
+            "(lower-case letter first, then 2-62 lower-case letters, digits or underscores)"
+        ],
+    ),
+    (
+        "slug_starts_with_digit",
+        {"tenants": [_tenant(slug="1acme")]},
+        [
+            "tenants.yaml: tenant 'tenants[0]': slug: invalid slug '1acme': must match ^[a-z][a-z0-9_]{2,62}$ "
+            "(lower-case letter first, then 2-62 lower-case letters, digits or underscores)"
+        ],
+    ),
+    (
+        "slug_with_dash_injection",
+        {"tenants": [_tenant(slug="acme;drop table x")]},
+        [
+            "tenants.yaml: tenant 'tenants[0]': slug: invalid slug 'acme;drop table x': must match "
+            "^[a-z][a-z0-9_]{2,62}$ (lower-case letter first, then 2-62 lower-case letters, digits or underscores)"
+        ],
+    ),
+    (
+        "slug_missing",
+        {"tenants": [_tenant(slug=DELETE)]},
+        ["tenants.yaml: tenant 'tenants[0]': slug: required key is missing"],
+    ),
     ("name_missing", {"tenants": [_tenant(name=DELETE)]}, [f"{T}: name: required key is missing"]),
-    ("duplicate_slugs", {"tenants": [_tenant(), _tenant(name="Other")]},
-     [f"{T}: slug: duplicate slug: each tenant needs its own"]),
-    ("unknown_tenant_key", {"tenants": [_tenant(colour="red")]},
-     [f"{T}: colour: unknown key 'colour'; allowed keys: slug, name, reporting_currency, seed, id_namespace, "
-      "schedule, sources"]),
-    ("unknown_connector", {"tenants": [_tenant(sources__snapchat_ads={})]},
-     [f"{T}: sources.snapchat_ads: unknown connector 'snapchat_ads'; allowed connectors: facebook_ads, "
-      "instagram_ads, google_ads, bing_ads, linkedin_ads, amazon_ads, tiktok_ads, shopify, bigcommerce, "
-      "woocommerce, google_analytics, amplitude, mixpanel"]),
-    ("no_sources", {"tenants": [_tenant(sources={})]},
-     [f"{T}: sources: expected a mapping of at least one connector id to its settings"]),
-    ("all_sources_disabled", {"tenants": [_tenant(sources={"shopify": {"enabled": False}})]},
-     [f"{T}: sources: at least one source must be enabled"]),
-    ("enabled_not_bool", {"tenants": [_tenant(sources__shopify={"enabled": "yes"})]},
-     [f"{T}: sources.shopify.enabled: expected true or false (got 'yes')"]),
-    ("unknown_source_key", {"tenants": [_tenant(sources__shopify={"levers": {}})]},
-     [f"{T}: sources.shopify.levers: unknown key 'levers'; allowed keys: enabled, generation, logic"]),
-    ("unknown_generation_lever", {"tenants": [_tenant(sources__facebook_ads={"generation": {"budget": 5}})]},
-     [f"{T}: sources.facebook_ads.generation.budget: unknown key 'budget'; allowed keys: campaigns, "
-      "ad_groups_per_campaign, ads_per_ad_group, daily_spend, cpm, ctr, landing_rate, conversion_overclaim, "
-      "paused_campaigns, currency"]),
-    ("lever_of_other_domain", {"tenants": [_tenant(sources__shopify={"generation": {"daily_spend": 5}})]},
-     [f"{T}: sources.shopify.generation.daily_spend: unknown key 'daily_spend'; allowed keys: products, "
-      "avg_order_value, refund_rate, cancel_rate, guest_checkout_rate, order_share, currency"]),
-    ("ctr_above_one", {"tenants": [_tenant(sources__facebook_ads={"generation": {"ctr": 1.5}})]},
-     [f"{T}: sources.facebook_ads.generation.ctr: Input should be less than 1 (got 1.5)"]),
-    ("negative_spend", {"tenants": [_tenant(sources__facebook_ads={"generation": {"daily_spend": -10}})]},
-     [f"{T}: sources.facebook_ads.generation.daily_spend: Input should be greater than 0 (got -10)"]),
-    ("campaigns_not_int", {"tenants": [_tenant(sources__facebook_ads={"generation": {"campaigns": "many"}})]},
-     [f"{T}: sources.facebook_ads.generation.campaigns: Input should be a valid integer, unable to parse "
-      "string as an integer (got 'many')"]),
-    ("unknown_currency", {"tenants": [_tenant(sources__shopify={"generation": {"currency": "XYZ"}})]},
-     [f"{T}: sources.shopify.generation.currency: Input should be 'USD', 'EUR', 'GBP', 'CAD', 'AUD', 'JPY', "
-      "'CHF' or 'SEK' (got 'XYZ')"]),
-    ("unknown_reporting_currency", {"tenants": [_tenant(reporting_currency="BTC")]},
-     [f"{T}: reporting_currency: Input should be 'USD', 'EUR', 'GBP', 'CAD', 'AUD', 'JPY', 'CHF' or 'SEK' "
-      "(got 'BTC')"]),
-    ("unknown_attribution_model", {"tenants": [_tenant(sources__google_analytics={"logic": {
-        "attribution_model": "linear"}})]},
-     [f"{T}: sources.google_analytics.logic.attribution_model: Input should be 'first_click', 'last_click' or "
-      "'last_non_direct' (got 'linear')"]),
-    ("unknown_logic_key", {"tenants": [_tenant(sources__google_analytics={"logic": {"conversion_event": "x"}})]},
-     [f"{T}: sources.google_analytics.logic.conversion_event: unknown key 'conversion_event'; allowed keys: "
-      "conversion_events, funnel_steps, attribution_model, session_timeout_minutes, attribution_lookback_days"]),
-    ("empty_conversion_events", {"tenants": [_tenant(sources__google_analytics={"logic": {
-        "conversion_events": []}})]},
-     [f"{T}: sources.google_analytics.logic.conversion_events: Value error, must list at least one event name "
-      "(got [])"]),
-    ("conversion_events_not_list", {"tenants": [_tenant(sources__google_analytics={"logic": {
-        "conversion_events": "purchase"}})]},
-     [f"{T}: sources.google_analytics.logic.conversion_events: Input should be a valid list (got 'purchase')"]),
-    ("session_timeout_zero", {"tenants": [_tenant(sources__google_analytics={"logic": {
-        "session_timeout_minutes": 0}})]},
-     [f"{T}: sources.google_analytics.logic.session_timeout_minutes: Input should be greater than or equal to 1 "
-      "(got 0)"]),
-    ("action_types_on_non_meta", {"tenants": [_tenant(sources__shopify=None, sources__google_ads={"logic": {
-        "conversion_action_types": ["purchase"]}})]},
-     [f"{T}: sources.google_ads.logic.conversion_action_types: only applies to facebook_ads, instagram_ads, "
-      "not 'google_ads'"]),
-    ("unknown_excluded_status", {"tenants": [_tenant(sources__shopify={"logic": {
-        "excluded_order_statuses": ["lost"]}})]},
-     [f"{T}: sources.shopify.logic.excluded_order_statuses.0: Input should be 'cancelled', 'refunded' or "
-      "'pending' (got 'lost')"]),
-    ("bad_cron", {"tenants": [_tenant(schedule="every day")]},
-     [f"{T}: schedule: not a valid cron expression (got 'every day')"]),
-    ("seed_negative", {"tenants": [_tenant(seed=-1)]},
-     [f"{T}: seed: Input should be greater than or equal to 0 (got -1)"]),
-    ("id_namespace_clash", {"tenants": [_tenant(id_namespace=12345),
-                                        _tenant(slug="other_co", id_namespace=12345)]},
-     ["tenants.yaml: tenant 'other_co': id_namespace: id namespace 12345 is also used by tenant 'acme_co': set "
-      "a distinct id_namespace (10000-99999) so generated ids never collide"]),
-    ("tenants_not_list", {"tenants": {"slug": "acme_co"}},
-     ["tenants.yaml: tenants: expected a list of tenants (got {'slug': 'acme_co'})"]),
-    ("missing_tenants_key", {"clients": []},
-     ["tenants.yaml: tenants: expected a top-level key 'tenants' with a list of tenants"]),
-    ("source_not_mapping", {"tenants": [_tenant(sources__shopify=[1, 2])]},
-     [f"{T}: sources.shopify: expected a mapping of enabled, generation, logic (got [1, 2])"]),
-    ("two_errors_reported_together", {"tenants": [_tenant(reporting_currency="BTC", sources__facebook_ads={
-        "generation": {"ctr": 2}})]},
-     [f"{T}: sources.facebook_ads.generation.ctr: Input should be less than 1 (got 2)",
-      f"{T}: reporting_currency: Input should be 'USD', 'EUR', 'GBP', 'CAD', 'AUD', 'JPY', 'CHF' or 'SEK' "
-      "(got 'BTC')"]),
+    (
+        "duplicate_slugs",
+        {"tenants": [_tenant(), _tenant(name="Other")]},
+        [f"{T}: slug: duplicate slug: each tenant needs its own"],
+    ),
+    (
+        "unknown_tenant_key",
+        {"tenants": [_tenant(colour="red")]},
+        [
+            f"{T}: colour: unknown key 'colour'; allowed keys: slug, name, reporting_currency, seed, id_namespace, "
+            "schedule, sources"
+        ],
+    ),
+    (
+        "unknown_connector",
+        {"tenants": [_tenant(sources__snapchat_ads={})]},
+        [
+            f"{T}: sources.snapchat_ads: unknown connector 'snapchat_ads'; allowed connectors: facebook_ads, "
+            "instagram_ads, google_ads, bing_ads, linkedin_ads, amazon_ads, tiktok_ads, shopify, bigcommerce, "
+            "woocommerce, google_analytics, amplitude, mixpanel"
+        ],
+    ),
+    (
+        "no_sources",
+        {"tenants": [_tenant(sources={})]},
+        [f"{T}: sources: expected a mapping of at least one connector id to its settings"],
+    ),
+    (
+        "all_sources_disabled",
+        {"tenants": [_tenant(sources={"shopify": {"enabled": False}})]},
+        [f"{T}: sources: at least one source must be enabled"],
+    ),
+    (
+        "enabled_not_bool",
+        {"tenants": [_tenant(sources__shopify={"enabled": "yes"})]},
+        [f"{T}: sources.shopify.enabled: expected true or false (got 'yes')"],
+    ),
+    (
+        "unknown_source_key",
+        {"tenants": [_tenant(sources__shopify={"levers": {}})]},
+        [f"{T}: sources.shopify.levers: unknown key 'levers'; allowed keys: enabled, generation, logic"],
+    ),
+    (
+        "unknown_generation_lever",
+        {"tenants": [_tenant(sources__facebook_ads={"generation": {"budget": 5}})]},
+        [
+            f"{T}: sources.facebook_ads.generation.budget: unknown key 'budget'; allowed keys: campaigns, "
+            "ad_groups_per_campaign, ads_per_ad_group, daily_spend, cpm, ctr, landing_rate, conversion_overclaim, "
+            "paused_campaigns, currency"
+        ],
+    ),
+    (
+        "lever_of_other_domain",
+        {"tenants": [_tenant(sources__shopify={"generation": {"daily_spend": 5}})]},
+        [
+            f"{T}: sources.shopify.generation.daily_spend: unknown key 'daily_spend'; allowed keys: products, "
+            "avg_order_value, refund_rate, cancel_rate, guest_checkout_rate, order_share, currency"
+        ],
+    ),
+    (
+        "ctr_above_one",
+        {"tenants": [_tenant(sources__facebook_ads={"generation": {"ctr": 1.5}})]},
+        [f"{T}: sources.facebook_ads.generation.ctr: Input should be less than 1 (got 1.5)"],
+    ),
+    (
+        "negative_spend",
+        {"tenants": [_tenant(sources__facebook_ads={"generation": {"daily_spend": -10}})]},
+        [f"{T}: sources.facebook_ads.generation.daily_spend: Input should be greater than 0 (got -10)"],
+    ),
+    (
+        "campaigns_not_int",
+        {"tenants": [_tenant(sources__facebook_ads={"generation": {"campaigns": "many"}})]},
+        [
+            f"{T}: sources.facebook_ads.generation.campaigns: Input should be a valid integer, unable to parse "
+            "string as an integer (got 'many')"
+        ],
+    ),
+    (
+        "unknown_currency",
+        {"tenants": [_tenant(sources__shopify={"generation": {"currency": "XYZ"}})]},
+        [
+            f"{T}: sources.shopify.generation.currency: Input should be 'USD', 'EUR', 'GBP', 'CAD', 'AUD', 'JPY', "
+            "'CHF' or 'SEK' (got 'XYZ')"
+        ],
+    ),
+    (
+        "unknown_reporting_currency",
+        {"tenants": [_tenant(reporting_currency="BTC")]},
+        [
+            f"{T}: reporting_currency: Input should be 'USD', 'EUR', 'GBP', 'CAD', 'AUD', 'JPY', 'CHF' or 'SEK' "
+            "(got 'BTC')"
+        ],
+    ),
+    (
+        "unknown_attribution_model",
+        {"tenants": [_tenant(sources__google_analytics={"logic": {"attribution_model": "linear"}})]},
+        [
+            f"{T}: sources.google_analytics.logic.attribution_model: Input should be 'first_click', 'last_click' or "
+            "'last_non_direct' (got 'linear')"
+        ],
+    ),
+    (
+        "unknown_logic_key",
+        {"tenants": [_tenant(sources__google_analytics={"logic": {"conversion_event": "x"}})]},
+        [
+            f"{T}: sources.google_analytics.logic.conversion_event: unknown key 'conversion_event'; allowed keys: "
+            "conversion_events, funnel_steps, attribution_model, session_timeout_minutes, attribution_lookback_days"
+        ],
+    ),
+    (
+        "empty_conversion_events",
+        {"tenants": [_tenant(sources__google_analytics={"logic": {"conversion_events": []}})]},
+        [
+            f"{T}: sources.google_analytics.logic.conversion_events: Value error, must list at least one event name "
+            "(got [])"
+        ],
+    ),
+    (
+        "conversion_events_not_list",
+        {"tenants": [_tenant(sources__google_analytics={"logic": {"conversion_events": "purchase"}})]},
+        [f"{T}: sources.google_analytics.logic.conversion_events: Input should be a valid list (got 'purchase')"],
+    ),
+    (
+        "session_timeout_zero",
+        {"tenants": [_tenant(sources__google_analytics={"logic": {"session_timeout_minutes": 0}})]},
+        [
+            f"{T}: sources.google_analytics.logic.session_timeout_minutes: Input should be greater than or equal to 1 "
+            "(got 0)"
+        ],
+    ),
+    (
+        "action_types_on_non_meta",
+        {
+            "tenants": [
+                _tenant(sources__shopify=None, sources__google_ads={"logic": {"conversion_action_types": ["purchase"]}})
+            ]
+        },
+        [
+            f"{T}: sources.google_ads.logic.conversion_action_types: only applies to facebook_ads, instagram_ads, "
+            "not 'google_ads'"
+        ],
+    ),
+    (
+        "unknown_excluded_status",
+        {"tenants": [_tenant(sources__shopify={"logic": {"excluded_order_statuses": ["lost"]}})]},
+        [
+            f"{T}: sources.shopify.logic.excluded_order_statuses.0: Input should be 'cancelled', 'refunded' or "
+            "'pending' (got 'lost')"
+        ],
+    ),
+    (
+        "bad_cron",
+        {"tenants": [_tenant(schedule="every day")]},
+        [f"{T}: schedule: not a valid cron expression (got 'every day')"],
+    ),
+    (
+        "seed_negative",
+        {"tenants": [_tenant(seed=-1)]},
+        [f"{T}: seed: Input should be greater than or equal to 0 (got -1)"],
+    ),
+    (
+        "id_namespace_clash",
+        {"tenants": [_tenant(id_namespace=12345), _tenant(slug="other_co", id_namespace=12345)]},
+        [
+            "tenants.yaml: tenant 'other_co': id_namespace: id namespace 12345 is also used by tenant 'acme_co': set "
+            "a distinct id_namespace (10000-99999) so generated ids never collide"
+        ],
+    ),
+    (
+        "tenants_not_list",
+        {"tenants": {"slug": "acme_co"}},
+        ["tenants.yaml: tenants: expected a list of tenants (got {'slug': 'acme_co'})"],
+    ),
+    (
+        "missing_tenants_key",
+        {"clients": []},
+        ["tenants.yaml: tenants: expected a top-level key 'tenants' with a list of tenants"],
+    ),
+    (
+        "source_not_mapping",
+        {"tenants": [_tenant(sources__shopify=[1, 2])]},
+        [f"{T}: sources.shopify: expected a mapping of enabled, generation, logic (got [1, 2])"],
+    ),
+    (
+        "two_errors_reported_together",
+        {"tenants": [_tenant(reporting_currency="BTC", sources__facebook_ads={"generation": {"ctr": 2}})]},
+        [
+            f"{T}: sources.facebook_ads.generation.ctr: Input should be less than 1 (got 2)",
+            f"{T}: reporting_currency: Input should be 'USD', 'EUR', 'GBP', 'CAD', 'AUD', 'JPY', 'CHF' or 'SEK' "
+            "(got 'BTC')",
+        ],
+    ),
 ]
 
 

@@ -29,8 +29,14 @@ from gata.ingest.run import ingest_tenant, today_utc
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=console, transient=False)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
 
 
 def validate(config: ConfigOption = None, catalog: CatalogOption = None) -> None:
@@ -38,8 +44,10 @@ def validate(config: ConfigOption = None, catalog: CatalogOption = None) -> None
     with cli_errors():
         cfg = config_for(config, catalog)
     sources = sum(len(t.enabled_sources()) for t in cfg.tenants)
-    console.print(f"[green]OK[/green]: {len(cfg.tenants)} tenant(s), {sources} enabled source(s), "
-                  f"{len(cfg.catalog.connectors)} connectors in the catalog ({cfg.tenants_file})")
+    console.print(
+        f"[green]OK[/green]: {len(cfg.tenants)} tenant(s), {sources} enabled source(s), "
+        f"{len(cfg.catalog.connectors)} connectors in the catalog ({cfg.tenants_file})"
+    )
 
 
 def generate(
@@ -99,10 +107,24 @@ def ingest(
     with _progress() as progress:
         gen = progress.add_task(f"Generating {t.slug}", total=days)
         land = progress.add_task("Landing sources", total=len(t.enabled_sources()))
-        run = ingest_tenant(cfg, t, ws, days=days, end_date=end, seed=seed,
-                            on_day=lambda _d: progress.advance(gen), on_landed=lambda _l: progress.advance(land))
-    table = Table("dataset", "table", "rows", "load id", title=f"{run.tenant}: landed {run.rows:,} rows "
-                  f"({run.window_start} .. {run.window_end}) into {ws.warehouse_path}")
+        run = ingest_tenant(
+            cfg,
+            t,
+            ws,
+            days=days,
+            end_date=end,
+            seed=seed,
+            on_day=lambda _d: progress.advance(gen),
+            on_landed=lambda _l: progress.advance(land),
+        )
+    table = Table(
+        "dataset",
+        "table",
+        "rows",
+        "load id",
+        title=f"{run.tenant}: landed {run.rows:,} rows "
+        f"({run.window_start} .. {run.window_end}) into {ws.warehouse_path}",
+    )
     for load in run.loads:
         for obj in load.objects:
             table.add_row(load.dataset, obj.table, f"{obj.rows:,}", ", ".join(load.load_ids))
@@ -124,8 +146,15 @@ def demo(
         for t in cfg.tenants:
             gen = progress.add_task(f"{t.slug}: generating", total=days)
             land = progress.add_task(f"{t.slug}: landing", total=len(t.enabled_sources()))
-            run = ingest_tenant(cfg, t, ws, days=days, end_date=end, on_day=lambda _d, g=gen: progress.advance(g),
-                                on_landed=lambda _l, la=land: progress.advance(la))
+            run = ingest_tenant(
+                cfg,
+                t,
+                ws,
+                days=days,
+                end_date=end,
+                on_day=lambda _d, g=gen: progress.advance(g),
+                on_landed=lambda _l, la=land: progress.advance(la),
+            )
             seconds = (run.finished_at - run.started_at).total_seconds()
             summary.add_row(t.slug, str(len(run.loads)), f"{run.rows:,}", f"{seconds:.1f}")
     console.print(summary)

@@ -106,7 +106,9 @@ def _validate_source(
     for key in body:
         if key not in SOURCE_KEYS:
             issues.append(
-                ConfigIssue(file, _join(prefix, key), f"unknown key '{key}'; allowed keys: {', '.join(SOURCE_KEYS)}", slug)
+                ConfigIssue(
+                    file, _join(prefix, key), f"unknown key '{key}'; allowed keys: {', '.join(SOURCE_KEYS)}", slug
+                )
             )
     domain: Domain = catalog[cid].domain
     parts: dict[str, Any] = {}
@@ -147,12 +149,16 @@ def _validate_tenant(raw: Any, index: int, catalog: Catalog, file: str) -> tuple
     issues: list[ConfigIssue] = []
     for key in raw:
         if key not in TENANT_KEYS:
-            issues.append(ConfigIssue(file, key, f"unknown key '{key}'; allowed keys: {', '.join(TENANT_KEYS)}", slug or where))
+            issues.append(
+                ConfigIssue(file, key, f"unknown key '{key}'; allowed keys: {', '.join(TENANT_KEYS)}", slug or where)
+            )
     sources_raw = raw.get("sources")
     sources: dict[str, SourceConfig] = {}
     if not isinstance(sources_raw, dict) or not sources_raw:
         issues.append(
-            ConfigIssue(file, "sources", "expected a mapping of at least one connector id to its settings", slug or where)
+            ConfigIssue(
+                file, "sources", "expected a mapping of at least one connector id to its settings", slug or where
+            )
         )
     else:
         for cid, body in sources_raw.items():

@@ -37,8 +37,10 @@ def destination(workspace: Workspace, settings: Settings | None = None):
         if settings.motherduck_token is None:
             raise ValueError("GATA_MOTHERDUCK_DATABASE is set but no MOTHERDUCK_TOKEN / GATA_MOTHERDUCK_TOKEN")
         return dlt.destinations.motherduck(
-            credentials={"database": settings.motherduck_database,
-                         "password": settings.motherduck_token.get_secret_value()},
+            credentials={
+                "database": settings.motherduck_database,
+                "password": settings.motherduck_token.get_secret_value(),
+            },
             enable_dataset_name_normalization=False,
         )
     return dlt.destinations.duckdb(str(workspace.warehouse_path), enable_dataset_name_normalization=False)
@@ -75,8 +77,9 @@ def _batches(files: list[Path]) -> Iterator[pa.Table]:
 def _resource(staged: StagedObject):
     columns = {c: {"data_type": "json"} for c in sorted(staged.json_columns)}
     columns[NATURAL_ID] = {"data_type": "text", "nullable": False}
-    return dlt.resource(_batches(staged.files), name=staged.object, primary_key=NATURAL_ID,
-                        write_disposition="merge", columns=columns)
+    return dlt.resource(
+        _batches(staged.files), name=staged.object, primary_key=NATURAL_ID, write_disposition="merge", columns=columns
+    )
 
 
 def land_connector(
@@ -95,7 +98,13 @@ def land_connector(
     for package in info.load_packages:
         for table_name, table in (package.schema_update or {}).items():
             new_columns.setdefault(table_name, []).extend(sorted(table.get("columns", {})))
-    objects = [ObjectLoad(s.object, s.object, int(counts.get(s.object, 0)), new_columns.get(s.object, []))
-               for s in staged]
-    return ConnectorLoad(tenant=tenant_slug, connector=connector, dataset=dataset_name(tenant_slug, connector),
-                         load_ids=list(info.loads_ids), objects=objects)
+    objects = [
+        ObjectLoad(s.object, s.object, int(counts.get(s.object, 0)), new_columns.get(s.object, [])) for s in staged
+    ]
+    return ConnectorLoad(
+        tenant=tenant_slug,
+        connector=connector,
+        dataset=dataset_name(tenant_slug, connector),
+        load_ids=list(info.loads_ids),
+        objects=objects,
+    )

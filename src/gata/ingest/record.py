@@ -55,8 +55,21 @@ class IngestRun:
 
 def record_run(workspace: Workspace, run: IngestRun, connection: duckdb.DuckDBPyConnection | None = None) -> None:
     rows = [
-        (run.run_id, run.tenant, load.connector, load.dataset, load_id, obj.table, obj.rows,
-         json.dumps(obj.new_columns), run.window_start, run.window_end, run.as_of, run.started_at, run.finished_at)
+        (
+            run.run_id,
+            run.tenant,
+            load.connector,
+            load.dataset,
+            load_id,
+            obj.table,
+            obj.rows,
+            json.dumps(obj.new_columns),
+            run.window_start,
+            run.window_end,
+            run.as_of,
+            run.started_at,
+            run.finished_at,
+        )
         for load in run.loads
         for load_id in load.load_ids
         for obj in load.objects
@@ -65,8 +78,9 @@ def record_run(workspace: Workspace, run: IngestRun, connection: duckdb.DuckDBPy
     try:
         con.execute(DDL)
         if rows:
-            con.executemany(f"insert into {PLATFORM_SCHEMA}.ingest_loads values "
-                            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            con.executemany(
+                f"insert into {PLATFORM_SCHEMA}.ingest_loads values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+            )
     finally:
         if connection is None:
             con.close()

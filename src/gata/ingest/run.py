@@ -39,8 +39,9 @@ def ingest_tenant(
     span = window(end, days)
     run_id = new_run_id(tenant.slug)
     started = datetime.now(UTC)
-    staged = stage_pull(tenant, config.catalog, span, workspace.staging_dir / tenant.slug / run_id, as_of=end,
-                        on_day=on_day)
+    staged = stage_pull(
+        tenant, config.catalog, span, workspace.staging_dir / tenant.slug / run_id, as_of=end, on_day=on_day
+    )
     loads = []
     for source in tenant.enabled_sources():
         objects = staged.for_connector(source.connector)
@@ -50,8 +51,16 @@ def ingest_tenant(
         loads.append(load)
         if on_landed:
             on_landed(load)
-    run = IngestRun(run_id=run_id, tenant=tenant.slug, window_start=span[0], window_end=span[-1], as_of=end,
-                    started_at=started, finished_at=datetime.now(UTC), loads=loads)
+    run = IngestRun(
+        run_id=run_id,
+        tenant=tenant.slug,
+        window_start=span[0],
+        window_end=span[-1],
+        as_of=end,
+        started_at=started,
+        finished_at=datetime.now(UTC),
+        loads=loads,
+    )
     record_run(workspace, run)
     staged.cleanup()
     return run

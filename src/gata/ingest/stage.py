@@ -104,4 +104,6 @@ def stage_pull(
 def read_staged(path: Path) -> pa.Table:
     table = pq.read_table(path)
     meta = table.schema.metadata or {}
-    return table.replace_schema_metadata({JSON_COLUMNS_KEY: meta[JSON_COLUMNS_KEY]} if JSON_COLUMNS_KEY in meta else None)
+    return table.replace_schema_metadata(
+        {JSON_COLUMNS_KEY: meta[JSON_COLUMNS_KEY]} if JSON_COLUMNS_KEY in meta else None
+    )

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 
 import numpy as np
 
-from gata.simulation.money import convert_cents
+from gata.simulation.money import FX_PER_USD, convert_cents
 from gata.simulation.rng import rng_for
 from gata.simulation.world import LANDING_PATHS, World, visitors
 
@@ -27,8 +27,13 @@ EVENT_KINDS = ("session_start", "page_view", "login", "view_item", "add_to_cart"
 
 # channels of non-paid traffic: (code, share, conversion multiplier)
 PAID, ORGANIC, DIRECT, EMAIL, REFERRAL, SOCIAL = range(6)
-CHANNEL_MIX = [(ORGANIC, 0.42, 0.9), (DIRECT, 0.28, 1.2), (EMAIL, 0.10, 1.6), (REFERRAL, 0.10, 0.8),
-               (SOCIAL, 0.10, 0.6)]
+CHANNEL_MIX = [
+    (ORGANIC, 0.42, 0.9),
+    (DIRECT, 0.28, 1.2),
+    (EMAIL, 0.10, 1.6),
+    (REFERRAL, 0.10, 0.8),
+    (SOCIAL, 0.10, 0.6),
+]
 PAID_CONVERSION_MULTIPLIER = 1.1
 REFERRERS = ["reddit.com", "news.ycombinator.com", "medium.com", "wirecutter.com", "producthunt.com"]
 SOCIAL_REFERRERS = ["facebook.com", "instagram.com", "t.co", "linkedin.com"]
@@ -174,8 +179,19 @@ def _simulate_ads(world: World, day: date) -> tuple[list[AdDay], list[np.ndarray
         video_views = rng.binomial(impressions, 0.08)
         sessions = rng.binomial(clicks, lv.landing_rate) if account.sends_sessions else np.zeros(n, np.int64)
         zeros = np.zeros(n, dtype=np.int64)
-        result.append(AdDay(spend_cents, impressions, clicks, zeros.copy(), zeros.copy(), zeros.copy(),
-                            zeros.copy(), reach, video_views))
+        result.append(
+            AdDay(
+                spend_cents,
+                impressions,
+                clicks,
+                zeros.copy(),
+                zeros.copy(),
+                zeros.copy(),
+                zeros.copy(),
+                reach,
+                video_views,
+            )
+        )
         paid_sessions.append(sessions)
     return result, paid_sessions
 
@@ -199,7 +215,9 @@ def _simulate_sessions(world: World, day: date, paid_counts: list[np.ndarray]) -
     n_paid = len(paid_ad)
     n_free = int(rng.poisson(t.daily_sessions * day_factor(day)))
     shares = np.array([s for _, s, _ in CHANNEL_MIX])
-    free_channel = np.array([c for c, _, _ in CHANNEL_MIX])[rng.choice(len(CHANNEL_MIX), n_free, p=shares / shares.sum())]
+    free_channel = np.array([c for c, _, _ in CHANNEL_MIX])[
+        rng.choice(len(CHANNEL_MIX), n_free, p=shares / shares.sum())
+    ]
     channel = np.concatenate([np.full(n_paid, PAID), free_channel]).astype(np.int64)
     account = np.concatenate([paid_account, np.full(n_free, -1)]).astype(np.int64)
     ad = np.concatenate([paid_ad, np.full(n_free, -1)]).astype(np.int64)
@@ -210,8 +228,11 @@ def _simulate_sessions(world: World, day: date, paid_counts: list[np.ndarray]) -
 
     # start times: hour profile, whole seconds, leaving room before midnight
     hours = rng.choice(len(HOUR_WEIGHTS), n, p=HOUR_WEIGHTS / HOUR_WEIGHTS.sum())
-    start_us = (_day_start(day).timestamp() * 1_000_000 + (hours * 3600 + rng.integers(0, 3600, n)) * 1_000_000
-                + rng.integers(0, 1_000_000, n)).astype(np.int64)
+    start_us = (
+        _day_start(day).timestamp() * 1_000_000
+        + (hours * 3600 + rng.integers(0, 3600, n)) * 1_000_000
+        + rng.integers(0, 1_000_000, n)
+    ).astype(np.int64)
 
     source, medium, campaign, campaign_id, ad_id = [], [], [], [], []
     referrer_pick = rng.integers(0, 1_000_000, n)
@@ -267,18 +288,39 @@ def _simulate_sessions(world: World, day: date, paid_counts: list[np.ndarray]) -
     landing = [LANDING_PATHS[j] for j in rng.integers(0, len(LANDING_PATHS), n)]
     for i in np.flatnonzero(channel == PAID):
         url = world.ad_accounts[account[i]].ads[ad[i]].final_url
-        landing[i] = url.split("://", 1)[1].split("?", 1)[0][len(world.site_domain):] or "/"
+        landing[i] = url.split("://", 1)[1].split("?", 1)[0][len(world.site_domain) :] or "/"
     shop0 = world.shops[0]
     interest = rng.choice(len(shop0.products), n, p=shop0.popularity)
     first_seen = (v.h_id2 % np.uint64(400)).astype(np.int64)
     session_number = 1 + ((day - EPOCH).days % 400 + first_seen) // 9 % 40
 
-    return Sessions(visitor=visitor, start_us=start_us, channel=channel, source=source, medium=medium,
-                    campaign=campaign, campaign_id=campaign_id, ad_id=ad_id, account=account, ad=ad, tool=v.tool,
-                    device=v.device, country=v.country, city=v.city, browser=v.browser, os=v.os,
-                    registered=v.registered, logged_in=logged_in, pages=pages, depth=depth, landing_path=landing,
-                    interest_product=interest, session_number=session_number, guest=np.zeros(n, bool),
-                    order=np.full(n, -1))
+    return Sessions(
+        visitor=visitor,
+        start_us=start_us,
+        channel=channel,
+        source=source,
+        medium=medium,
+        campaign=campaign,
+        campaign_id=campaign_id,
+        ad_id=ad_id,
+        account=account,
+        ad=ad,
+        tool=v.tool,
+        device=v.device,
+        country=v.country,
+        city=v.city,
+        browser=v.browser,
+        os=v.os,
+        registered=v.registered,
+        logged_in=logged_in,
+        pages=pages,
+        depth=depth,
+        landing_path=landing,
+        interest_product=interest,
+        session_number=session_number,
+        guest=np.zeros(n, bool),
+        order=np.full(n, -1),
+    )
 
 
 def _simulate_events(world: World, day: date, s: Sessions) -> Events:
@@ -316,9 +358,9 @@ def _simulate_events(world: World, day: date, s: Sessions) -> Events:
     extra_pages = rng.integers(0, len(LANDING_PATHS), total)
     for j in range(total):
         k = kind[j]
-        if k == VIEW_ITEM or k == ADD_TO_CART:
+        if k in (VIEW_ITEM, ADD_TO_CART):
             paths.append(f"/products/{shop0.products[s.interest_product[session[j]]].handle}")
-        elif k == BEGIN_CHECKOUT or k == PURCHASE:
+        elif k in (BEGIN_CHECKOUT, PURCHASE):
             paths.append("/checkout" if k == BEGIN_CHECKOUT else "/checkout/thank-you")
         elif k == LOGIN:
             paths.append("/account/login")
@@ -326,8 +368,9 @@ def _simulate_events(world: World, day: date, s: Sessions) -> Events:
             paths.append(s.landing_path[session[j]])
         else:
             paths.append(LANDING_PATHS[extra_pages[j]])
-    return Events(session=session, kind=kind.astype(np.int64), ts_us=ts_us, position=pos, identified=identified,
-                  page_path=paths)
+    return Events(
+        session=session, kind=kind.astype(np.int64), ts_us=ts_us, position=pos, identified=identified, page_path=paths
+    )
 
 
 def _simulate_orders(world: World, day: date, s: Sessions, ev: Events) -> Orders:
@@ -365,7 +408,9 @@ def _simulate_orders(world: World, day: date, s: Sessions, ev: Events) -> Orders
     has_discount = rng.random(m) < 0.2
     discount = np.where(has_discount, np.rint(subtotal * 0.10), 0).astype(np.int64)
     codes = [("WELCOME10" if rng.random() < 0.5 else "SPRING10") if d else None for d in has_discount]
-    shipping = np.where(subtotal - discount >= 7500, 0, 695).astype(np.int64)
+    # flat-rate shipping with a free-shipping threshold, both set in USD and converted to the shop's currency
+    fx = np.array([FX_PER_USD[world.shops[j].currency] for j in shop]) if m else np.zeros(0)
+    shipping = np.where(subtotal - discount >= np.rint(7500 * fx), 0, np.rint(695 * fx)).astype(np.int64)
     tax = np.rint((subtotal - discount) * 0.08).astype(np.int64)
     total = subtotal - discount + shipping + tax
     cancel_rate = np.array([world.shops[j].levers.cancel_rate for j in shop]) if m else np.zeros(0)
@@ -377,12 +422,27 @@ def _simulate_orders(world: World, day: date, s: Sessions, ev: Events) -> Orders
     refund_cents = np.where(refunded, np.where(refund_full, total, np.rint(total * 0.4)), 0).astype(np.int64)
     for i, sess in enumerate(order_sessions):
         s.order[sess] = i
-    return Orders(order_id=order_id.astype(np.int64), number=seq, session=order_sessions,
-                  visitor=s.visitor[order_sessions], created_us=created_us, shop=shop, guest=guest, items=items,
-                  subtotal_cents=subtotal, discount_cents=discount, discount_code=codes, shipping_cents=shipping,
-                  tax_cents=tax, total_cents=total, fulfil_lag_days=rng.integers(0, 4, m),
-                  cancel_lag_days=np.where(cancelled, rng.integers(0, 2, m), -1), refund_lag_days=refund_lag,
-                  refund_cents=refund_cents, refund_full=refund_full)
+    return Orders(
+        order_id=order_id.astype(np.int64),
+        number=seq,
+        session=order_sessions,
+        visitor=s.visitor[order_sessions],
+        created_us=created_us,
+        shop=shop,
+        guest=guest,
+        items=items,
+        subtotal_cents=subtotal,
+        discount_cents=discount,
+        discount_code=codes,
+        shipping_cents=shipping,
+        tax_cents=tax,
+        total_cents=total,
+        fulfil_lag_days=rng.integers(0, 4, m),
+        cancel_lag_days=np.where(cancelled, rng.integers(0, 2, m), -1),
+        refund_lag_days=refund_lag,
+        refund_cents=refund_cents,
+        refund_full=refund_full,
+    )
 
 
 def _attribute_to_ads(world: World, day: date, ads: list[AdDay], s: Sessions, orders: Orders) -> None:
@@ -399,13 +459,11 @@ def _attribute_to_ads(world: World, day: date, ads: list[AdDay], s: Sessions, or
     for acc_i, account in enumerate(world.ad_accounts):
         rng = rng_for(world.tenant.slug, world.tenant.seed, "attribution", account.connector, day.isoformat())
         a = ads[acc_i]
-        aov = convert_cents(int(world.shops[0].levers.avg_order_value * 100), world.shops[0].currency,
-                            account.currency)
+        aov = convert_cents(int(world.shops[0].levers.avg_order_value * 100), world.shops[0].currency, account.currency)
         if not account.sends_sessions:
             # offsite (Amazon): shoppers buy on the listing; the platform's count is the truth
             a.purchases[:] = rng.binomial(a.clicks, OFFSITE_PURCHASE_RATE)
-            price = np.array([world.shops[0].products[ad.product_index].variants[0].price_cents
-                              for ad in account.ads])
+            price = np.array([world.shops[0].products[ad.product_index].variants[0].price_cents for ad in account.ads])
             a.revenue_cents[:] = a.purchases * convert_cents(price, world.shops[0].currency, account.currency)
             a.conversions_final[:] = a.purchases
             a.conversions_value_final_cents[:] = a.revenue_cents

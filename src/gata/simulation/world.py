@@ -46,26 +46,128 @@ SEARCH_PLATFORMS = {"google_ads", "bing_ads"}
 OFFSITE_PLATFORMS = {"amazon_ads"}
 
 SEARCH_THEMES = ["Brand", "Generic", "Competitor", "Shopping", "Performance Max", "DSA", "Remarketing", "Seasonal"]
-SOCIAL_THEMES = ["Prospecting", "Retargeting", "Lookalike 1%", "Catalog Sales", "Video Views", "Spring Sale",
-                 "Holiday Promo", "Engagement"]
+SOCIAL_THEMES = [
+    "Prospecting",
+    "Retargeting",
+    "Lookalike 1%",
+    "Catalog Sales",
+    "Video Views",
+    "Spring Sale",
+    "Holiday Promo",
+    "Engagement",
+]
 GEOS = ["US", "UK", "DE", "CA", "FR", "AU", "EU", "NA"]
-AUDIENCES = ["Broad", "Interests", "Lookalike", "Website Visitors", "Cart Abandoners", "Customers 180d",
-             "Exact", "Phrase", "Broad Match", "In-market"]
-LANDING_PATHS = ["/", "/collections/new", "/collections/sale", "/products/bestsellers", "/pages/offer",
-                 "/collections/all", "/blog/guide", "/pages/gift-ideas"]
+AUDIENCES = [
+    "Broad",
+    "Interests",
+    "Lookalike",
+    "Website Visitors",
+    "Cart Abandoners",
+    "Customers 180d",
+    "Exact",
+    "Phrase",
+    "Broad Match",
+    "In-market",
+]
+AD_FORMATS = ["Image", "Video", "Carousel", "Text", "Collection"]
+LANDING_PATHS = [
+    "/",
+    "/collections/new",
+    "/collections/sale",
+    "/products/bestsellers",
+    "/pages/offer",
+    "/collections/all",
+    "/blog/guide",
+    "/pages/gift-ideas",
+]
 
 PRODUCT_ADJECTIVES = ["Classic", "Premium", "Eco", "Compact", "Deluxe", "Smart", "Ultra", "Essential", "Pro", "Lite"]
-PRODUCT_NOUNS = ["Backpack", "Water Bottle", "Desk Lamp", "Headphones", "Sneakers", "Jacket", "Watch", "Mug",
-                 "Notebook", "Sunglasses", "Wallet", "Speaker", "Blender", "Yoga Mat", "Charger", "Hoodie"]
+PRODUCT_NOUNS = [
+    "Backpack",
+    "Water Bottle",
+    "Desk Lamp",
+    "Headphones",
+    "Sneakers",
+    "Jacket",
+    "Watch",
+    "Mug",
+    "Notebook",
+    "Sunglasses",
+    "Wallet",
+    "Speaker",
+    "Blender",
+    "Yoga Mat",
+    "Charger",
+    "Hoodie",
+]
 PRODUCT_TYPES = ["Bags", "Kitchen", "Home", "Audio", "Footwear", "Apparel", "Accessories", "Fitness", "Tech"]
 VARIANT_OPTIONS = [["Black", "White"], ["S", "M", "L"], ["Blue", "Green", "Red"], ["Default Title"]]
 
-FIRST_NAMES = ["james", "mary", "john", "patricia", "robert", "jennifer", "michael", "linda", "david", "elizabeth",
-               "william", "barbara", "richard", "susan", "joseph", "jessica", "thomas", "sarah", "charles", "karen",
-               "lena", "marco", "sofia", "lukas", "emma", "noah", "mia", "liam", "olivia", "yuki", "ana", "omar"]
-LAST_NAMES = ["smith", "johnson", "williams", "brown", "jones", "garcia", "miller", "davis", "rodriguez", "martinez",
-              "hernandez", "lopez", "gonzalez", "wilson", "anderson", "thomas", "taylor", "moore", "jackson",
-              "martin", "lee", "perez", "thompson", "white", "muller", "schmidt", "rossi", "dubois", "tanaka"]
+FIRST_NAMES = [
+    "james",
+    "mary",
+    "john",
+    "patricia",
+    "robert",
+    "jennifer",
+    "michael",
+    "linda",
+    "david",
+    "elizabeth",
+    "william",
+    "barbara",
+    "richard",
+    "susan",
+    "joseph",
+    "jessica",
+    "thomas",
+    "sarah",
+    "charles",
+    "karen",
+    "lena",
+    "marco",
+    "sofia",
+    "lukas",
+    "emma",
+    "noah",
+    "mia",
+    "liam",
+    "olivia",
+    "yuki",
+    "ana",
+    "omar",
+]
+LAST_NAMES = [
+    "smith",
+    "johnson",
+    "williams",
+    "brown",
+    "jones",
+    "garcia",
+    "miller",
+    "davis",
+    "rodriguez",
+    "martinez",
+    "hernandez",
+    "lopez",
+    "gonzalez",
+    "wilson",
+    "anderson",
+    "thomas",
+    "taylor",
+    "moore",
+    "jackson",
+    "martin",
+    "lee",
+    "perez",
+    "thompson",
+    "white",
+    "muller",
+    "schmidt",
+    "rossi",
+    "dubois",
+    "tanaka",
+]
 EMAIL_DOMAINS = ["gmail.com", "yahoo.com", "outlook.com", "icloud.com", "hotmail.com", "proton.me", "gmx.de"]
 
 COUNTRIES = [  # (name, ISO code, cities, weight)
@@ -80,12 +182,18 @@ COUNTRIES = [  # (name, ISO code, cities, weight)
     ("Italy", "IT", ["Milan", "Rome"], 0.04),
 ]
 DEVICES = [("desktop", 0.42), ("mobile", 0.52), ("tablet", 0.06)]
-BROWSERS = {"desktop": ["Chrome", "Safari", "Edge", "Firefox"], "mobile": ["Safari", "Chrome", "Samsung Internet"],
-            "tablet": ["Safari", "Chrome"]}
-OPERATING_SYSTEMS = {"desktop": ["Windows", "Macintosh", "Linux"], "mobile": ["iOS", "Android"],
-                     "tablet": ["iOS", "Android"]}
+BROWSERS = {
+    "desktop": ["Chrome", "Safari", "Edge", "Firefox"],
+    "mobile": ["Safari", "Chrome", "Samsung Internet"],
+    "tablet": ["Safari", "Chrome"],
+}
+OPERATING_SYSTEMS = {
+    "desktop": ["Windows", "Macintosh", "Linux"],
+    "mobile": ["iOS", "Android"],
+    "tablet": ["iOS", "Android"],
+}
 
-ENTITY_EPOCH = datetime(2023, 1, 2, tzinfo=UTC)  # entities are created relative to a fixed date, not the window
+ENTITY_EPOCH = datetime(2023, 1, 2, tzinfo=UTC)  # entities exist before this date, whatever the window
 
 
 @dataclass(frozen=True)
@@ -204,7 +312,8 @@ def entity_id(namespace: int, connector: str, kind: int, index: int) -> str:
 
 
 def _ts(rng: np.random.Generator, max_days: int) -> datetime:
-    return ENTITY_EPOCH + timedelta(seconds=int(rng.integers(0, max_days * 86400)))
+    """A creation time up to `max_days` before the entity epoch, so entities predate any simulated day."""
+    return ENTITY_EPOCH - timedelta(seconds=int(rng.integers(1, max_days * 86400)))
 
 
 def _ad_account(tenant: Tenant, connector: str, levers: PaidAdsGeneration, site_domain: str, n_products: int):
@@ -212,11 +321,18 @@ def _ad_account(tenant: Tenant, connector: str, levers: PaidAdsGeneration, site_
     rng = rng_for(tenant.slug, tenant.seed, "entities", connector)
     themes = SEARCH_THEMES if connector in SEARCH_PLATFORMS else SOCIAL_THEMES
     utm_source, utm_medium = UTM[connector]
-    platform_label = {"facebook_ads": "FB", "instagram_ads": "IG", "google_ads": "GGL", "bing_ads": "MSFT",
-                      "linkedin_ads": "LI", "amazon_ads": "SP", "tiktok_ads": "TT"}[connector]
+    platform_label = {
+        "facebook_ads": "FB",
+        "instagram_ads": "IG",
+        "google_ads": "GGL",
+        "bing_ads": "MSFT",
+        "linkedin_ads": "LI",
+        "amazon_ads": "SP",
+        "tiktok_ads": "TT",
+    }[connector]
     n_paused = min(levers.paused_campaigns, max(levers.campaigns - 1, 0))
     campaign_weights = rng.dirichlet(np.full(levers.campaigns, 2.0))
-    campaign_weights[levers.campaigns - n_paused:] = 0.0
+    campaign_weights[levers.campaigns - n_paused :] = 0.0
     campaign_weights = campaign_weights / campaign_weights.sum()
     campaigns, ad_groups, ads = [], [], []
     for ci in range(levers.campaigns):
@@ -225,41 +341,72 @@ def _ad_account(tenant: Tenant, connector: str, levers: PaidAdsGeneration, site_
         status = "PAUSED" if ci >= levers.campaigns - n_paused else "ACTIVE"
         cid = entity_id(ns, connector, 1, ci)
         created = _ts(rng, 600)
-        campaigns.append(Campaign(
-            index=ci, id=cid, name=f"{platform_label} | {theme} | {geo} | C{ci + 1:02d}", status=status,
-            objective="SALES" if connector not in SEARCH_PLATFORMS else "SEARCH",
-            daily_budget=round(levers.daily_spend * max(campaign_weights[ci], 0.05) * 1.25, 2),
-            created_time=created, weight=float(campaign_weights[ci]),
-        ))
+        campaigns.append(
+            Campaign(
+                index=ci,
+                id=cid,
+                name=f"{platform_label} | {theme} | {geo} | C{ci + 1:02d}",
+                status=status,
+                objective="SALES" if connector not in SEARCH_PLATFORMS else "SEARCH",
+                daily_budget=round(levers.daily_spend * max(campaign_weights[ci], 0.05) * 1.25, 2),
+                created_time=created,
+                weight=float(campaign_weights[ci]),
+            )
+        )
         group_weights = rng.dirichlet(np.full(levers.ad_groups_per_campaign, 3.0))
         for gi in range(levers.ad_groups_per_campaign):
             g_index = ci * levers.ad_groups_per_campaign + gi
             gid = entity_id(ns, connector, 2, g_index)
             audience = AUDIENCES[int(rng.integers(0, len(AUDIENCES)))]
-            ad_groups.append(AdGroup(index=g_index, id=gid, campaign_id=cid, name=f"{audience} | G{gi + 1:02d}",
-                                     status=status, created_time=created + timedelta(hours=int(rng.integers(1, 72)))))
+            ad_groups.append(
+                AdGroup(
+                    index=g_index,
+                    id=gid,
+                    campaign_id=cid,
+                    name=f"{audience} | G{gi + 1:02d}",
+                    status=status,
+                    created_time=created + timedelta(hours=int(rng.integers(1, 72))),
+                )
+            )
             ad_weights = rng.dirichlet(np.full(levers.ads_per_ad_group, 3.0))
             for ai in range(levers.ads_per_ad_group):
                 a_index = g_index * levers.ads_per_ad_group + ai
                 aid = entity_id(ns, connector, 3, a_index)
                 path = LANDING_PATHS[int(rng.integers(0, len(LANDING_PATHS)))]
                 campaign_name = campaigns[-1].name
-                url = (f"https://{site_domain}{path}?utm_source={utm_source}&utm_medium={utm_medium}"
-                       f"&utm_campaign={quote(campaign_name, safe='')}&utm_content={aid}&utm_id={cid}")
-                ads.append(Ad(
-                    index=a_index, id=aid, ad_group_id=gid, campaign_id=cid,
-                    name=f"{['Image', 'Video', 'Carousel', 'Text', 'Collection'][int(rng.integers(0, 5))]} Ad {ai + 1}"
-                         f" | {campaign_name.split(' | ')[1]}",
-                    status=status, final_url=url,
-                    created_time=created + timedelta(hours=int(rng.integers(72, 200))),
-                    weight=float(campaign_weights[ci] * group_weights[gi] * ad_weights[ai]),
-                    cpm_factor=float(rng.lognormal(0.0, 0.25)), ctr_factor=float(rng.lognormal(0.0, 0.3)),
-                    product_index=int(rng.integers(0, n_products)),
-                ))
+                url = (
+                    f"https://{site_domain}{path}?utm_source={utm_source}&utm_medium={utm_medium}"
+                    f"&utm_campaign={quote(campaign_name, safe='')}&utm_content={aid}&utm_id={cid}"
+                )
+                ads.append(
+                    Ad(
+                        index=a_index,
+                        id=aid,
+                        ad_group_id=gid,
+                        campaign_id=cid,
+                        name=f"{AD_FORMATS[int(rng.integers(0, 5))]} Ad {ai + 1} | {campaign_name.split(' | ')[1]}",
+                        status=status,
+                        final_url=url,
+                        created_time=created + timedelta(hours=int(rng.integers(72, 200))),
+                        weight=float(campaign_weights[ci] * group_weights[gi] * ad_weights[ai]),
+                        cpm_factor=float(rng.lognormal(0.0, 0.25)),
+                        ctr_factor=float(rng.lognormal(0.0, 0.3)),
+                        product_index=int(rng.integers(0, n_products)),
+                    )
+                )
     account_id = entity_id(ns, connector, 0, 0)
-    return AdAccount(connector=connector, account_id=account_id, account_name=f"{tenant.name} - {platform_label}",
-                     currency=levers.currency, levers=levers, campaigns=campaigns, ad_groups=ad_groups, ads=ads,
-                     utm_source=utm_source, utm_medium=utm_medium)
+    return AdAccount(
+        connector=connector,
+        account_id=account_id,
+        account_name=f"{tenant.name} - {platform_label}",
+        currency=levers.currency,
+        levers=levers,
+        campaigns=campaigns,
+        ad_groups=ad_groups,
+        ads=ads,
+        utm_source=utm_source,
+        utm_medium=utm_medium,
+    )
 
 
 def _shop(tenant: Tenant, connector: str | None, levers: EcommerceGeneration) -> Shop:
@@ -280,12 +427,27 @@ def _shop(tenant: Tenant, connector: str | None, levers: EcommerceGeneration) ->
         variants = []
         for vi, opt in enumerate(options):
             price = round(base * (1 + 0.05 * vi), 2)
-            variants.append(Variant(id=int(f"{pid}{vi + 1:02d}"), sku=f"SKU-{ns}-{pi + 1:04d}-{vi + 1}",
-                                    title=opt, price_cents=int(round(price * 100))))
-        products.append(Product(index=pi, id=pid, title=title, handle=title.lower().replace(" ", "-"),
-                                product_type=PRODUCT_TYPES[int(rng.integers(0, len(PRODUCT_TYPES)))],
-                                vendor=tenant.name, created_time=_ts(rng, 500), variants=variants,
-                                popularity=0.0))
+            variants.append(
+                Variant(
+                    id=int(f"{pid}{vi + 1:02d}"),
+                    sku=f"SKU-{ns}-{pi + 1:04d}-{vi + 1}",
+                    title=opt,
+                    price_cents=int(round(price * 100)),
+                )
+            )
+        products.append(
+            Product(
+                index=pi,
+                id=pid,
+                title=title,
+                handle=title.lower().replace(" ", "-"),
+                product_type=PRODUCT_TYPES[int(rng.integers(0, len(PRODUCT_TYPES)))],
+                vendor=tenant.name,
+                created_time=_ts(rng, 500),
+                variants=variants,
+                popularity=0.0,
+            )
+        )
     ranks = np.arange(1, levers.products + 1, dtype=np.float64)
     popularity = 1.0 / ranks**0.9
     popularity = popularity[rng.permutation(levers.products)]
@@ -300,14 +462,24 @@ def build_world(tenant: Tenant) -> World:
     if not shops:
         shops = [_shop(tenant, None, EcommerceGeneration())]
     n_products = len(shops[0].products)
-    ad_accounts = [_ad_account(tenant, s.connector, s.generation, site_domain, n_products)
-                   for s in tenant.sources_in(Domain.paid_ads)]
+    ad_accounts = [
+        _ad_account(tenant, s.connector, s.generation, site_domain, n_products)
+        for s in tenant.sources_in(Domain.paid_ads)
+    ]
     analytics = [AnalyticsTool(s.connector, s.generation) for s in tenant.sources_in(Domain.analytics)]
     traffic = analytics[0].levers if analytics else AnalyticsGeneration()
     if not analytics:
         analytics = [AnalyticsTool(None, traffic)]
-    return World(tenant=tenant, namespace=tenant.namespace, site_domain=site_domain, ad_accounts=ad_accounts,
-                 shops=shops, analytics=analytics, traffic=traffic, salt=salt)
+    return World(
+        tenant=tenant,
+        namespace=tenant.namespace,
+        site_domain=site_domain,
+        ad_accounts=ad_accounts,
+        shops=shops,
+        analytics=analytics,
+        traffic=traffic,
+        salt=salt,
+    )
 
 
 # --- visitors: attributes as pure functions of the visitor index ---------------------------------------
@@ -346,10 +518,19 @@ def visitors(world: World, index: np.ndarray) -> Visitors:
     shares = np.array([t.levers.traffic_share for t in world.analytics])
     tw = np.cumsum(shares / shares.sum())
     tool = np.minimum(np.searchsorted(tw, unit_float(h(5))), len(world.analytics) - 1)
-    return Visitors(index=idx, registered=registered, device=device, country=country,
-                    city=(h4 % np.uint64(5)).astype(np.int64), browser=((h4 >> np.uint64(8)) % np.uint64(4)).astype(np.int64),
-                    os=((h4 >> np.uint64(16)) % np.uint64(3)).astype(np.int64), tool=tool,
-                    h_id=h(6), h_id2=h(7), h_name=h(8))
+    return Visitors(
+        index=idx,
+        registered=registered,
+        device=device,
+        country=country,
+        city=(h4 % np.uint64(5)).astype(np.int64),
+        browser=((h4 >> np.uint64(8)) % np.uint64(4)).astype(np.int64),
+        os=((h4 >> np.uint64(16)) % np.uint64(3)).astype(np.int64),
+        tool=tool,
+        h_id=h(6),
+        h_id2=h(7),
+        h_name=h(8),
+    )
 
 
 @dataclass(frozen=True)
@@ -370,19 +551,24 @@ def visitor_ids(world: World, index: np.ndarray) -> VisitorIds:
     v = visitors(world, index)
     idx = v.index.astype(np.int64)
     hid, hid2, hname = v.h_id, v.h_id2, v.h_name
-    pseudo = [f"{1_000_000_000 + a % 1_000_000_000}.{1_650_000_000 + b % 60_000_000}"
-              for a, b in zip(hid.tolist(), hid2.tolist(), strict=True)]
+    pseudo = [
+        f"{1_000_000_000 + a % 1_000_000_000}.{1_650_000_000 + b % 60_000_000}"
+        for a, b in zip(hid.tolist(), hid2.tolist(), strict=True)
+    ]
     device = [f"{a:016x}{b:016x}" for a, b in zip(hid.tolist(), hid2.tolist(), strict=True)]
     first = [FIRST_NAMES[h % len(FIRST_NAMES)] for h in hname.tolist()]
     last = [LAST_NAMES[(h >> 8) % len(LAST_NAMES)] for h in hname.tolist()]
     domains = [EMAIL_DOMAINS[(h >> 16) % len(EMAIL_DOMAINS)] for h in hname.tolist()]
     email = [f"{f}.{la}{i + 1}@{d}" for f, la, i, d in zip(first, last, idx.tolist(), domains, strict=True)]
-    signup = ENTITY_EPOCH.timestamp() * 1_000_000 + (hid2 % np.uint64(700 * 86400)).astype(np.int64) * 1_000_000
+    signup = ENTITY_EPOCH.timestamp() * 1_000_000 - (hid2 % np.uint64(700 * 86400)).astype(np.int64) * 1_000_000
     return VisitorIds(
-        user_pseudo_id=pseudo, device_id=device,
+        user_pseudo_id=pseudo,
+        device_id=device,
         amplitude_id=(world.namespace * 10**10 + idx + 1).astype(np.int64),
         customer_id=(world.namespace * 10**10 + 9 * 10**9 + idx + 1).astype(np.int64),
-        first_name=[f.capitalize() for f in first], last_name=[la.capitalize() for la in last], email=email,
+        first_name=[f.capitalize() for f in first],
+        last_name=[la.capitalize() for la in last],
+        email=email,
         signup_us=signup.astype(np.int64),
     )
 

@@ -48,17 +48,25 @@ def tracked_day(ctx: RenderContext, sim: DaySim, skip_kinds: tuple[int, ...] = (
     events = np.flatnonzero(keep)
     ev_session = ev.session[events]
     session_pos = np.searchsorted(sessions, ev_session)
-    return TrackedDay(sim=sim, sessions=sessions, events=events, ev_session=ev_session,
-                      ids=visitor_ids(ctx.world, s.visitor[sessions]), session_pos=session_pos)
+    return TrackedDay(
+        sim=sim,
+        sessions=sessions,
+        events=events,
+        ev_session=ev_session,
+        ids=visitor_ids(ctx.world, s.visitor[sessions]),
+        session_pos=session_pos,
+    )
 
 
 def utm_query(sim: DaySim, session: int) -> str:
     """The campaign query string a session landed with ('' for direct, organic and referral)."""
     s = sim.sessions
     if s.channel[session] == PAID:
-        return (f"?utm_source={s.source[session]}&utm_medium={s.medium[session]}"
-                f"&utm_campaign={quote(s.campaign[session] or '', safe='')}&utm_content={s.ad_id[session]}"
-                f"&utm_id={s.campaign_id[session]}")
+        return (
+            f"?utm_source={s.source[session]}&utm_medium={s.medium[session]}"
+            f"&utm_campaign={quote(s.campaign[session] or '', safe='')}&utm_content={s.ad_id[session]}"
+            f"&utm_id={s.campaign_id[session]}"
+        )
     if s.medium[session] == "email":
         return f"?utm_source={s.source[session]}&utm_medium=email&utm_campaign={s.campaign[session]}"
     return ""

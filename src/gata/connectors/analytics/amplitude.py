@@ -15,8 +15,14 @@ from gata.simulation.day import ADD_TO_CART, BEGIN_CHECKOUT, LOGIN, PAGE_VIEW, P
 from gata.simulation.rng import mix64
 from gata.simulation.world import COUNTRIES, visitor_ids, visitors
 
-EVENT_NAMES = {PAGE_VIEW: "Page Viewed", LOGIN: "Signed In", VIEW_ITEM: "Product Viewed",
-               ADD_TO_CART: "Product Added", BEGIN_CHECKOUT: "Checkout Started", PURCHASE: "Order Completed"}
+EVENT_NAMES = {
+    PAGE_VIEW: "Page Viewed",
+    LOGIN: "Signed In",
+    VIEW_ITEM: "Product Viewed",
+    ADD_TO_CART: "Product Added",
+    BEGIN_CHECKOUT: "Checkout Started",
+    PURCHASE: "Order Completed",
+}
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
 
@@ -99,35 +105,37 @@ def daily(ctx: RenderContext, sim: DaySim) -> dict[str, list[dict]]:
         if t.utm:
             event_props.update(t.utm)
         event_props.update(t.properties)
-        events.append({
-            "uuid": _uuid(int(h[0]), int(h[1])),
-            "$insert_id": f"{t.device_id[:16]}-{t.ts_us}-{t.kind}",
-            "event_id": int(sim.events.position[t.event]),
-            "event_type": EVENT_NAMES[t.kind],
-            "event_time": _time(t.ts_us),
-            "client_event_time": _time(t.ts_us),
-            "server_upload_time": _time(t.ts_us + 1_250_000),
-            "server_received_time": _time(t.ts_us + 1_250_000),
-            "session_id": int(sim.sessions.start_us[t.session] // 1000),
-            "amplitude_id": int(ctx.world.namespace * 10**10 + visitor + 1),
-            "user_id": t.user_id,
-            "device_id": t.device_id,
-            "event_properties": event_props,
-            "user_properties": user_props,
-            "groups": {},
-            "group_properties": {},
-            "data": {},
-            "platform": "Web",
-            "os_name": t.browser,
-            "device_type": t.os,
-            "device_family": t.device,
-            "country": t.country[0],
-            "city": t.country[2],
-            "region": f"{t.country[2]} Region",
-            "language": "English",
-            "library": "amplitude-ts/2.11.0",
-            "app": app_id,
-        })
+        events.append(
+            {
+                "uuid": _uuid(int(h[0]), int(h[1])),
+                "$insert_id": f"{t.device_id[:16]}-{t.ts_us}-{t.kind}",
+                "event_id": int(sim.events.position[t.event]),
+                "event_type": EVENT_NAMES[t.kind],
+                "event_time": _time(t.ts_us),
+                "client_event_time": _time(t.ts_us),
+                "server_upload_time": _time(t.ts_us + 1_250_000),
+                "server_received_time": _time(t.ts_us + 1_250_000),
+                "session_id": int(sim.sessions.start_us[t.session] // 1000),
+                "amplitude_id": int(ctx.world.namespace * 10**10 + visitor + 1),
+                "user_id": t.user_id,
+                "device_id": t.device_id,
+                "event_properties": event_props,
+                "user_properties": user_props,
+                "groups": {},
+                "group_properties": {},
+                "data": {},
+                "platform": "Web",
+                "os_name": t.browser,
+                "device_type": t.os,
+                "device_family": t.device,
+                "country": t.country[0],
+                "city": t.country[2],
+                "region": f"{t.country[2]} Region",
+                "language": "English",
+                "library": "amplitude-ts/2.11.0",
+                "app": app_id,
+            }
+        )
     out: dict[str, list[dict]] = {"events": events} if events else {}
     if seen:
         out["users"] = _users(ctx, np.array(list(seen), dtype=np.int64))
@@ -142,14 +150,16 @@ def _users(ctx: RenderContext, visitor_index: np.ndarray) -> list[dict]:
     for j in range(len(visitor_index)):
         name, code, cities, _ = COUNTRIES[v.country[j]]
         registered = bool(v.registered[j])
-        rows.append({
-            "amplitude_id": int(ids.amplitude_id[j]),
-            "user_id": str(ids.customer_id[j]) if registered else None,
-            "device_ids": [ids.device_id[j]],
-            "first_used": datetime.fromtimestamp(int(ids.signup_us[j]) // 1_000_000, tz=UTC).strftime("%Y-%m-%d"),
-            "country": name,
-            "city": cities[v.city[j] % len(cities)],
-            "platform": "Web",
-            "user_properties": {"email": ids.email[j]} if registered else {},
-        })
+        rows.append(
+            {
+                "amplitude_id": int(ids.amplitude_id[j]),
+                "user_id": str(ids.customer_id[j]) if registered else None,
+                "device_ids": [ids.device_id[j]],
+                "first_used": datetime.fromtimestamp(int(ids.signup_us[j]) // 1_000_000, tz=UTC).strftime("%Y-%m-%d"),
+                "country": name,
+                "city": cities[v.city[j] % len(cities)],
+                "platform": "Web",
+                "user_properties": {"email": ids.email[j]} if registered else {},
+            }
+        )
     return rows

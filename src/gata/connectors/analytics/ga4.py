@@ -155,20 +155,43 @@ RECORD_MODELS: dict[str, type[BaseModel]] = {"events": Ga4Event}
 
 # --- rendering --------------------------------------------------------------------------------------
 
-CONTINENTS = {"US": ("Americas", "Northern America"), "CA": ("Americas", "Northern America"),
-              "AU": ("Oceania", "Australasia")}
+CONTINENTS = {
+    "US": ("Americas", "Northern America"),
+    "CA": ("Americas", "Northern America"),
+    "AU": ("Oceania", "Australasia"),
+}
 EUROPE = ("Europe", "Western Europe")
-FIRST_TOUCH = [("(direct)", "(none)", "(direct)"), ("(organic)", "organic", "google"),
-               ("(referral)", "referral", "reddit.com"), ("(direct)", "(none)", "(direct)")]
+FIRST_TOUCH = [
+    ("(direct)", "(none)", "(direct)"),
+    ("(organic)", "organic", "google"),
+    ("(referral)", "referral", "reddit.com"),
+    ("(direct)", "(none)", "(direct)"),
+]
 
-VALUE_TYPE = pa.struct([("string_value", pa.string()), ("int_value", pa.int64()),
-                        ("float_value", pa.float64()), ("double_value", pa.float64())])
+VALUE_TYPE = pa.struct(
+    [
+        ("string_value", pa.string()),
+        ("int_value", pa.int64()),
+        ("float_value", pa.float64()),
+        ("double_value", pa.float64()),
+    ]
+)
 PARAM_TYPE = pa.struct([("key", pa.string()), ("value", VALUE_TYPE)])
-ITEM_TYPE = pa.struct([("item_id", pa.string()), ("item_name", pa.string()), ("item_brand", pa.string()),
-                       ("item_variant", pa.string()), ("item_category", pa.string()),
-                       ("price_in_usd", pa.float64()), ("price", pa.float64()), ("quantity", pa.int64()),
-                       ("item_revenue_in_usd", pa.float64()), ("item_revenue", pa.float64()),
-                       ("coupon", pa.string())])
+ITEM_TYPE = pa.struct(
+    [
+        ("item_id", pa.string()),
+        ("item_name", pa.string()),
+        ("item_brand", pa.string()),
+        ("item_variant", pa.string()),
+        ("item_category", pa.string()),
+        ("price_in_usd", pa.float64()),
+        ("price", pa.float64()),
+        ("quantity", pa.int64()),
+        ("item_revenue_in_usd", pa.float64()),
+        ("item_revenue", pa.float64()),
+        ("coupon", pa.string()),
+    ]
+)
 
 
 def entities(ctx: RenderContext) -> dict[str, list[dict]]:
@@ -202,9 +225,14 @@ def _params(names: list[str], columns: list[tuple[np.ndarray, str, np.ndarray]])
             dbl_vals[sel] = picked
             is_dbl[sel] = True
     value = pa.StructArray.from_arrays(
-        [pa.array(str_vals, pa.string()), pa.array(int_vals, mask=~is_int), pa.nulls(len(rows), pa.float64()),
-         pa.array(dbl_vals, mask=~is_dbl)],
-        fields=list(VALUE_TYPE))
+        [
+            pa.array(str_vals, pa.string()),
+            pa.array(int_vals, mask=~is_int),
+            pa.nulls(len(rows), pa.float64()),
+            pa.array(dbl_vals, mask=~is_dbl),
+        ],
+        fields=list(VALUE_TYPE),
+    )
     entries = pa.StructArray.from_arrays([flat_keys, value], fields=list(PARAM_TYPE))
     offsets = np.zeros(n + 1, dtype=np.int32)
     np.cumsum(mask.sum(axis=1), out=offsets[1:])
@@ -243,9 +271,24 @@ def daily(ctx: RenderContext, sim: DaySim) -> dict[str, pa.Table]:
     everywhere = np.ones(n, bool)
     engagement = np.where(pos == 0, 0, (np.diff(np.concatenate([ts[:1], ts])) // 1000).clip(0, 600_000))
     params = _params(
-        ["ga_session_id", "ga_session_number", "page_location", "page_title", "page_referrer", "entrances",
-         "engagement_time_msec", "session_engaged", "source", "medium", "campaign", "method", "transaction_id",
-         "value", "currency", "coupon"],
+        [
+            "ga_session_id",
+            "ga_session_number",
+            "page_location",
+            "page_title",
+            "page_referrer",
+            "entrances",
+            "engagement_time_msec",
+            "session_engaged",
+            "source",
+            "medium",
+            "campaign",
+            "method",
+            "transaction_id",
+            "value",
+            "currency",
+            "coupon",
+        ],
         [
             (everywhere, "i", session_id),
             (everywhere, "i", s.session_number[es]),
@@ -273,47 +316,93 @@ def daily(ctx: RenderContext, sim: DaySim) -> dict[str, pa.Table]:
     dev = s.device[es]
     device_cat = np.array([d for d, _ in DEVICES], dtype=object)[dev]
     browser = [BROWSERS[d][b % len(BROWSERS[d])] for d, b in zip(device_cat, s.browser[es].tolist(), strict=True)]
-    osname = [OPERATING_SYSTEMS[d][o % len(OPERATING_SYSTEMS[d])]
-              for d, o in zip(device_cat, s.os[es].tolist(), strict=True)]
+    osname = [
+        OPERATING_SYSTEMS[d][o % len(OPERATING_SYSTEMS[d])] for d, o in zip(device_cat, s.os[es].tolist(), strict=True)
+    ]
     geo_rows = [country(sim, i) for i in es.tolist()]
     device = pa.StructArray.from_arrays(
-        [pa.array(device_cat, pa.string()),
-         pa.array([("Apple" if o == "iOS" else "Google") if c != "desktop" else None
-                   for c, o in zip(device_cat, osname, strict=True)], pa.string()),
-         pa.nulls(n, pa.string()), pa.array(osname, pa.string()),
-         pa.array([f"{o} {10 + len(o) % 7}" for o in osname], pa.string()), pa.array(["en-us"] * n, pa.string()),
-         pa.array(["No"] * n, pa.string()),
-         pa.StructArray.from_arrays([pa.array(browser, pa.string()),
-                                     pa.array([f"{120 + len(b)}.0" for b in browser], pa.string()),
-                                     pa.array([world.site_domain] * n, pa.string())],
-                                    names=["browser", "browser_version", "hostname"])],
-        names=["category", "mobile_brand_name", "mobile_model_name", "operating_system",
-               "operating_system_version", "language", "is_limited_ad_tracking", "web_info"])
+        [
+            pa.array(device_cat, pa.string()),
+            pa.array(
+                [
+                    ("Apple" if o == "iOS" else "Google") if c != "desktop" else None
+                    for c, o in zip(device_cat, osname, strict=True)
+                ],
+                pa.string(),
+            ),
+            pa.nulls(n, pa.string()),
+            pa.array(osname, pa.string()),
+            pa.array([f"{o} {10 + len(o) % 7}" for o in osname], pa.string()),
+            pa.array(["en-us"] * n, pa.string()),
+            pa.array(["No"] * n, pa.string()),
+            pa.StructArray.from_arrays(
+                [
+                    pa.array(browser, pa.string()),
+                    pa.array([f"{120 + len(b)}.0" for b in browser], pa.string()),
+                    pa.array([world.site_domain] * n, pa.string()),
+                ],
+                names=["browser", "browser_version", "hostname"],
+            ),
+        ],
+        names=[
+            "category",
+            "mobile_brand_name",
+            "mobile_model_name",
+            "operating_system",
+            "operating_system_version",
+            "language",
+            "is_limited_ad_tracking",
+            "web_info",
+        ],
+    )
     geo = pa.StructArray.from_arrays(
-        [pa.array([g[2] for g in geo_rows]), pa.array([g[0] for g in geo_rows]),
-         pa.array([CONTINENTS.get(g[1], EUROPE)[0] for g in geo_rows]),
-         pa.array([f"{g[2]} Region" for g in geo_rows]),
-         pa.array([CONTINENTS.get(g[1], EUROPE)[1] for g in geo_rows]), pa.array(["(not set)"] * n)],
-        names=["city", "country", "continent", "region", "sub_continent", "metro"])
+        [
+            pa.array([g[2] for g in geo_rows]),
+            pa.array([g[0] for g in geo_rows]),
+            pa.array([CONTINENTS.get(g[1], EUROPE)[0] for g in geo_rows]),
+            pa.array([f"{g[2]} Region" for g in geo_rows]),
+            pa.array([CONTINENTS.get(g[1], EUROPE)[1] for g in geo_rows]),
+            pa.array(["(not set)"] * n),
+        ],
+        names=["city", "country", "continent", "region", "sub_continent", "metro"],
+    )
     ft = [FIRST_TOUCH[i] for i in first_touch_ix.tolist()]
     traffic_source = pa.StructArray.from_arrays(
         [pa.array([f[0] for f in ft]), pa.array([f[1] for f in ft]), pa.array([f[2] for f in ft])],
-        names=["name", "medium", "source"])
+        names=["name", "medium", "source"],
+    )
     paid = s.channel[es] == PAID
     google_paid = has_utm & paid & (np.array([s.source[i] for i in es.tolist()], dtype=object) == "google")
     collected = pa.StructArray.from_arrays(
-        [pa.array(np.where(has_utm, np.array([s.campaign_id[i] for i in es.tolist()], dtype=object), None),
-                  pa.string()),
-         pa.array(np.where(has_utm, campaign, None), pa.string()),
-         pa.array(np.where(has_utm, np.array([s.source[i] for i in es.tolist()], dtype=object), None), pa.string()),
-         pa.array(np.where(has_utm, np.array([s.medium[i] for i in es.tolist()], dtype=object), None), pa.string()),
-         pa.array(np.where(has_utm, np.array([s.ad_id[i] for i in es.tolist()], dtype=object), None), pa.string()),
-         pa.nulls(n, pa.string()),
-         pa.array(np.where(google_paid, np.array([f"Cj0KCQiA{session_id[i]:x}{es[i]:x}BwE" for i in range(n)],
-                                                  dtype=object), None), pa.string())],
-        names=["manual_campaign_id", "manual_campaign_name", "manual_source", "manual_medium", "manual_content",
-               "manual_term", "gclid"],
-        mask=pa.array(~landing))
+        [
+            pa.array(
+                np.where(has_utm, np.array([s.campaign_id[i] for i in es.tolist()], dtype=object), None), pa.string()
+            ),
+            pa.array(np.where(has_utm, campaign, None), pa.string()),
+            pa.array(np.where(has_utm, np.array([s.source[i] for i in es.tolist()], dtype=object), None), pa.string()),
+            pa.array(np.where(has_utm, np.array([s.medium[i] for i in es.tolist()], dtype=object), None), pa.string()),
+            pa.array(np.where(has_utm, np.array([s.ad_id[i] for i in es.tolist()], dtype=object), None), pa.string()),
+            pa.nulls(n, pa.string()),
+            pa.array(
+                np.where(
+                    google_paid,
+                    np.array([f"Cj0KCQiA{session_id[i]:x}{es[i]:x}BwE" for i in range(n)], dtype=object),
+                    None,
+                ),
+                pa.string(),
+            ),
+        ],
+        names=[
+            "manual_campaign_id",
+            "manual_campaign_name",
+            "manual_source",
+            "manual_medium",
+            "manual_content",
+            "manual_term",
+            "gclid",
+        ],
+        mask=pa.array(~landing),
+    )
 
     # ecommerce and items
     ecommerce_rows, item_lists = [], []
@@ -325,17 +414,24 @@ def daily(ctx: RenderContext, sim: DaySim) -> dict[str, pa.Table]:
             rate = 1.0 / FX_PER_USD[sh.currency]
             lines = orders.items[o]
             total = orders.total_cents[o] / 100
-            ecommerce_rows.append({
-                "total_item_quantity": int(sum(q for _, _, q, _ in lines)),
-                "purchase_revenue_in_usd": round(total * rate, 2), "purchase_revenue": total,
-                "refund_value_in_usd": None, "refund_value": None,
-                "shipping_value_in_usd": round(orders.shipping_cents[o] / 100 * rate, 2),
-                "shipping_value": orders.shipping_cents[o] / 100,
-                "tax_value_in_usd": round(orders.tax_cents[o] / 100 * rate, 2), "tax_value": orders.tax_cents[o] / 100,
-                "unique_items": len(lines), "transaction_id": str(orders.order_id[o]),
-            })
-            item_lists.append([_item(sh.products[p], v, q, c, rate, orders.discount_code[o], True)
-                               for p, v, q, c in lines])
+            ecommerce_rows.append(
+                {
+                    "total_item_quantity": int(sum(q for _, _, q, _ in lines)),
+                    "purchase_revenue_in_usd": round(total * rate, 2),
+                    "purchase_revenue": total,
+                    "refund_value_in_usd": None,
+                    "refund_value": None,
+                    "shipping_value_in_usd": round(orders.shipping_cents[o] / 100 * rate, 2),
+                    "shipping_value": orders.shipping_cents[o] / 100,
+                    "tax_value_in_usd": round(orders.tax_cents[o] / 100 * rate, 2),
+                    "tax_value": orders.tax_cents[o] / 100,
+                    "unique_items": len(lines),
+                    "transaction_id": str(orders.order_id[o]),
+                }
+            )
+            item_lists.append(
+                [_item(sh.products[p], v, q, c, rate, orders.discount_code[o], True) for p, v, q, c in lines]
+            )
         else:
             ecommerce_rows.append(None)
             if k in (VIEW_ITEM, ADD_TO_CART, BEGIN_CHECKOUT):
@@ -348,48 +444,69 @@ def daily(ctx: RenderContext, sim: DaySim) -> dict[str, pa.Table]:
     labels = np.array([datetime.fromtimestamp(int(d) * 86_400, tz=UTC).strftime("%Y%m%d") for d in uniq])
     day_str = labels[inverse]
     value_usd = np.where(is_purchase, np.round(value * usd, 2), np.nan)
-    table = pa.table({
-        "event_date": pa.array(day_str, pa.string()),
-        "event_timestamp": pa.array(ts, pa.int64()),
-        "event_name": pa.array(names, pa.string()),
-        "event_params": params,
-        "event_previous_timestamp": pa.nulls(n, pa.int64()),
-        "event_value_in_usd": pa.array(value_usd, pa.float64(), mask=~is_purchase),
-        "event_bundle_sequence_id": pa.array(session_id * 1000 + pos, pa.int64()),
-        "event_server_timestamp_offset": pa.array(300_000 + (ts % 700_000), pa.int64()),
-        "user_id": pa.array(user_id, pa.string()),
-        "user_pseudo_id": pa.array(pseudo, pa.string()),
-        "privacy_info": pa.array([{"analytics_storage": "Yes", "ads_storage": "Yes", "uses_transient_token": "No"}] * n),
-        "user_properties": pa.array([[]] * n, pa.list_(PARAM_TYPE)),
-        "user_first_touch_timestamp": pa.array(td.ids.signup_us[sp] - 86_400_000_000 * 3, pa.int64()),
-        "device": device,
-        "geo": geo,
-        "traffic_source": traffic_source,
-        "stream_id": pa.array([f"{world.namespace}00{ctx.tool_index() + 1}"] * n, pa.string()),
-        "platform": pa.array(["WEB"] * n, pa.string()),
-        "collected_traffic_source": collected,
-        "ecommerce": pa.array(ecommerce_rows, pa.struct([
-            ("total_item_quantity", pa.int64()), ("purchase_revenue_in_usd", pa.float64()),
-            ("purchase_revenue", pa.float64()), ("refund_value_in_usd", pa.float64()), ("refund_value", pa.float64()),
-            ("shipping_value_in_usd", pa.float64()), ("shipping_value", pa.float64()),
-            ("tax_value_in_usd", pa.float64()), ("tax_value", pa.float64()), ("unique_items", pa.int64()),
-            ("transaction_id", pa.string())])),
-        "items": pa.array(item_lists, pa.list_(ITEM_TYPE)),
-        "is_active_user": pa.array(np.ones(n, bool)),
-        "batch_event_index": pa.array(pos, pa.int64()),
-        "batch_page_id": pa.array(session_id * 100 + np.minimum(pos, 99), pa.int64()),
-        "batch_ordering_id": pa.array(pos + 1, pa.int64()),
-    })
+    table = pa.table(
+        {
+            "event_date": pa.array(day_str, pa.string()),
+            "event_timestamp": pa.array(ts, pa.int64()),
+            "event_name": pa.array(names, pa.string()),
+            "event_params": params,
+            "event_previous_timestamp": pa.nulls(n, pa.int64()),
+            "event_value_in_usd": pa.array(value_usd, pa.float64(), mask=~is_purchase),
+            "event_bundle_sequence_id": pa.array(session_id * 1000 + pos, pa.int64()),
+            "event_server_timestamp_offset": pa.array(300_000 + (ts % 700_000), pa.int64()),
+            "user_id": pa.array(user_id, pa.string()),
+            "user_pseudo_id": pa.array(pseudo, pa.string()),
+            "privacy_info": pa.array(
+                [{"analytics_storage": "Yes", "ads_storage": "Yes", "uses_transient_token": "No"}] * n
+            ),
+            "user_properties": pa.array([[]] * n, pa.list_(PARAM_TYPE)),
+            "user_first_touch_timestamp": pa.array(td.ids.signup_us[sp] - 86_400_000_000 * 3, pa.int64()),
+            "device": device,
+            "geo": geo,
+            "traffic_source": traffic_source,
+            "stream_id": pa.array([f"{world.namespace}00{ctx.tool_index() + 1}"] * n, pa.string()),
+            "platform": pa.array(["WEB"] * n, pa.string()),
+            "collected_traffic_source": collected,
+            "ecommerce": pa.array(
+                ecommerce_rows,
+                pa.struct(
+                    [
+                        ("total_item_quantity", pa.int64()),
+                        ("purchase_revenue_in_usd", pa.float64()),
+                        ("purchase_revenue", pa.float64()),
+                        ("refund_value_in_usd", pa.float64()),
+                        ("refund_value", pa.float64()),
+                        ("shipping_value_in_usd", pa.float64()),
+                        ("shipping_value", pa.float64()),
+                        ("tax_value_in_usd", pa.float64()),
+                        ("tax_value", pa.float64()),
+                        ("unique_items", pa.int64()),
+                        ("transaction_id", pa.string()),
+                    ]
+                ),
+            ),
+            "items": pa.array(item_lists, pa.list_(ITEM_TYPE)),
+            "is_active_user": pa.array(np.ones(n, bool)),
+            "batch_event_index": pa.array(pos, pa.int64()),
+            "batch_page_id": pa.array(session_id * 100 + np.minimum(pos, 99), pa.int64()),
+            "batch_ordering_id": pa.array(pos + 1, pa.int64()),
+        }
+    )
     return {"events": table}
 
 
 def _item(product, variant: int, qty: int, price_cents: int, usd_rate: float, coupon, with_revenue: bool) -> dict:
     price = price_cents / 100
     return {
-        "item_id": product.variants[variant].sku, "item_name": product.title, "item_brand": product.vendor,
-        "item_variant": product.variants[variant].title, "item_category": product.product_type,
-        "price_in_usd": round(price * usd_rate, 2), "price": price, "quantity": qty,
+        "item_id": product.variants[variant].sku,
+        "item_name": product.title,
+        "item_brand": product.vendor,
+        "item_variant": product.variants[variant].title,
+        "item_category": product.product_type,
+        "price_in_usd": round(price * usd_rate, 2),
+        "price": price,
+        "quantity": qty,
         "item_revenue_in_usd": round(price * qty * usd_rate, 2) if with_revenue else None,
-        "item_revenue": round(price * qty, 2) if with_revenue else None, "coupon": coupon,
+        "item_revenue": round(price * qty, 2) if with_revenue else None,
+        "coupon": coupon,
     }
-

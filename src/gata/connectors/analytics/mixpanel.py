@@ -18,8 +18,14 @@ from gata.connectors.base import RenderContext
 from gata.simulation.day import ADD_TO_CART, BEGIN_CHECKOUT, LOGIN, PAGE_VIEW, PURCHASE, VIEW_ITEM, DaySim
 from gata.simulation.world import visitor_ids
 
-EVENT_NAMES = {PAGE_VIEW: "Page Viewed", LOGIN: "Logged In", VIEW_ITEM: "Product Viewed",
-               ADD_TO_CART: "Added To Cart", BEGIN_CHECKOUT: "Checkout Started", PURCHASE: "Order Completed"}
+EVENT_NAMES = {
+    PAGE_VIEW: "Page Viewed",
+    LOGIN: "Logged In",
+    VIEW_ITEM: "Product Viewed",
+    ADD_TO_CART: "Added To Cart",
+    BEGIN_CHECKOUT: "Checkout Started",
+    PURCHASE: "Order Completed",
+}
 
 
 class EventProperties(BaseModel):
@@ -120,8 +126,18 @@ def _people(ctx: RenderContext, identified: dict[int, tuple[str, tuple[str, str,
     for j, v in enumerate(visitors.tolist()):
         user_id, (_, code, city) = identified[v]
         created = datetime.fromtimestamp(int(ids.signup_us[j]) // 1_000_000, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S")
-        people.append({"$distinct_id": user_id, "$properties": {
-            "$email": ids.email[j], "$first_name": ids.first_name[j], "$last_name": ids.last_name[j],
-            "$created": created, "$city": city, "$country_code": code, "customer_id": user_id,
-        }})
+        people.append(
+            {
+                "$distinct_id": user_id,
+                "$properties": {
+                    "$email": ids.email[j],
+                    "$first_name": ids.first_name[j],
+                    "$last_name": ids.last_name[j],
+                    "$created": created,
+                    "$city": city,
+                    "$country_code": code,
+                    "customer_id": user_id,
+                },
+            }
+        )
     return people
