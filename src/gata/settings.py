@@ -12,6 +12,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GATA_", extra="ignore")
 
     workspace: Path = Field(Path("workspace"), description="Folder of the warehouse, generated files and runs.")
+    duckdb_memory_limit: str = Field("4GB", description="Memory limit of DuckDB while loading and building.")
     motherduck_database: str | None = Field(
         None, description="Land and build in this MotherDuck database instead of the local DuckDB file."
     )

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import dlt
 import pyarrow as pa
+from dlt.destinations.exceptions import DatabaseUndefinedRelation
+from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 
 from gata.ingest.dlt_setup import configure_dlt
 from gata.ingest.natural_id import NATURAL_ID
@@ -43,7 +45,10 @@ def destination(workspace: Workspace, settings: Settings | None = None):
             },
             enable_dataset_name_normalization=False,
         )
-    return dlt.destinations.duckdb(str(workspace.warehouse_path), enable_dataset_name_normalization=False)
+    credentials = DuckDbCredentials(str(workspace.warehouse_path))
+    # bounded memory: DuckDB spills to disk past the limit instead of growing with the load
+    credentials.global_config = {"memory_limit": settings.duckdb_memory_limit, "preserve_insertion_order": False}
+    return dlt.destinations.duckdb(credentials=credentials, enable_dataset_name_normalization=False)
 
 
 @dataclass
@@ -74,12 +79,32 @@ def _batches(files: list[Path]) -> Iterator[pa.Table]:
             yield table.slice(start, READ_BATCH_ROWS)
 
 
-def _resource(staged: StagedObject):
+def _resource(staged: StagedObject, initial: bool):
+    """A dlt resource over staged files. Staging guarantees one row per natural id within a load, so dlt's
+    per-load dedup is skipped; a table's first load appends (merging into nothing is appending, without
+    the staging copy), every later load merges on the natural id."""
     columns = {c: {"data_type": "json"} for c in sorted(staged.json_columns)}
     columns[NATURAL_ID] = {"data_type": "text", "nullable": False}
-    return dlt.resource(
-        _batches(staged.files), name=staged.object, primary_key=NATURAL_ID, write_disposition="merge", columns=columns
+    disposition = (
+        {"disposition": "append"}
+        if initial
+        else {"disposition": "merge", "strategy": "delete-insert", "deduplicated": True}
     )
+    return dlt.resource(
+        _batches(staged.files), name=staged.object, primary_key=NATURAL_ID, write_disposition=disposition,
+        columns=columns,
+    )
+
+
+def _existing_tables(pipeline: dlt.Pipeline) -> set[str]:
+    try:
+        with pipeline.sql_client() as client:
+            rows = client.execute_sql(
+                "select table_name from information_schema.tables where table_schema = %s", pipeline.dataset_name
+            )
+    except DatabaseUndefinedRelation:
+        return set()
+    return {r[0] for r in rows or []}
 
 
 def land_connector(
@@ -92,7 +117,8 @@ def land_connector(
         dataset_name=dataset_name(tenant_slug, connector),
         pipelines_dir=str(workspace.pipelines_dir),
     )
-    info = pipeline.run([_resource(s) for s in staged])
+    existing = _existing_tables(pipeline)
+    info = pipeline.run([_resource(s, initial=s.object not in existing) for s in staged])
     counts = pipeline.last_trace.last_normalize_info.row_counts if pipeline.last_trace.last_normalize_info else {}
     new_columns: dict[str, list[str]] = {}
     for package in info.load_packages:

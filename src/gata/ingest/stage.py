@@ -20,7 +20,7 @@ from gata.config.catalog import Catalog
 from gata.config.tenants import Tenant
 from gata.connectors.arrow import JSON_COLUMNS_KEY, as_arrow, json_columns, with_json_columns
 from gata.connectors.pull import pull
-from gata.ingest.natural_id import add_natural_id
+from gata.ingest.natural_id import NATURAL_ID, add_natural_id
 
 FLUSH_ROWS = 200_000
 
@@ -33,10 +33,19 @@ class StagedObject:
     files: list[Path] = field(default_factory=list)
     rows: int = 0
     json_columns: set[str] = field(default_factory=set)
+    dedupe: bool = False  # entity objects (profiles) may be rendered on several days: keep one row each
+    _seen: set[str] = field(default_factory=set, repr=False)
     _buffer: list[pa.Table] = field(default_factory=list, repr=False)
     _buffered: int = 0
 
     def add(self, table: pa.Table) -> None:
+        """Buffer a batch; every natural id is staged at most once per pull, so landing needs no dedup."""
+        ids = table.column(NATURAL_ID).to_pylist()
+        if self.dedupe:
+            keep = [nid not in self._seen and not self._seen.add(nid) for nid in ids]
+            table = table.filter(pa.array(keep))
+        elif len(set(ids)) != len(ids):
+            raise ValueError(f"{self.connector}.{self.object}: a batch repeats a natural id")
         self._buffer.append(table)
         self._buffered += table.num_rows
         self.rows += table.num_rows
@@ -94,7 +103,8 @@ def stage_pull(
         table = add_natural_id(table, catalog[connector].objects[obj])
         key = (connector, obj)
         if key not in objects:
-            objects[key] = StagedObject(connector, obj, root / connector / obj)
+            dedupe = catalog[connector].objects[obj].grain == "entity"
+            objects[key] = StagedObject(connector, obj, root / connector / obj, dedupe=dedupe)
         objects[key].add(table)
     for staged in objects.values():
         staged.flush()

@@ -177,6 +177,23 @@ VALUE_TYPE = pa.struct(
     ]
 )
 PARAM_TYPE = pa.struct([("key", pa.string()), ("value", VALUE_TYPE)])
+PRIVACY = {"analytics_storage": "Yes", "ads_storage": "Yes", "uses_transient_token": "No"}
+PRIVACY_TYPE = pa.struct([(k, pa.string()) for k in PRIVACY])
+ECOMMERCE_TYPE = pa.struct(
+    [
+        ("total_item_quantity", pa.int64()),
+        ("purchase_revenue_in_usd", pa.float64()),
+        ("purchase_revenue", pa.float64()),
+        ("refund_value_in_usd", pa.float64()),
+        ("refund_value", pa.float64()),
+        ("shipping_value_in_usd", pa.float64()),
+        ("shipping_value", pa.float64()),
+        ("tax_value_in_usd", pa.float64()),
+        ("tax_value", pa.float64()),
+        ("unique_items", pa.int64()),
+        ("transaction_id", pa.string()),
+    ]
+)
 ITEM_TYPE = pa.struct(
     [
         ("item_id", pa.string()),
@@ -239,6 +256,11 @@ def _params(names: list[str], columns: list[tuple[np.ndarray, str, np.ndarray]])
     return pa.ListArray.from_arrays(pa.array(offsets), entries)
 
 
+def _per_session(values: list, sessions: np.ndarray) -> np.ndarray:
+    """A per-session attribute as an object array over the tool's sessions (indexed by session_pos)."""
+    return np.array([values[i] for i in sessions.tolist()] + [None], dtype=object)[:-1]
+
+
 def daily(ctx: RenderContext, sim: DaySim) -> dict[str, pa.Table]:
     td = tracked_day(ctx, sim)
     n = len(td)
@@ -246,7 +268,7 @@ def daily(ctx: RenderContext, sim: DaySim) -> dict[str, pa.Table]:
         return {}
     world = ctx.world
     s, ev, orders = sim.sessions, sim.events, sim.orders
-    e, es, sp = td.events, td.ev_session, td.session_pos
+    e, es, sp, ss = td.events, td.ev_session, td.session_pos, td.sessions
     kind = ev.kind[e]
     pos = ev.position[e]
     ts = ev.ts_us[e]
@@ -254,20 +276,37 @@ def daily(ctx: RenderContext, sim: DaySim) -> dict[str, pa.Table]:
     shop = world.shops[0]
     usd = 1.0 / FX_PER_USD[shop.currency]
 
+    # per-session attributes, computed once per session and spread to events
+    source = _per_session(s.source, ss)[sp]
+    medium = _per_session(s.medium, ss)[sp]
+    campaign = _per_session(s.campaign, ss)[sp]
+    campaign_id = _per_session(s.campaign_id, ss)[sp]
+    ad_id = _per_session(s.ad_id, ss)[sp]
+    refs = np.array([referrer(sim, i) for i in ss.tolist()] + [None], dtype=object)[:-1][sp]
+    geo_rows = [country(sim, i) for i in ss.tolist()]
+
     # event parameters
     urls = np.array(page_urls(ctx, td), dtype=object)
-    paths = [ev.page_path[i] for i in e.tolist()]
-    titles = np.array([page_title(p) for p in paths], dtype=object)
-    refs = np.array([referrer(sim, i) for i in es.tolist()], dtype=object)
+    titles_by_path: dict[str, str] = {}
+    titles = np.array(
+        [
+            titles_by_path.get(p) or titles_by_path.setdefault(p, page_title(p))
+            for p in (ev.page_path[i] for i in e.tolist())
+        ],
+        dtype=object,
+    )
     session_id = (s.start_us[es] // 1_000_000).astype(np.int64)
-    is_purchase = kind == PURCHASE
-    order_row = np.where(is_purchase, s.order[es], -1)
-    txn = np.array([str(orders.order_id[o]) if o >= 0 else None for o in order_row.tolist()], dtype=object)
-    value = np.array([orders.total_cents[o] / 100 if o >= 0 else 0.0 for o in order_row.tolist()])
-    coupon = np.array([orders.discount_code[o] if o >= 0 else None for o in order_row.tolist()], dtype=object)
-    campaign = np.array([s.campaign[i] for i in es.tolist()], dtype=object)
+    is_purchase = (kind == PURCHASE) & (s.order[es] >= 0)
+    purchase_at = np.flatnonzero(is_purchase)
+    purchase_orders = s.order[es[purchase_at]]
+    txn = np.full(n, None, dtype=object)
+    txn[purchase_at] = [str(o) for o in orders.order_id[purchase_orders].tolist()]
+    value = np.zeros(n)
+    value[purchase_at] = orders.total_cents[purchase_orders] / 100
+    coupon = np.full(n, None, dtype=object)
+    coupon[purchase_at] = [orders.discount_code[o] for o in purchase_orders.tolist()]
     landing = pos <= 1
-    has_utm = landing & np.array([c is not None for c in campaign])
+    has_utm = landing & (campaign != None)  # noqa: E711 (element-wise comparison)
     everywhere = np.ones(n, bool)
     engagement = np.where(pos == 0, 0, (np.diff(np.concatenate([ts[:1], ts])) // 1000).clip(0, 600_000))
     params = _params(
@@ -294,18 +333,18 @@ def daily(ctx: RenderContext, sim: DaySim) -> dict[str, pa.Table]:
             (everywhere, "i", s.session_number[es]),
             (everywhere, "s", urls),
             (everywhere, "s", titles),
-            ((pos == 1) & np.array([r is not None for r in refs]), "s", refs),
+            ((pos == 1) & (refs != None), "s", refs),  # noqa: E711
             (pos == 1, "i", np.ones(n, np.int64)),
             (pos > 0, "i", engagement.astype(np.int64)),
             (pos > 1, "s", np.full(n, "1", dtype=object)),
-            (has_utm, "s", np.array([s.source[i] for i in es.tolist()], dtype=object)),
-            (has_utm, "s", np.array([s.medium[i] for i in es.tolist()], dtype=object)),
+            (has_utm, "s", source),
+            (has_utm, "s", medium),
             (has_utm, "s", campaign),
             (kind == LOGIN, "s", np.full(n, "email", dtype=object)),
             (is_purchase, "s", txn),
             (is_purchase, "d", value),
             (is_purchase, "s", np.full(n, shop.currency, dtype=object)),
-            (is_purchase & np.array([c is not None for c in coupon]), "s", coupon),
+            (is_purchase & (coupon != None), "s", coupon),  # noqa: E711
         ],
     )
 
@@ -313,33 +352,34 @@ def daily(ctx: RenderContext, sim: DaySim) -> dict[str, pa.Table]:
     pseudo = np.array(td.ids.user_pseudo_id, dtype=object)[sp]
     user_id = np.where(ev.identified[e], td.ids.customer_id[sp].astype(str).astype(object), None)
     first_touch_ix = (td.ids.signup_us[sp] // 1_000_000) % len(FIRST_TOUCH)
-    dev = s.device[es]
-    device_cat = np.array([d for d, _ in DEVICES], dtype=object)[dev]
-    browser = [BROWSERS[d][b % len(BROWSERS[d])] for d, b in zip(device_cat, s.browser[es].tolist(), strict=True)]
-    osname = [
-        OPERATING_SYSTEMS[d][o % len(OPERATING_SYSTEMS[d])] for d, o in zip(device_cat, s.os[es].tolist(), strict=True)
+    dev_s = s.device[ss]
+    device_cat_s = np.array([d for d, _ in DEVICES], dtype=object)[dev_s]
+    browser_s = [BROWSERS[d][b % len(BROWSERS[d])] for d, b in zip(device_cat_s, s.browser[ss].tolist(), strict=True)]
+    os_s = [
+        OPERATING_SYSTEMS[d][o % len(OPERATING_SYSTEMS[d])]
+        for d, o in zip(device_cat_s, s.os[ss].tolist(), strict=True)
     ]
-    geo_rows = [country(sim, i) for i in es.tolist()]
-    device = pa.StructArray.from_arrays(
+    n_s = len(ss)
+    device_s = pa.StructArray.from_arrays(
         [
-            pa.array(device_cat, pa.string()),
+            pa.array(device_cat_s, pa.string()),
             pa.array(
                 [
                     ("Apple" if o == "iOS" else "Google") if c != "desktop" else None
-                    for c, o in zip(device_cat, osname, strict=True)
+                    for c, o in zip(device_cat_s, os_s, strict=True)
                 ],
                 pa.string(),
             ),
-            pa.nulls(n, pa.string()),
-            pa.array(osname, pa.string()),
-            pa.array([f"{o} {10 + len(o) % 7}" for o in osname], pa.string()),
-            pa.array(["en-us"] * n, pa.string()),
-            pa.array(["No"] * n, pa.string()),
+            pa.nulls(n_s, pa.string()),
+            pa.array(os_s, pa.string()),
+            pa.array([f"{o} {10 + len(o) % 7}" for o in os_s], pa.string()),
+            pa.array(["en-us"] * n_s, pa.string()),
+            pa.array(["No"] * n_s, pa.string()),
             pa.StructArray.from_arrays(
                 [
-                    pa.array(browser, pa.string()),
-                    pa.array([f"{120 + len(b)}.0" for b in browser], pa.string()),
-                    pa.array([world.site_domain] * n, pa.string()),
+                    pa.array(browser_s, pa.string()),
+                    pa.array([f"{120 + len(b)}.0" for b in browser_s], pa.string()),
+                    pa.array([world.site_domain] * n_s, pa.string()),
                 ],
                 names=["browser", "browser_version", "hostname"],
             ),
@@ -355,42 +395,36 @@ def daily(ctx: RenderContext, sim: DaySim) -> dict[str, pa.Table]:
             "web_info",
         ],
     )
-    geo = pa.StructArray.from_arrays(
+    geo_s = pa.StructArray.from_arrays(
         [
-            pa.array([g[2] for g in geo_rows]),
-            pa.array([g[0] for g in geo_rows]),
-            pa.array([CONTINENTS.get(g[1], EUROPE)[0] for g in geo_rows]),
-            pa.array([f"{g[2]} Region" for g in geo_rows]),
-            pa.array([CONTINENTS.get(g[1], EUROPE)[1] for g in geo_rows]),
-            pa.array(["(not set)"] * n),
+            pa.array([g[2] for g in geo_rows], pa.string()),
+            pa.array([g[0] for g in geo_rows], pa.string()),
+            pa.array([CONTINENTS.get(g[1], EUROPE)[0] for g in geo_rows], pa.string()),
+            pa.array([f"{g[2]} Region" for g in geo_rows], pa.string()),
+            pa.array([CONTINENTS.get(g[1], EUROPE)[1] for g in geo_rows], pa.string()),
+            pa.array(["(not set)"] * n_s, pa.string()),
         ],
         names=["city", "country", "continent", "region", "sub_continent", "metro"],
     )
+    take = pa.array(sp)
     ft = [FIRST_TOUCH[i] for i in first_touch_ix.tolist()]
     traffic_source = pa.StructArray.from_arrays(
         [pa.array([f[0] for f in ft]), pa.array([f[1] for f in ft]), pa.array([f[2] for f in ft])],
         names=["name", "medium", "source"],
     )
-    paid = s.channel[es] == PAID
-    google_paid = has_utm & paid & (np.array([s.source[i] for i in es.tolist()], dtype=object) == "google")
+    google_paid = has_utm & (s.channel[es] == PAID) & (source == "google")
+    gclid = np.full(n, None, dtype=object)
+    for i in np.flatnonzero(google_paid).tolist():
+        gclid[i] = f"Cj0KCQiA{session_id[i]:x}{es[i]:x}BwE"
     collected = pa.StructArray.from_arrays(
         [
-            pa.array(
-                np.where(has_utm, np.array([s.campaign_id[i] for i in es.tolist()], dtype=object), None), pa.string()
-            ),
+            pa.array(np.where(has_utm, campaign_id, None), pa.string()),
             pa.array(np.where(has_utm, campaign, None), pa.string()),
-            pa.array(np.where(has_utm, np.array([s.source[i] for i in es.tolist()], dtype=object), None), pa.string()),
-            pa.array(np.where(has_utm, np.array([s.medium[i] for i in es.tolist()], dtype=object), None), pa.string()),
-            pa.array(np.where(has_utm, np.array([s.ad_id[i] for i in es.tolist()], dtype=object), None), pa.string()),
+            pa.array(np.where(has_utm, source, None), pa.string()),
+            pa.array(np.where(has_utm, medium, None), pa.string()),
+            pa.array(np.where(has_utm, ad_id, None), pa.string()),
             pa.nulls(n, pa.string()),
-            pa.array(
-                np.where(
-                    google_paid,
-                    np.array([f"Cj0KCQiA{session_id[i]:x}{es[i]:x}BwE" for i in range(n)], dtype=object),
-                    None,
-                ),
-                pa.string(),
-            ),
+            pa.array(gclid, pa.string()),
         ],
         names=[
             "manual_campaign_id",
@@ -404,41 +438,52 @@ def daily(ctx: RenderContext, sim: DaySim) -> dict[str, pa.Table]:
         mask=pa.array(~landing),
     )
 
-    # ecommerce and items
-    ecommerce_rows, item_lists = [], []
-    for i in range(n):
-        k = kind[i]
-        o = order_row[i]
-        if k == PURCHASE and o >= 0:
+    # ecommerce (purchases only) and items (product events)
+    ecommerce_rows = []
+    for o in purchase_orders.tolist():
+        sh = world.shops[orders.shop[o]]
+        rate = 1.0 / FX_PER_USD[sh.currency]
+        lines = orders.items[o]
+        total = orders.total_cents[o] / 100
+        ecommerce_rows.append(
+            {
+                "total_item_quantity": int(sum(q for _, _, q, _ in lines)),
+                "purchase_revenue_in_usd": round(total * rate, 2),
+                "purchase_revenue": total,
+                "refund_value_in_usd": None,
+                "refund_value": None,
+                "shipping_value_in_usd": round(orders.shipping_cents[o] / 100 * rate, 2),
+                "shipping_value": orders.shipping_cents[o] / 100,
+                "tax_value_in_usd": round(orders.tax_cents[o] / 100 * rate, 2),
+                "tax_value": orders.tax_cents[o] / 100,
+                "unique_items": len(lines),
+                "transaction_id": str(orders.order_id[o]),
+            }
+        )
+    ecommerce_take = np.full(n, -1, dtype=np.int64)
+    ecommerce_take[purchase_at] = np.arange(len(purchase_at))
+    ecommerce = pa.array(ecommerce_rows, ECOMMERCE_TYPE).take(pa.array(ecommerce_take, mask=ecommerce_take < 0))
+    item_lists: list[list[dict]] = []
+    item_counts = np.zeros(n, dtype=np.int32)
+    order_of = dict(zip(purchase_at.tolist(), purchase_orders.tolist(), strict=True))
+    product_events = np.flatnonzero(np.isin(kind, (VIEW_ITEM, ADD_TO_CART, BEGIN_CHECKOUT)) | is_purchase)
+    for i in product_events.tolist():
+        if i in order_of:
+            o = order_of[i]
             sh = world.shops[orders.shop[o]]
             rate = 1.0 / FX_PER_USD[sh.currency]
-            lines = orders.items[o]
-            total = orders.total_cents[o] / 100
-            ecommerce_rows.append(
-                {
-                    "total_item_quantity": int(sum(q for _, _, q, _ in lines)),
-                    "purchase_revenue_in_usd": round(total * rate, 2),
-                    "purchase_revenue": total,
-                    "refund_value_in_usd": None,
-                    "refund_value": None,
-                    "shipping_value_in_usd": round(orders.shipping_cents[o] / 100 * rate, 2),
-                    "shipping_value": orders.shipping_cents[o] / 100,
-                    "tax_value_in_usd": round(orders.tax_cents[o] / 100 * rate, 2),
-                    "tax_value": orders.tax_cents[o] / 100,
-                    "unique_items": len(lines),
-                    "transaction_id": str(orders.order_id[o]),
-                }
-            )
-            item_lists.append(
-                [_item(sh.products[p], v, q, c, rate, orders.discount_code[o], True) for p, v, q, c in lines]
-            )
+            lines = [
+                _item(sh.products[p], v, q, c, rate, orders.discount_code[o], True) for p, v, q, c in orders.items[o]
+            ]
         else:
-            ecommerce_rows.append(None)
-            if k in (VIEW_ITEM, ADD_TO_CART, BEGIN_CHECKOUT):
-                prod = shop.products[s.interest_product[es[i]]]
-                item_lists.append([_item(prod, 0, 1, prod.variants[0].price_cents, usd, None, False)])
-            else:
-                item_lists.append([])
+            prod = shop.products[s.interest_product[es[i]]]
+            lines = [_item(prod, 0, 1, prod.variants[0].price_cents, usd, None, False)]
+        item_lists.extend(lines)
+        item_counts[i] = len(lines)
+    offsets = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(item_counts, out=offsets[1:])
+    items = pa.ListArray.from_arrays(pa.array(offsets), pa.array(item_lists, ITEM_TYPE))
+
     day_no = ts // 86_400_000_000
     uniq, inverse = np.unique(day_no, return_inverse=True)
     labels = np.array([datetime.fromtimestamp(int(d) * 86_400, tz=UTC).strftime("%Y%m%d") for d in uniq])
@@ -456,36 +501,17 @@ def daily(ctx: RenderContext, sim: DaySim) -> dict[str, pa.Table]:
             "event_server_timestamp_offset": pa.array(300_000 + (ts % 700_000), pa.int64()),
             "user_id": pa.array(user_id, pa.string()),
             "user_pseudo_id": pa.array(pseudo, pa.string()),
-            "privacy_info": pa.array(
-                [{"analytics_storage": "Yes", "ads_storage": "Yes", "uses_transient_token": "No"}] * n
-            ),
-            "user_properties": pa.array([[]] * n, pa.list_(PARAM_TYPE)),
+            "privacy_info": pa.array([PRIVACY], PRIVACY_TYPE).take(pa.array(np.zeros(n, dtype=np.int64))),
+            "user_properties": pa.array([[]], pa.list_(PARAM_TYPE)).take(pa.array(np.zeros(n, dtype=np.int64))),
             "user_first_touch_timestamp": pa.array(td.ids.signup_us[sp] - 86_400_000_000 * 3, pa.int64()),
-            "device": device,
-            "geo": geo,
+            "device": device_s.take(take),
+            "geo": geo_s.take(take),
             "traffic_source": traffic_source,
             "stream_id": pa.array([f"{world.namespace}00{ctx.tool_index() + 1}"] * n, pa.string()),
             "platform": pa.array(["WEB"] * n, pa.string()),
             "collected_traffic_source": collected,
-            "ecommerce": pa.array(
-                ecommerce_rows,
-                pa.struct(
-                    [
-                        ("total_item_quantity", pa.int64()),
-                        ("purchase_revenue_in_usd", pa.float64()),
-                        ("purchase_revenue", pa.float64()),
-                        ("refund_value_in_usd", pa.float64()),
-                        ("refund_value", pa.float64()),
-                        ("shipping_value_in_usd", pa.float64()),
-                        ("shipping_value", pa.float64()),
-                        ("tax_value_in_usd", pa.float64()),
-                        ("tax_value", pa.float64()),
-                        ("unique_items", pa.int64()),
-                        ("transaction_id", pa.string()),
-                    ]
-                ),
-            ),
-            "items": pa.array(item_lists, pa.list_(ITEM_TYPE)),
+            "ecommerce": ecommerce,
+            "items": items,
             "is_active_user": pa.array(np.ones(n, bool)),
             "batch_event_index": pa.array(pos, pa.int64()),
             "batch_page_id": pa.array(session_id * 100 + np.minimum(pos, 99), pa.int64()),
