@@ -1,0 +1,35 @@
+"""Destination selection: the workspace's DuckDB file by default, MotherDuck when configured. MotherDuck
+itself is outside this machine's reach, so only the rendered configuration is checked."""
+
+from __future__ import annotations
+
+import pytest
+
+from gata.ingest.land import destination
+from gata.settings import Settings
+from gata.workspace import Workspace
+
+
+def test_default_is_the_workspace_duckdb_file(tmp_path):
+    dest = destination(Workspace.resolve(tmp_path), Settings(_env_file=None))
+    assert dest.destination_type.endswith("duckdb")
+    creds = dest.config_params["credentials"]
+    assert creds.database == str(tmp_path / "warehouse.duckdb")
+    assert creds.global_config["memory_limit"] == "4GB"
+
+
+def test_motherduck_when_database_and_token_set(tmp_path, monkeypatch):
+    monkeypatch.setenv("GATA_MOTHERDUCK_DATABASE", "gata_prod")
+    monkeypatch.setenv("MOTHERDUCK_TOKEN", "secret-token")
+    dest = destination(Workspace.resolve(tmp_path), Settings())
+    assert dest.destination_type.endswith("motherduck")
+    creds = dest.config_params["credentials"]
+    assert creds["database"] == "gata_prod" and creds["password"] == "secret-token"
+
+
+def test_motherduck_without_token_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("GATA_MOTHERDUCK_DATABASE", "gata_prod")
+    monkeypatch.delenv("MOTHERDUCK_TOKEN", raising=False)
+    monkeypatch.delenv("GATA_MOTHERDUCK_TOKEN", raising=False)
+    with pytest.raises(ValueError, match="MOTHERDUCK_TOKEN"):
+        destination(Workspace.resolve(tmp_path), Settings())
