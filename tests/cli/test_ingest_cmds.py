@@ -38,7 +38,8 @@ def test_generate_twice_is_byte_identical(tmp_path):
     assert first.exit_code == 0 and second.exit_code == 0, first.stdout + first.stderr
     a, b = _digest(tmp_path / "a"), _digest(tmp_path / "b")
     assert a == b
-    assert set(a) == {"stark_industries/facebook_ads/campaigns.jsonl", "stark_industries/facebook_ads/ad_sets.jsonl",
+    assert set(a) == {"stark_industries/facebook_ads/campaigns.jsonl",
+                      "stark_industries/facebook_ads/ad_sets.jsonl",
                       "stark_industries/facebook_ads/ads.jsonl", "stark_industries/facebook_ads/facebook_insights.jsonl",
                       "stark_industries/instagram_ads/campaigns.jsonl", "stark_industries/instagram_ads/ad_sets.jsonl",
                       "stark_industries/instagram_ads/ads.jsonl",
