@@ -16,8 +16,9 @@ runner = CliRunner()
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*.jsonl"))}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*.jsonl"))
+    }
 
 
 def test_validate_ok_and_errors(tmp_path):
@@ -38,14 +39,20 @@ def test_generate_twice_is_byte_identical(tmp_path):
     assert first.exit_code == 0 and second.exit_code == 0, first.stdout + first.stderr
     a, b = _digest(tmp_path / "a"), _digest(tmp_path / "b")
     assert a == b
-    assert set(a) == {"stark_industries/facebook_ads/campaigns.jsonl",
-                      "stark_industries/facebook_ads/ad_sets.jsonl",
-                      "stark_industries/facebook_ads/ads.jsonl", "stark_industries/facebook_ads/facebook_insights.jsonl",
-                      "stark_industries/instagram_ads/campaigns.jsonl", "stark_industries/instagram_ads/ad_sets.jsonl",
-                      "stark_industries/instagram_ads/ads.jsonl",
-                      "stark_industries/instagram_ads/facebook_insights.jsonl",
-                      "stark_industries/woocommerce/products.jsonl", "stark_industries/woocommerce/orders.jsonl",
-                      "stark_industries/mixpanel/events.jsonl", "stark_industries/mixpanel/people.jsonl"}
+    assert set(a) == {
+        "stark_industries/facebook_ads/campaigns.jsonl",
+        "stark_industries/facebook_ads/ad_sets.jsonl",
+        "stark_industries/facebook_ads/ads.jsonl",
+        "stark_industries/facebook_ads/facebook_insights.jsonl",
+        "stark_industries/instagram_ads/campaigns.jsonl",
+        "stark_industries/instagram_ads/ad_sets.jsonl",
+        "stark_industries/instagram_ads/ads.jsonl",
+        "stark_industries/instagram_ads/facebook_insights.jsonl",
+        "stark_industries/woocommerce/products.jsonl",
+        "stark_industries/woocommerce/orders.jsonl",
+        "stark_industries/mixpanel/events.jsonl",
+        "stark_industries/mixpanel/people.jsonl",
+    }
 
 
 def test_generate_rejects_bad_input(tmp_path):
@@ -59,15 +66,31 @@ def test_generate_rejects_bad_input(tmp_path):
 def test_ingest_from_the_installed_command(tmp_path):
     ws = tmp_path / "ws"
     proc = subprocess.run(
-        [str(Path(sys.executable).parent / "gata"), "ingest", "wayne_enterprises", "--days", "2",
-         "--end-date", "2025-05-02", "--workspace", str(ws)],
-        capture_output=True, text=True, timeout=300,
+        [
+            str(Path(sys.executable).parent / "gata"),
+            "ingest",
+            "wayne_enterprises",
+            "--days",
+            "2",
+            "--end-date",
+            "2025-05-02",
+            "--workspace",
+            str(ws),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
     assert "landed" in proc.stdout
     with duckdb.connect(str(ws / "warehouse.duckdb"), read_only=True) as con:
         schemas = {r[0] for r in con.execute("select distinct table_schema from information_schema.tables").fetchall()}
         orders = con.execute("select count(*) from raw_wayne_enterprises__bigcommerce.orders").fetchone()[0]
-    assert {"raw_wayne_enterprises__bing_ads", "raw_wayne_enterprises__google_ads",
-            "raw_wayne_enterprises__bigcommerce", "raw_wayne_enterprises__google_analytics", "gata_platform"} <= schemas
+    assert {
+        "raw_wayne_enterprises__bing_ads",
+        "raw_wayne_enterprises__google_ads",
+        "raw_wayne_enterprises__bigcommerce",
+        "raw_wayne_enterprises__google_analytics",
+        "gata_platform",
+    } <= schemas
     assert orders > 0
