@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from gata.cli import ingest_cmds
+from gata.cli import ingest_cmds, warehouse_cmds
 
 app = typer.Typer(
     name="gata",
@@ -14,6 +14,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 ingest_cmds.register(app)
+warehouse_cmds.register(app)
 
 
 if __name__ == "__main__":

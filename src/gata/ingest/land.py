@@ -91,7 +91,10 @@ def _resource(staged: StagedObject, initial: bool):
         else {"disposition": "merge", "strategy": "delete-insert", "deduplicated": True}
     )
     return dlt.resource(
-        _batches(staged.files), name=staged.object, primary_key=NATURAL_ID, write_disposition=disposition,
+        _batches(staged.files),
+        name=staged.object,
+        primary_key=NATURAL_ID,
+        write_disposition=disposition,
         columns=columns,
     )
 

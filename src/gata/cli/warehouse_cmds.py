@@ -1,0 +1,109 @@
+"""`gata init`, `gata onboard`, `gata replay`, `gata build`: from configuration to star tables."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from gata.cli.common import (
+    ConfigOption,
+    DaysOption,
+    EndDateOption,
+    SeedOption,
+    WorkspaceOption,
+    cli_errors,
+    config_for,
+    console,
+    err_console,
+    parse_day,
+    workspace_for,
+)
+from gata.warehouse.library import register_library
+from gata.warehouse.onboard import OnboardingError, OnboardResult, onboard, replay
+
+
+def _reporter():
+    def report(step: str, state: str) -> None:
+        if state == "start":
+            console.print(f"[cyan]→ {step}[/cyan]")
+        else:
+            console.print(f"  [green]✓[/green] {step}: {state.removeprefix('done: ')}", highlight=False)
+
+    return report
+
+
+def _print_result(result: OnboardResult, title: str) -> None:
+    table = Table("step", "seconds", "detail", title=title)
+    for s in result.steps:
+        table.add_row(s.step, f"{s.seconds:.2f}", s.detail)
+    table.add_row("total", f"{result.seconds:.2f}", "")
+    console.print(table)
+
+
+def _fail(exc: OnboardingError) -> None:
+    err_console.print(f"[red]✗ {exc.step} failed[/red]")
+    err_console.print(str(exc), markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
+
+
+def init(config: ConfigOption = None, workspace: WorkspaceOption = None) -> None:
+    """Register the connector library (expected schema fingerprint of every connector object)."""
+    with cli_errors():
+        cfg = config_for(config)
+    ws = workspace_for(workspace)
+    n = register_library(ws, cfg.catalog)
+    console.print(f"[green]OK[/green]: registered {n} connector objects in {ws.warehouse_path}")
+
+
+def onboard_cmd(
+    tenant: Annotated[str | None, typer.Argument(help="Tenant slug (or --all).")] = None,
+    all_tenants: Annotated[bool, typer.Option("--all", help="Onboard every tenant of the tenants file.")] = False,
+    days: DaysOption = 30,
+    seed: SeedOption = None,
+    end_date: EndDateOption = None,
+    config: ConfigOption = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Onboard: validate, generate and land, register, scaffold, build and test a tenant's six star tables."""
+    with cli_errors():
+        cfg = config_for(config)
+        slugs = cfg.slugs() if all_tenants else [cfg.tenant(tenant).slug] if tenant else []
+    if not slugs:
+        raise typer.BadParameter("name a tenant or pass --all")
+    try:
+        result = onboard(
+            cfg,
+            slugs,
+            workspace_for(workspace),
+            days=days,
+            end_date=parse_day(end_date),
+            seed=seed,
+            progress=_reporter(),
+        )
+    except OnboardingError as exc:
+        _fail(exc)
+    _print_result(result, f"onboarded {', '.join(slugs)}")
+
+
+def replay_cmd(
+    tenant: Annotated[str, typer.Argument(help="Tenant slug.")],
+    config: ConfigOption = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Rebuild a tenant's intermediate and analytics models from stored payloads with the current logic."""
+    with cli_errors():
+        cfg = config_for(config)
+        slug = cfg.tenant(tenant).slug
+    try:
+        result = replay(cfg, [slug], workspace_for(workspace), progress=_reporter())
+    except OnboardingError as exc:
+        _fail(exc)
+    _print_result(result, f"replayed {slug} (no ingestion)")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(init)
+    app.command("onboard")(onboard_cmd)
+    app.command("replay")(replay_cmd)

@@ -1,0 +1,136 @@
+"""Run dbt in-process (dbtRunner) against the workspace: no interpreter start-up per call, partial parsing
+kept in the workspace's target folder, and the tenants being built written to `gata_platform.build_scope`
+first so the shared master models replace exactly those tenants' slices.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from gata.settings import Settings
+from gata.warehouse.scaffold import dbt_dir, sync_project
+from gata.workspace import Workspace
+
+PLATFORM_SCHEMA = "gata_platform"
+_DBT_LOCK = threading.Lock()  # dbt's in-process runner keeps global state: one invocation at a time
+
+DBT_ENV = {
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    "DBT_VERSION_CHECK": "false",
+    "DBT_USE_COLORS": "false",
+    "DBT_PRINTER_WIDTH": "100",
+}
+
+
+@dataclass
+class NodeResult:
+    unique_id: str
+    resource_type: str
+    status: str
+    execution_time: float
+    message: str | None
+    failures: int | None
+    rows_affected: int | None
+
+
+@dataclass
+class DbtResult:
+    command: list[str]
+    success: bool
+    nodes: list[NodeResult] = field(default_factory=list)
+    error: str | None = None
+
+    def failed(self) -> list[NodeResult]:
+        return [n for n in self.nodes if n.status in ("error", "fail", "runtime error")]
+
+    def count(self, resource_type: str, status: str | None = None) -> int:
+        return sum(1 for n in self.nodes if n.resource_type == resource_type and (status is None or n.status == status))
+
+    def summary(self) -> str:
+        if self.error:
+            return self.error
+        bad = self.failed()
+        if not bad:
+            return f"{len(self.nodes)} nodes ok"
+        return "; ".join(f"{n.unique_id}: {n.status}: {(n.message or '').strip()[:300]}" for n in bad[:10])
+
+
+def write_build_scope(workspace: Workspace, tenants: list[str]) -> None:
+    with duckdb.connect(str(workspace.warehouse_path)) as con:
+        con.execute(f"create schema if not exists {PLATFORM_SCHEMA}")
+        con.execute(f"create or replace table {PLATFORM_SCHEMA}.build_scope (tenant_slug varchar primary key)")
+        if tenants:
+            con.executemany(
+                f"insert into {PLATFORM_SCHEMA}.build_scope values (?)", [(t,) for t in sorted(set(tenants))]
+            )
+
+
+class DbtRunner:
+    def __init__(self, workspace: Workspace, settings: Settings | None = None):
+        self.workspace = workspace
+        self.settings = settings or Settings()
+
+    @property
+    def target_path(self) -> Path:
+        return dbt_dir(self.workspace) / "target"
+
+    def environment(self) -> dict[str, str]:
+        env = dict(DBT_ENV)
+        env["GATA_WAREHOUSE_PATH"] = str(self.workspace.warehouse_path)
+        env["GATA_DUCKDB_MEMORY_LIMIT"] = self.settings.duckdb_memory_limit
+        if self.settings.motherduck_database:
+            env["GATA_DBT_TARGET"] = "motherduck"
+            env["GATA_MOTHERDUCK_DATABASE"] = self.settings.motherduck_database
+            if self.settings.motherduck_token:
+                env["MOTHERDUCK_TOKEN"] = self.settings.motherduck_token.get_secret_value()
+        else:
+            env["GATA_DBT_TARGET"] = "local"
+        return env
+
+    def invoke(self, args: list[str], scope: list[str] | None = None) -> DbtResult:
+        """Run one dbt command (e.g. ["build", "--select", "tag:tenant_x"]) in this process."""
+        from dbt.cli.main import dbtRunner
+
+        if scope is not None:
+            write_build_scope(self.workspace, scope)
+        sync_project(self.workspace)
+        project = dbt_dir(self.workspace)
+        command = [
+            *args,
+            "--project-dir",
+            str(project),
+            "--profiles-dir",
+            str(project),
+            "--target-path",
+            str(self.target_path),
+            "--log-path",
+            str(dbt_dir(self.workspace) / "logs"),
+            "--quiet",
+        ]
+        with _DBT_LOCK:
+            os.environ.update(self.environment())
+            outcome = dbtRunner().invoke(command)
+        result = DbtResult(command=command, success=bool(outcome.success))
+        if outcome.exception is not None:
+            result.error = f"{type(outcome.exception).__name__}: {outcome.exception}"
+        for r in getattr(outcome.result, "results", None) or []:
+            adapter = getattr(r, "adapter_response", None) or {}
+            result.nodes.append(
+                NodeResult(
+                    unique_id=r.node.unique_id,
+                    resource_type=r.node.resource_type.value
+                    if hasattr(r.node.resource_type, "value")
+                    else str(r.node.resource_type),
+                    status=str(r.status.value if hasattr(r.status, "value") else r.status),
+                    execution_time=float(r.execution_time or 0.0),
+                    message=r.message,
+                    failures=r.failures,
+                    rows_affected=adapter.get("rows_affected") if isinstance(adapter, dict) else None,
+                )
+            )
+        return result

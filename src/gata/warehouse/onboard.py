@@ -1,0 +1,283 @@
+"""Onboarding and replay: from a tenant's configuration to its six star tables, step by step.
+
+onboard = validate -> generate and land -> register schemas -> scaffold -> build -> test -> activate.
+Only the tenants being onboarded are built (their own models, the shared master models they feed, and
+governance); other tenants' tables are untouched. Replay rebuilds intermediate and analytics from the
+master models' payloads after a logic change, without ingesting anything.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import duckdb
+
+from gata.config.catalog import Catalog
+from gata.config.tenants import GataConfig, Tenant
+from gata.ingest.run import PendingIngest, generate_tenant, land_pending
+from gata.warehouse.dbt_runner import PLATFORM_SCHEMA, DbtResult, DbtRunner
+from gata.warehouse.library import library_registered, register_library
+from gata.warehouse.scaffold import (
+    ScaffoldResult,
+    generated_dir,
+    scaffold_platform,
+    scaffold_tenant,
+    tenant_tag,
+)
+from gata.workspace import Workspace
+
+STEPS = ("validate", "generate", "land", "register", "scaffold", "build", "test", "activate")
+
+STATUS_DDL = f"""
+create schema if not exists {PLATFORM_SCHEMA};
+create table if not exists {PLATFORM_SCHEMA}.tenant_status (
+    tenant_slug varchar primary key,
+    status varchar not null,
+    config_hash varchar not null,
+    updated_at timestamp not null,
+    message varchar
+);
+"""
+
+
+class OnboardingError(RuntimeError):
+    def __init__(self, step: str, message: str):
+        self.step = step
+        super().__init__(f"{step} failed: {message}")
+
+
+@dataclass
+class StepTiming:
+    step: str
+    seconds: float
+    detail: str = ""
+
+
+@dataclass
+class OnboardResult:
+    tenants: list[str]
+    steps: list[StepTiming] = field(default_factory=list)
+    build: DbtResult | None = None
+
+    @property
+    def seconds(self) -> float:
+        return sum(s.seconds for s in self.steps)
+
+
+ProgressCallback = Callable[[str, str], None]  # (step, "start" | "done: <detail>")
+
+
+class _Steps:
+    def __init__(self, result: OnboardResult, progress: ProgressCallback | None):
+        self.result, self.progress = result, progress
+
+    def run(self, step: str, fn: Callable[[], str]) -> None:
+        if self.progress:
+            self.progress(step, "start")
+        started = time.perf_counter()
+        try:
+            detail = fn() or ""
+        except OnboardingError:
+            raise
+        except Exception as exc:  # a failing step is reported by name, with its message
+            raise OnboardingError(step, f"{type(exc).__name__}: {exc}") from exc
+        self.result.steps.append(StepTiming(step, time.perf_counter() - started, detail))
+        if self.progress:
+            self.progress(step, f"done: {detail}")
+
+
+# --- registry of scaffolded tenants ---------------------------------------------------------------------
+
+
+def _registry_path(workspace: Workspace):
+    return generated_dir(workspace) / "registry.json"
+
+
+def scaffolded_tenants(workspace: Workspace) -> dict[str, dict]:
+    """Tenants scaffolded in this workspace, with the configuration they were scaffolded from."""
+    path = _registry_path(workspace)
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def _save_registry(workspace: Workspace, registry: dict[str, dict]) -> None:
+    path = _registry_path(workspace)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(registry, sort_keys=True, indent=1))
+
+
+def landed_objects(workspace: Workspace, tenant_slug: str) -> set[tuple[str, str]]:
+    if not workspace.warehouse_path.exists():
+        return set()
+    prefix = f"raw_{tenant_slug}__"
+    with duckdb.connect(str(workspace.warehouse_path), read_only=True) as con:
+        rows = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where starts_with(table_schema, ?) and table_name not like '\\_dlt%' escape '\\'",
+            [prefix],
+        ).fetchall()
+    return {(schema[len(prefix) :], table) for schema, table in rows if not schema.endswith("_staging")}
+
+
+def scaffold(workspace: Workspace, catalog: Catalog, tenants: list[Tenant]) -> ScaffoldResult:
+    """Scaffold the given tenants and refresh the platform files (registry, master models)."""
+    registry = scaffolded_tenants(workspace)
+    result = ScaffoldResult()
+    for tenant in tenants:
+        r = scaffold_tenant(workspace, catalog, tenant, landed_objects(workspace, tenant.slug))
+        result.written += r.written
+        result.removed += r.removed
+        result.unchanged += r.unchanged
+        registry[tenant.slug] = tenant.model_dump(mode="json")
+    _save_registry(workspace, registry)
+    platform = scaffold_platform(workspace, catalog, [Tenant.model_validate(v) for v in registry.values()])
+    result.written += platform.written
+    result.removed += platform.removed
+    result.unchanged += platform.unchanged
+    return result
+
+
+def selection(catalog: Catalog, tenants: list[Tenant]) -> list[str]:
+    """dbt selectors for building these tenants: their models, the masters they feed, governance, seeds."""
+    masters = sorted(
+        {
+            catalog[s.connector].master_model_name(obj)
+            for t in tenants
+            for s in t.enabled_sources()
+            for obj in catalog[s.connector].objects
+        }
+    )
+    return [*(f"tag:{tenant_tag(t.slug)}" for t in tenants), *masters, "tag:governance", "resource_type:seed"]
+
+
+def _set_status(workspace: Workspace, tenants: list[Tenant], status: str, message: str | None = None) -> None:
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with duckdb.connect(str(workspace.warehouse_path)) as con:
+        con.execute(STATUS_DDL)
+        for t in tenants:
+            con.execute(
+                f"insert or replace into {PLATFORM_SCHEMA}.tenant_status values (?, ?, ?, ?, ?)",
+                [t.slug, status, t.config_hash(), now, message],
+            )
+
+
+def build(
+    workspace: Workspace,
+    catalog: Catalog,
+    tenants: list[Tenant],
+    select: list[str] | None = None,
+    runner: DbtRunner | None = None,
+) -> DbtResult:
+    runner = runner or DbtRunner(workspace)
+    return runner.invoke(
+        ["build", "--select", *(select or selection(catalog, tenants))], scope=[t.slug for t in tenants]
+    )
+
+
+def _check_build(result: DbtResult) -> str:
+    models_bad = [n for n in result.failed() if n.resource_type in ("model", "seed", "snapshot")]
+    if result.error or models_bad:
+        raise OnboardingError("build", result.summary())
+    return f"{result.count('model', 'success')} models, {result.count('seed', 'success')} seeds"
+
+
+def _check_tests(result: DbtResult) -> str:
+    tests_bad = [n for n in result.failed() if n.resource_type == "test"]
+    if tests_bad:
+        raise OnboardingError(
+            "test", "; ".join(f"{n.unique_id}: {n.status} ({n.failures} failing rows)" for n in tests_bad[:10])
+        )
+    return f"{result.count('test', 'pass')} tests passed"
+
+
+def onboard(
+    config: GataConfig,
+    slugs: list[str],
+    workspace: Workspace,
+    days: int = 30,
+    end_date: date | None = None,
+    seed: int | None = None,
+    progress: ProgressCallback | None = None,
+    ingest: bool = True,
+) -> OnboardResult:
+    result = OnboardResult(tenants=list(slugs))
+    steps = _Steps(result, progress)
+    tenants: list[Tenant] = []
+
+    def validate() -> str:
+        for slug in slugs:
+            t = config.tenant(slug)
+            tenants.append(t.model_copy(update={"seed": seed}) if seed is not None else t)
+        return f"{len(tenants)} tenant(s) valid"
+
+    steps.run("validate", validate)
+    workspace.ensure()
+    if ingest:
+        pending: list[PendingIngest] = []
+
+        def generate() -> str:
+            for t in tenants:
+                pending.append(generate_tenant(config, t, workspace, days=days, end_date=end_date))
+            return ", ".join(
+                f"{p.tenant.slug}: {sum(o.rows for o in p.staged.objects.values()):,} records" for p in pending
+            )
+
+        def land() -> str:
+            runs = [land_pending(p, workspace) for p in pending]
+            return ", ".join(f"{r.tenant}: {r.rows:,} rows" for r in runs)
+
+        steps.run("generate", generate)
+        steps.run("land", land)
+    steps.run(
+        "register",
+        lambda: (
+            (f"connector library registered: {register_library(workspace, config.catalog)} objects")
+            if not library_registered(workspace)
+            else "connector library already registered"
+        ),
+    )
+    steps.run("scaffold", lambda: _scaffold_detail(scaffold(workspace, config.catalog, tenants)))
+    holder: dict[str, DbtResult] = {}
+
+    def run_build() -> str:
+        holder["build"] = build(workspace, config.catalog, tenants)
+        result.build = holder["build"]
+        return _check_build(holder["build"])
+
+    try:
+        steps.run("build", run_build)
+        steps.run("test", lambda: _check_tests(holder["build"]))
+    except OnboardingError as exc:
+        _set_status(workspace, tenants, "failed", str(exc))
+        raise
+    steps.run("activate", lambda: (_set_status(workspace, tenants, "active"), "active")[1])
+    return result
+
+
+def _scaffold_detail(r: ScaffoldResult) -> str:
+    return f"{len(r.written)} files written, {len(r.removed)} removed, {r.unchanged} unchanged"
+
+
+def replay(
+    config: GataConfig, slugs: list[str], workspace: Workspace, progress: ProgressCallback | None = None
+) -> OnboardResult:
+    """Rebuild intermediate and analytics from master payloads with the current logic; no ingestion."""
+    result = OnboardResult(tenants=list(slugs))
+    steps = _Steps(result, progress)
+    tenants = [config.tenant(s) for s in slugs]
+    steps.run("scaffold", lambda: _scaffold_detail(scaffold(workspace, config.catalog, tenants)))
+    select = [f"tag:{tenant_tag(t.slug)},tag:{layer}" for t in tenants for layer in ("intermediate", "analytics")]
+    holder: dict[str, DbtResult] = {}
+
+    def run_build() -> str:
+        holder["build"] = build(workspace, config.catalog, tenants, select=select)
+        result.build = holder["build"]
+        return _check_build(holder["build"])
+
+    steps.run("build", run_build)
+    steps.run("test", lambda: _check_tests(holder["build"]))
+    _set_status(workspace, tenants, "active")
+    return result
