@@ -57,8 +57,13 @@ def cli_errors():
         raise typer.Exit(2) from None
 
 
-def config_for(config: Path | None, catalog: Path | None = None) -> GataConfig:
-    return load_config(config, catalog)
+def config_for(config: Path | None, catalog: Path | None = None, strict: bool = True) -> GataConfig:
+    """The configuration. Lenient loading (strict=False) leaves out broken tenants with a warning, so one
+    tenant's bad configuration cannot stop work on the others."""
+    cfg = load_config(config, catalog, strict=strict)
+    for issue in cfg.issues:
+        err_console.print(f"[yellow]warning, tenant skipped:[/yellow] {issue}", highlight=False, soft_wrap=True)
+    return cfg
 
 
 def workspace_for(path: Path | None) -> Workspace:

@@ -131,37 +131,7 @@ def ingest(
     console.print(table)
 
 
-def demo(
-    days: DaysOption = 30,
-    config: ConfigOption = None,
-    workspace: WorkspaceOption = None,
-) -> None:
-    """Run the demo: every tenant of the tenants file, generated and landed into the workspace."""
-    with cli_errors():
-        cfg = config_for(config)
-    ws = workspace_for(workspace)
-    end = today_utc()
-    summary = Table("tenant", "sources", "rows landed", "seconds", title=f"GATA demo -> {ws.warehouse_path}")
-    with _progress() as progress:
-        for t in cfg.tenants:
-            gen = progress.add_task(f"{t.slug}: generating", total=days)
-            land = progress.add_task(f"{t.slug}: landing", total=len(t.enabled_sources()))
-            run = ingest_tenant(
-                cfg,
-                t,
-                ws,
-                days=days,
-                end_date=end,
-                on_day=lambda _d, g=gen: progress.advance(g),
-                on_landed=lambda _l, la=land: progress.advance(la),
-            )
-            seconds = (run.finished_at - run.started_at).total_seconds()
-            summary.add_row(t.slug, str(len(run.loads)), f"{run.rows:,}", f"{seconds:.1f}")
-    console.print(summary)
-
-
 def register(app: typer.Typer) -> None:
-    app.command()(demo)
     app.command()(validate)
     app.command()(generate)
     app.command()(ingest)

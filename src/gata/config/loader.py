@@ -191,7 +191,9 @@ def _validate_tenant(raw: Any, index: int, catalog: Catalog, file: str) -> tuple
     return tenant.model_copy(update={"sources": sources}), []
 
 
-def load_tenants(path: Path | str, catalog: Catalog) -> list[Tenant]:
+def load_tenants(path: Path | str, catalog: Catalog, strict: bool = True) -> tuple[list[Tenant], list[ConfigIssue]]:
+    """Valid tenants and the issues found. Strict: any issue raises. Otherwise tenants with issues are left
+    out (and their issues returned), so one broken tenant cannot stop the others."""
     path = Path(path)
     file = str(path)
     raw = _read_yaml(path)
@@ -202,18 +204,22 @@ def load_tenants(path: Path | str, catalog: Catalog) -> list[Tenant]:
     items = raw["tenants"]
     if not isinstance(items, list):
         raise ConfigError(issues + [ConfigIssue(file, "tenants", f"expected a list of tenants (got {items!r})")])
-    tenants: list[Tenant] = []
+    if issues and strict:
+        raise ConfigError(issues)
+    candidates: list[Tenant] = []
     for i, item in enumerate(items):
         tenant, errs = _validate_tenant(item, i, catalog, file)
         issues += errs
         if tenant:
-            tenants.append(tenant)
-    seen: dict[str, int] = {}
+            candidates.append(tenant)
+    tenants: list[Tenant] = []
+    seen: set[str] = set()
     namespaces: dict[int, str] = {}
-    for t in tenants:
+    for t in candidates:
         if t.slug in seen:
             issues.append(ConfigIssue(file, "slug", "duplicate slug: each tenant needs its own", t.slug))
-        seen[t.slug] = 1
+            continue
+        seen.add(t.slug)
         other = namespaces.get(t.namespace)
         if other and other != t.slug:
             issues.append(
@@ -225,14 +231,20 @@ def load_tenants(path: Path | str, catalog: Catalog) -> list[Tenant]:
                     t.slug,
                 )
             )
+            continue
         namespaces[t.namespace] = t.slug
-    if issues:
+        tenants.append(t)
+    if issues and strict:
         raise ConfigError(issues)
-    return tenants
+    return tenants, issues
 
 
-def load_config(tenants_path: Path | str | None = None, catalog_path: Path | str | None = None) -> GataConfig:
+def load_config(
+    tenants_path: Path | str | None = None, catalog_path: Path | str | None = None, strict: bool = True
+) -> GataConfig:
+    """The validated configuration. With strict=False, tenants with issues are left out and their issues
+    kept in `GataConfig.issues` (asking for such a tenant raises them)."""
     catalog = load_catalog(catalog_path or DEFAULT_CATALOG)
     tenants_path = Path(tenants_path or DEFAULT_TENANTS)
-    tenants = load_tenants(tenants_path, catalog)
-    return GataConfig(catalog=catalog, tenants=tenants, tenants_file=str(tenants_path))
+    tenants, issues = load_tenants(tenants_path, catalog, strict=strict)
+    return GataConfig(catalog=catalog, tenants=tenants, tenants_file=str(tenants_path), issues=issues)

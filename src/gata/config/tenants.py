@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from gata.config.catalog import Catalog, Domain
+from gata.config.errors import ConfigError, ConfigIssue
 
 SLUG_PATTERN = r"^[a-z][a-z0-9_]{2,62}$"
 CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "JPY", "CHF", "SEK")
@@ -197,11 +198,12 @@ class TenantsFile(_Strict):
 class GataConfig(BaseModel):
     """The catalog and the tenants, validated together: what every stage reads."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     catalog: Catalog
     tenants: list[Tenant]
     tenants_file: str = "tenants.yaml"
+    issues: list[ConfigIssue] = []  # of tenants left out when loaded leniently
 
     def slugs(self) -> list[str]:
         return [t.slug for t in self.tenants]
@@ -210,5 +212,8 @@ class GataConfig(BaseModel):
         for t in self.tenants:
             if t.slug == slug:
                 return t
+        own = [i for i in self.issues if i.tenant == slug]
+        if own:
+            raise ConfigError(own)
         known = ", ".join(self.slugs()) or "(none)"
         raise KeyError(f"unknown tenant '{slug}' in {self.tenants_file}; known tenants: {known}")

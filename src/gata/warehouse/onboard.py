@@ -19,6 +19,7 @@ import duckdb
 from gata.config.catalog import Catalog
 from gata.config.tenants import GataConfig, Tenant
 from gata.ingest.run import PendingIngest, generate_tenant, land_pending
+from gata.warehouse.contracts import CONTRACTS
 from gata.warehouse.dbt_runner import PLATFORM_SCHEMA, DbtResult, DbtRunner
 from gata.warehouse.library import library_registered, register_library
 from gata.warehouse.scaffold import (
@@ -257,6 +258,21 @@ def onboard(
     return result
 
 
+def star_table_counts(workspace: Workspace, slugs: list[str]) -> dict[tuple[str, str], int]:
+    """Row counts of each tenant's six star tables (0 when a table is missing)."""
+    counts: dict[tuple[str, str], int] = {}
+    with duckdb.connect(str(workspace.warehouse_path), read_only=True) as con:
+        existing = {r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'analytics'").fetchall()}
+        for slug in slugs:
+            for contract in CONTRACTS:
+                name = contract.model_name(slug)
+                counts[(slug, contract.table)] = (
+                    con.execute(f'select count(*) from analytics."{name}"').fetchone()[0] if name in existing else 0
+                )
+    return counts
+
+
 def _scaffold_detail(r: ScaffoldResult) -> str:
     return f"{len(r.written)} files written, {len(r.removed)} removed, {r.unchanged} unchanged"
 
@@ -270,6 +286,7 @@ def replay(
     tenants = [config.tenant(s) for s in slugs]
     steps.run("scaffold", lambda: _scaffold_detail(scaffold(workspace, config.catalog, tenants)))
     select = [f"tag:{tenant_tag(t.slug)},tag:{layer}" for t in tenants for layer in ("intermediate", "analytics")]
+    select.append("tag:governance")  # records the configuration change in the tenant config history
     holder: dict[str, DbtResult] = {}
 
     def run_build() -> str:
