@@ -5,12 +5,14 @@ first so the shared master models replace exactly those tenants' slices.
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 
 from gata.settings import Settings
 from gata.warehouse.scaffold import dbt_dir, sync_project
@@ -114,7 +116,13 @@ class DbtRunner:
         ]
         with _DBT_LOCK:
             os.environ.update(self.environment())
-            outcome = dbtRunner().invoke(command)
+            try:
+                outcome = dbtRunner().invoke(command)
+            finally:
+                # dbt-duckdb keeps the database open after a run; release it so this process can open the
+                # warehouse again (read-only or with other settings)
+                DuckDBConnectionManager.close_all_connections()
+                gc.collect()
         result = DbtResult(command=command, success=bool(outcome.success))
         if outcome.exception is not None:
             result.error = f"{type(outcome.exception).__name__}: {outcome.exception}"

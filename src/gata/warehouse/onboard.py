@@ -141,17 +141,24 @@ def scaffold(workspace: Workspace, catalog: Catalog, tenants: list[Tenant]) -> S
     return result
 
 
-def selection(catalog: Catalog, tenants: list[Tenant]) -> list[str]:
-    """dbt selectors for building these tenants: their models, the masters they feed, governance, seeds."""
-    masters = sorted(
-        {
-            catalog[s.connector].master_model_name(obj)
-            for t in tenants
-            for s in t.enabled_sources()
-            for obj in catalog[s.connector].objects
-        }
-    )
+def selection(catalog: Catalog, tenants: list[Tenant], previous: set[str] | None = None) -> list[str]:
+    """dbt selectors for building these tenants: their models, the master models they feed (and those fed
+    by sources they had before, so removed sources' rows are cleared), governance, seeds."""
+    connectors = {s.connector for t in tenants for s in t.enabled_sources()} | (previous or set())
+    masters = sorted({catalog[c].master_model_name(obj) for c in connectors for obj in catalog[c].objects})
     return [*(f"tag:{tenant_tag(t.slug)}" for t in tenants), *masters, "tag:governance", "resource_type:seed"]
+
+
+def previous_connectors(workspace: Workspace, slugs: list[str]) -> set[str]:
+    """Connectors the tenants had when last scaffolded in this workspace."""
+    registry = scaffolded_tenants(workspace)
+    return {
+        c
+        for slug in slugs
+        if slug in registry
+        for c, src in registry[slug]["sources"].items()
+        if src.get("enabled", True)
+    }
 
 
 def _set_status(workspace: Workspace, tenants: list[Tenant], status: str, message: str | None = None) -> None:
@@ -171,10 +178,11 @@ def build(
     tenants: list[Tenant],
     select: list[str] | None = None,
     runner: DbtRunner | None = None,
+    previous: set[str] | None = None,
 ) -> DbtResult:
     runner = runner or DbtRunner(workspace)
     return runner.invoke(
-        ["build", "--select", *(select or selection(catalog, tenants))], scope=[t.slug for t in tenants]
+        ["build", "--select", *(select or selection(catalog, tenants, previous))], scope=[t.slug for t in tenants]
     )
 
 
@@ -240,11 +248,12 @@ def onboard(
             else "connector library already registered"
         ),
     )
+    previous = previous_connectors(workspace, [t.slug for t in tenants])
     steps.run("scaffold", lambda: _scaffold_detail(scaffold(workspace, config.catalog, tenants)))
     holder: dict[str, DbtResult] = {}
 
     def run_build() -> str:
-        holder["build"] = build(workspace, config.catalog, tenants)
+        holder["build"] = build(workspace, config.catalog, tenants, previous=previous)
         result.build = holder["build"]
         return _check_build(holder["build"])
 
@@ -262,8 +271,12 @@ def star_table_counts(workspace: Workspace, slugs: list[str]) -> dict[tuple[str,
     """Row counts of each tenant's six star tables (0 when a table is missing)."""
     counts: dict[tuple[str, str], int] = {}
     with duckdb.connect(str(workspace.warehouse_path), read_only=True) as con:
-        existing = {r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'analytics'").fetchall()}
+        existing = {
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'analytics'"
+            ).fetchall()
+        }
         for slug in slugs:
             for contract in CONTRACTS:
                 name = contract.model_name(slug)

@@ -73,6 +73,10 @@ def sync_project(workspace: Workspace) -> ScaffoldResult:
         (root / rel).unlink(missing_ok=True)
         result.removed.append(root / rel)
     manifest.write_text(json.dumps(copied, indent=1))
+    # engines and extraction macros are looked up by name when dbt runs, which partial parsing does not
+    # track: when the static macros change, parse the project afresh
+    if any(p.is_relative_to(root / "macros") for p in result.written + result.removed):
+        (root / "target" / "partial_parse.msgpack").unlink(missing_ok=True)
     return result
 
 
@@ -284,7 +288,7 @@ def _column_tests(col) -> list:
     return list(col.tests)
 
 
-def _analytics_yaml(tenant: Tenant, catalog: Catalog) -> dict:
+def _analytics_yaml(tenant: Tenant, catalog: Catalog, landed: set[tuple[str, str]]) -> dict:
     slug = tenant.slug
     domains = {s.domain for s in tenant.enabled_sources()}
     models = []
@@ -304,12 +308,30 @@ def _analytics_yaml(tenant: Tenant, catalog: Catalog) -> dict:
             "config": {"contract": {"enforced": True}},
             "columns": cols,
         }
-        model_tests = _model_tests(contract, tenant, domains)
+        model_tests = _model_tests(contract, tenant, catalog, landed)
         if model_tests:
             model["tests"] = model_tests
         _add_relationships(model, contract, slug, domains)
         models.append(model)
+    models.append({
+        "name": match_rates_model(slug),
+        "description": "How well dim_users resolves identities: per key type, users carrying it and how many "
+                       "of them resolve to a known person.",
+        "tests": [{"gata_unique_combination": {"columns": ["tenant_slug", "key_type"]}}],
+        "columns": [
+            {"name": "tenant_slug", "description": "Tenant.", "tests": ["not_null"]},
+            {"name": "key_type", "description": "analytics_id, user_id, email, transaction_id or order_id.",
+             "tests": ["not_null"]},
+            {"name": "users", "description": "Resolved people carrying this kind of key."},
+            {"name": "resolved", "description": "Of those, people linked beyond their analytics id."},
+            {"name": "match_rate", "description": "resolved / users."},
+        ],
+    })
     return {"version": 2, "models": models}
+
+
+def match_rates_model(slug: str) -> str:
+    return f"rpt_{slug}__identity_match_rates"
 
 
 def _add_relationships(model: dict, contract: Contract, slug: str, domains: set[Domain]) -> None:
@@ -329,8 +351,9 @@ def _add_relationships(model: dict, contract: Contract, slug: str, domains: set[
         rel("transaction_id", f"fct_{slug}__orders", "order_id", where="transaction_id is not null")
 
 
-def _model_tests(contract: Contract, tenant: Tenant, domains: set[Domain]) -> list:
-    """Reconciliation: totals in the mart equal the same totals computed from the landed raw data."""
+def _model_tests(contract: Contract, tenant: Tenant, catalog: Catalog, landed: set[tuple[str, str]]) -> list:
+    """Reconciliation: totals in the mart equal the same totals computed from the landed raw data (for each
+    source whose daily objects have landed; a report with no rows yet has no raw table to compare with)."""
     measures = {
         "fct_ad_performance": ("paid_ads", ["spend", "impressions", "clicks"]),
         "fct_orders": ("ecommerce", ["order_count", "total_price"]),
@@ -341,7 +364,8 @@ def _model_tests(contract: Contract, tenant: Tenant, domains: set[Domain]) -> li
     domain, names = measures[contract.table]
     tests = []
     for s in tenant.enabled_sources():
-        if s.domain.value == domain:
+        daily = [o for o, spec in catalog[s.connector].objects.items() if spec.grain == "daily"]
+        if s.domain.value == domain and all((s.connector, o) in landed for o in daily):
             for measure in names:
                 tests.append(
                     {
@@ -457,12 +481,19 @@ def scaffold_tenant(
         folders["intermediate"] / f"_{slug}__intermediate__models.yml",
         _yaml({"version": 2, "models": int_docs}, origin),
     )
+    w.write(
+        folders["analytics"] / f"{match_rates_model(slug)}.sql",
+        HEADER.format(origin=origin) + tag + f"{{{{ gata_identity_match_rates(gata_tenant__{slug}()) }}}}\n",
+    )
     for contract in CONTRACTS:
         w.write(
             folders["analytics"] / f"{contract.model_name(slug)}.sql",
             HEADER.format(origin=origin) + tag + f"{{{{ {SHELL_MACROS[contract.table]}(gata_tenant__{slug}()) }}}}\n",
         )
-    w.write(folders["analytics"] / f"_{slug}__analytics__models.yml", _yaml(_analytics_yaml(tenant, catalog), origin))
+    w.write(
+        folders["analytics"] / f"_{slug}__analytics__models.yml",
+        _yaml(_analytics_yaml(tenant, catalog, landed), origin),
+    )
     for folder in folders.values():
         w.prune(folder)
     return result

@@ -303,6 +303,11 @@ def daily(ctx: RenderContext, sim: DaySim) -> dict[str, pa.Table]:
     txn[purchase_at] = [str(o) for o in orders.order_id[purchase_orders].tolist()]
     value = np.zeros(n)
     value[purchase_at] = orders.total_cents[purchase_orders] / 100
+    # a purchase is reported in the currency of the shop that took the order
+    order_currency = np.full(n, None, dtype=object)
+    order_currency[purchase_at] = [world.shops[orders.shop[o]].currency for o in purchase_orders.tolist()]
+    value_usd = np.full(n, np.nan)
+    value_usd[purchase_at] = np.round(value[purchase_at] / [FX_PER_USD[c] for c in order_currency[purchase_at]], 2)
     coupon = np.full(n, None, dtype=object)
     coupon[purchase_at] = [orders.discount_code[o] for o in purchase_orders.tolist()]
     landing = pos <= 1
@@ -343,7 +348,7 @@ def daily(ctx: RenderContext, sim: DaySim) -> dict[str, pa.Table]:
             (kind == LOGIN, "s", np.full(n, "email", dtype=object)),
             (is_purchase, "s", txn),
             (is_purchase, "d", value),
-            (is_purchase, "s", np.full(n, shop.currency, dtype=object)),
+            (is_purchase, "s", order_currency),
             (is_purchase & (coupon != None), "s", coupon),  # noqa: E711
         ],
     )
@@ -488,7 +493,6 @@ def daily(ctx: RenderContext, sim: DaySim) -> dict[str, pa.Table]:
     uniq, inverse = np.unique(day_no, return_inverse=True)
     labels = np.array([datetime.fromtimestamp(int(d) * 86_400, tz=UTC).strftime("%Y%m%d") for d in uniq])
     day_str = labels[inverse]
-    value_usd = np.where(is_purchase, np.round(value * usd, 2), np.nan)
     table = pa.table(
         {
             "event_date": pa.array(day_str, pa.string()),

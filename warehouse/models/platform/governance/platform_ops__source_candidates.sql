@@ -12,6 +12,7 @@ with landed as (
         count(*) as column_count
     from information_schema.columns
     where table_schema like 'raw\_%' escape '\'
+      and table_schema not like '%\_staging' escape '\'  -- dlt's merge staging datasets
       and table_name not like '\_dlt\_%' escape '\'
       and column_name not in ('_gata_natural_id', '_dlt_load_id')
     group by all

@@ -1,0 +1,226 @@
+"""Onboarding and replay end to end: real dlt landing, real dbt builds, real DuckDB.
+
+From an empty workspace the demo tenants get their 18 star tables with every dbt test passing; running
+again changes nothing; re-onboarding one tenant leaves the others untouched; replay applies a logic
+change without ingesting; a removed source disappears cleanly; a broken tenant cannot stop the others.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from gata.config import load_config
+from gata.config.loader import DEFAULT_TENANTS
+from gata.warehouse.contracts import CONTRACTS
+from gata.warehouse.onboard import onboard, replay, star_table_counts
+from gata.warehouse.scaffold import dbt_dir
+from gata.workspace import Workspace
+
+END = date(2025, 6, 30)
+DAYS = 7
+DEMO = ["tyrell_corp", "wayne_enterprises", "stark_industries"]
+GATA = str(Path(sys.executable).parent / "gata")
+
+
+def _con(ws: Workspace) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(ws.warehouse_path), read_only=True)
+
+
+def _checksums(ws: Workspace, slugs: list[str]) -> dict[str, tuple]:
+    out = {}
+    with _con(ws) as con:
+        for slug in slugs:
+            for contract in CONTRACTS:
+                name = contract.model_name(slug)
+                out[name] = con.execute(
+                    f"select count(*), md5(string_agg(doc, '' order by doc)) from "
+                    f"(select to_json(t)::varchar as doc from analytics.\"{name}\" t)").fetchone()
+    return out
+
+
+def _write_config(path: Path, edit) -> Path:
+    doc = yaml.safe_load(DEFAULT_TENANTS.read_text())
+    edit(doc)
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    return path
+
+
+@pytest.fixture(scope="module")
+def demo_ws(tmp_path_factory) -> Workspace:
+    ws = Workspace.resolve(tmp_path_factory.mktemp("demo"))
+    proc = subprocess.run([GATA, "onboard", "--all", "--days", str(DAYS), "--end-date", END.isoformat(),
+                           "--workspace", str(ws.root)], capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return ws
+
+
+def test_demo_tenants_get_all_18_tables_with_tests_passing(demo_ws):
+    counts = star_table_counts(demo_ws, DEMO)
+    assert len(counts) == 18
+    empty = [k for k, n in counts.items() if n == 0]
+    assert empty == []
+    with _con(demo_ws) as con:
+        status = dict(con.execute("select tenant_slug, status from gata_platform.tenant_status").fetchall())
+    assert status == {slug: "active" for slug in DEMO}
+    results = (dbt_dir(demo_ws) / "target" / "run_results.json").read_text()
+    assert '"status": "fail"' not in results and '"status": "error"' not in results
+
+
+def test_contract_columns_and_types_are_the_same_for_every_tenant(demo_ws):
+    with _con(demo_ws) as con:
+        for contract in CONTRACTS:
+            shapes = set()
+            for slug in DEMO:
+                cols = con.execute(
+                    "select column_name from information_schema.columns where table_schema = 'analytics' "
+                    "and table_name = ? order by ordinal_position", [contract.model_name(slug)]).fetchall()
+                shapes.add(tuple(c[0] for c in cols))
+            assert shapes == {tuple(contract.column_names())}, contract.table
+
+
+def test_running_again_changes_nothing_and_keys_are_stable(demo_ws):
+    before = _checksums(demo_ws, DEMO)
+    with _con(demo_ws) as con:
+        keys = con.execute("select * from platform.platform_hub__tenant_keys order by 1").fetchall()
+        history = con.execute("select count(*) from platform.platform_sat__tenant_config_history").fetchone()[0]
+    onboard(load_config(), DEMO, demo_ws, days=DAYS, end_date=END)
+    assert _checksums(demo_ws, DEMO) == before
+    with _con(demo_ws) as con:
+        assert con.execute("select * from platform.platform_hub__tenant_keys order by 1").fetchall() == keys
+        assert con.execute("select count(*) from platform.platform_sat__tenant_config_history").fetchone()[0] == history
+
+
+def test_reonboarding_one_tenant_leaves_the_others_untouched(demo_ws):
+    others = ["tyrell_corp", "wayne_enterprises"]
+    before = _checksums(demo_ws, others)
+    with _con(demo_ws) as con:
+        masters_before = con.execute(
+            "select tenant_slug, count(*), max(loaded_at) from platform.platform_mm__facebook_ads_api_v1_ads "
+            "group by all order by 1").fetchall()
+    result = onboard(load_config(), ["stark_industries"], demo_ws, days=DAYS, end_date=END)
+    assert {s.step for s in result.steps} >= {"validate", "generate", "land", "scaffold", "build", "test", "activate"}
+    assert _checksums(demo_ws, others) == before
+    with _con(demo_ws) as con:
+        masters_after = con.execute(
+            "select tenant_slug, count(*), max(loaded_at) from platform.platform_mm__facebook_ads_api_v1_ads "
+            "group by all order by 1").fetchall()
+    tyrell = [r for r in masters_before if r[0] == "tyrell_corp"]
+    assert tyrell and tyrell == [r for r in masters_after if r[0] == "tyrell_corp"]
+    stark_before = [r for r in masters_before if r[0] == "stark_industries"][0]
+    stark_after = [r for r in masters_after if r[0] == "stark_industries"][0]
+    assert stark_after[1] == stark_before[1] and stark_after[2] > stark_before[2]
+
+
+def test_replay_applies_a_logic_change_without_ingesting(demo_ws, tmp_path):
+    def loads(con):
+        return con.execute("select count(distinct load_id) from gata_platform.ingest_loads").fetchone()[0]
+
+    with _con(demo_ws) as con:
+        conv_before = con.execute(
+            "select count(*) filter (where is_conversion_session) from analytics.fct_stark_industries__sessions"
+        ).fetchone()[0]
+        loads_before = loads(con)
+
+    def widen(doc):
+        stark = next(t for t in doc["tenants"] if t["slug"] == "stark_industries")
+        stark["sources"]["mixpanel"]["logic"]["conversion_events"] = ["Order Completed", "Added To Cart"]
+
+    _write_config(tmp_path / "tenants.yaml", widen)
+    proc = subprocess.run([GATA, "replay", "stark_industries", "--config", str(tmp_path / "tenants.yaml"),
+                           "--workspace", str(demo_ws.root)], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    with _con(demo_ws) as con:
+        conv_after = con.execute(
+            "select count(*) filter (where is_conversion_session) from analytics.fct_stark_industries__sessions"
+        ).fetchone()[0]
+        assert loads(con) == loads_before
+        history = con.execute(
+            "select count(*) from platform.platform_sat__tenant_config_history where tenant_slug = 'stark_industries'"
+        ).fetchone()[0]
+    assert conv_after > conv_before
+    assert history == 2  # the logic change is recorded in the config history
+    replay(load_config(), ["stark_industries"], demo_ws)  # back to the configured logic
+    with _con(demo_ws) as con:
+        assert con.execute(
+            "select count(*) filter (where is_conversion_session) from analytics.fct_stark_industries__sessions"
+        ).fetchone()[0] == conv_before
+
+
+def test_governance_records_schemas_and_candidates(demo_ws):
+    with _con(demo_ws) as con:
+        schemas = con.execute(
+            "select tenant_slug, count(*) from platform.platform_sat__schema_history group by all order by 1"
+        ).fetchall()
+        candidates = dict(con.execute(
+            "select candidate_status, count(*) from platform.platform_ops__source_candidates group by all").fetchall())
+    assert [s for s, _ in schemas] == sorted(DEMO) and all(n >= 8 for _, n in schemas)
+    assert candidates.get("unknown", 0) == 0 and candidates.get("registered", 0) > 30
+
+
+def test_removed_source_disappears_and_broken_tenant_does_not_stop_others(tmp_path):
+    ws = Workspace.resolve(tmp_path / "ws")
+    onboard(load_config(), ["wayne_enterprises"], ws, days=3, end_date=END)
+
+    def drop_bing_and_break_stark(doc):
+        wayne = next(t for t in doc["tenants"] if t["slug"] == "wayne_enterprises")
+        del wayne["sources"]["bing_ads"]
+        stark = next(t for t in doc["tenants"] if t["slug"] == "stark_industries")
+        stark["sources"]["mixpanel"]["logic"]["attribution_model"] = "linear"
+
+    path = _write_config(tmp_path / "tenants.yaml", drop_bing_and_break_stark)
+    proc = subprocess.run([GATA, "onboard", "wayne_enterprises", "--days", "3", "--end-date", END.isoformat(),
+                           "--config", str(path), "--workspace", str(ws.root)], capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "tenant skipped" in proc.stderr and "linear" in proc.stderr
+    with _con(ws) as con:
+        platforms = {r[0] for r in con.execute(
+            "select distinct source_platform from analytics.fct_wayne_enterprises__ad_performance").fetchall()}
+        master_bing = con.execute(
+            "select count(*) from platform.platform_mm__bing_ads_api_v1_campaigns "
+            "where tenant_slug = 'wayne_enterprises'").fetchone()[0]
+    assert platforms == {"google_ads"} and master_bing == 0
+    assert not list((dbt_dir(ws) / "models" / "staging" / "wayne_enterprises").glob("*bing_ads*"))
+    failing = subprocess.run([GATA, "onboard", "stark_industries", "--config", str(path), "--workspace",
+                              str(ws.root)], capture_output=True, text=True, timeout=120)
+    assert failing.returncode == 2 and "attribution_model" in failing.stderr
+
+
+def test_a_tenant_with_all_13_connectors_builds(tmp_path):
+    ws = Workspace.resolve(tmp_path)
+    cfg = load_config("tests/fixtures/all_connectors.yaml")
+    onboard(cfg, ["omni_corp"], ws, days=3, end_date=END)
+    counts = star_table_counts(ws, ["omni_corp"])
+    assert all(n > 0 for n in counts.values()), counts
+    with _con(ws) as con:
+        platforms = {r[0] for r in con.execute(
+            "select distinct source_platform from analytics.fct_omni_corp__ad_performance").fetchall()}
+        shops = {r[0] for r in con.execute("select distinct source_platform from analytics.fct_omni_corp__orders")
+                 .fetchall()}
+        tools = {r[0] for r in con.execute("select distinct source_platform from analytics.fct_omni_corp__sessions")
+                 .fetchall()}
+    assert len(platforms) == 7 and len(shops) == 3 and len(tools) == 3
+
+
+def test_scaffolded_files_are_deterministic(demo_ws, tmp_path):
+    from gata.warehouse.onboard import scaffold
+
+    other = Workspace.resolve(tmp_path)
+    shutil.copy(demo_ws.warehouse_path, other.warehouse_path)
+    cfg = load_config()
+    scaffold(other, cfg.catalog, [cfg.tenant(s) for s in DEMO])
+    again = scaffold(other, cfg.catalog, [cfg.tenant(s) for s in DEMO])
+    assert not again.changed
+    for layer in ("staging", "intermediate", "analytics", "sources"):
+        for path in sorted((dbt_dir(demo_ws) / "models" / layer).rglob("*")):
+            if path.is_file():
+                twin = dbt_dir(other) / path.relative_to(dbt_dir(demo_ws))
+                assert twin.read_bytes() == path.read_bytes(), path

@@ -1,0 +1,184 @@
+{#-
+  One engine body for the three analytics tools: their intermediate events models share typed columns
+  (see macros/extract/analytics/_common.sql), sessions were cut there (timeout from the tool's logic,
+  Amplitude's native ids). Here: session rollup, conversion flag, funnel depth, attribution, revenue.
+-#}
+
+{#- Ordering of a session's events: time, the tool's own sequence, then the id (deterministic ties). -#}
+{% macro gata_an_event_order() -%}
+event_ts, event_sequence, event_id
+{%- endmacro %}
+
+{#-
+  funnel_depth: how many of the configured steps the session completed in order. Each step name gets a
+  code; the session's step events, in time order, are folded left: the depth advances when an event is
+  the next expected step. A step listed twice must be done twice.
+-#}
+{% macro gata_an_funnel_depth(steps) -%}
+{%- set names = [] -%}
+{%- for s in steps -%}{%- if s not in names -%}{%- do names.append(s) -%}{%- endif -%}{%- endfor -%}
+{%- set codes = [] -%}
+{%- for s in steps -%}{%- do codes.append(names.index(s) + 1) -%}{%- endfor -%}
+{%- if steps | length == 0 -%}
+0
+{%- else -%}
+list_reduce(
+    coalesce(
+        list(
+            case event_name
+                {%- for n in names %}
+                when {{ gata_an_sql_string(n) }} then {{ loop.index }}
+                {%- endfor %}
+            end
+            order by {{ gata_an_event_order() }}
+        ) filter (where event_name in {{ gata_an_sql_list(names) }}),
+        []::integer[]
+    ),
+    lambda depth, step: case
+        when depth < {{ steps | length }} and step = [{{ codes | join(', ') }}][depth + 1] then depth + 1
+        else depth
+    end,
+    0
+)
+{%- endif -%}
+{%- endmacro %}
+
+{#- fct_sessions rows of one tool, every contract column by name. -#}
+{% macro gata_an_sessions(tenant, connector) -%}
+{%- set conversion_events = gata_an_logic(tenant, connector, 'conversion_events', []) -%}
+{%- set funnel_steps = gata_an_logic(tenant, connector, 'funnel_steps', []) -%}
+{%- set model = gata_an_logic(tenant, connector, 'attribution_model', 'last_non_direct') -%}
+{%- set lookback = gata_an_logic(tenant, connector, 'attribution_lookback_days', 30) -%}
+with session_rollup as (
+    select
+        any_value(tenant_slug) as tenant_slug,
+        any_value(source_platform) as source_platform,
+        session_id,
+        any_value(client_id) as user_pseudo_id,
+        last(user_id order by {{ gata_an_event_order() }}) filter (where user_id is not null) as user_id,
+        min(event_ts) as session_start_ts,
+        max(event_ts) as session_end_ts,
+        count(*) as events_in_session,
+        -- the session's own source: the first event carrying one (dbt-ga4: first non-direct source)
+        first(struct_pack(source, medium, campaign, campaign_id) order by {{ gata_an_event_order() }})
+            filter (where source is not null) as landing,
+        first(page_path order by {{ gata_an_event_order() }}) filter (where page_path is not null) as landing_page,
+        first(geo_country order by {{ gata_an_event_order() }}) filter (where geo_country is not null) as geo_country,
+        first(device_category order by {{ gata_an_event_order() }}) filter (where device_category is not null)
+            as device_category,
+        {%- if conversion_events | length > 0 %}
+        coalesce(bool_or(event_name in {{ gata_an_sql_list(conversion_events) }}), false)
+        {%- else %}
+        false
+        {%- endif %} as is_conversion_session,
+        coalesce(sum(revenue) filter (where order_id is not null), 0) as session_revenue,
+        first(order_id order by {{ gata_an_event_order() }}) filter (where order_id is not null) as transaction_id,
+        first(currency order by {{ gata_an_event_order() }}) filter (where order_id is not null) as currency,
+        {{ gata_an_funnel_depth(funnel_steps) }} as funnel_depth
+    from {{ gata_int(tenant, connector, 'events') }}
+    group by session_id
+),
+landed as (
+    select
+        * exclude (landing),
+        coalesce(landing.source, '(direct)') as landing_source,
+        coalesce(landing.medium, '(none)') as landing_medium,
+        landing.campaign as landing_campaign,
+        landing.campaign_id as landing_campaign_id,
+        landing.source is null or landing.source = '(direct)' as is_direct
+    from session_rollup
+),
+attributed as (
+    select
+        *,
+        {%- if model == 'last_click' %}
+        -- last_click: the session's own landing source
+        struct_pack(source := landing_source, medium := landing_medium, campaign := landing_campaign,
+                    campaign_id := landing_campaign_id) as touch
+        {%- elif model == 'first_click' %}
+        -- first_click: the visitor's first session within the look-back (this one if none earlier)
+        first_value(struct_pack(source := landing_source, medium := landing_medium, campaign := landing_campaign,
+                                campaign_id := landing_campaign_id)) over visitor_lookback as touch
+        {%- else %}
+        -- last_non_direct: own source unless direct, else the latest earlier non-direct one in the look-back
+        last_value(case when not is_direct then struct_pack(source := landing_source, medium := landing_medium,
+                                                            campaign := landing_campaign,
+                                                            campaign_id := landing_campaign_id) end ignore nulls)
+            over visitor_lookback as touch
+        {%- endif %}
+    from landed
+    {%- if model != 'last_click' %}
+    window visitor_lookback as (
+        partition by user_pseudo_id order by session_start_ts
+        range between interval {{ lookback }} day preceding and current row
+    )
+    {%- endif %}
+)
+select
+    tenant_slug,
+    source_platform,
+    session_id,
+    user_pseudo_id,
+    user_id,
+    session_start_ts,
+    session_end_ts,
+    date_diff('second', session_start_ts, session_end_ts) as session_duration_seconds,
+    events_in_session,
+    coalesce(touch.source, '(direct)') as traffic_source,
+    coalesce(touch.medium, '(none)') as traffic_medium,
+    touch.campaign as traffic_campaign,
+    geo_country,
+    device_category,
+    is_conversion_session,
+    session_revenue,
+    transaction_id,
+    session_start_ts::date as session_date,
+    touch.campaign_id as traffic_campaign_id,
+    landing_source,
+    landing_medium,
+    landing_campaign,
+    landing_page,
+    funnel_depth,
+    {{ funnel_steps | length }} as funnel_steps_total,
+    currency,
+    -- no purchase: nothing to convert (a purchase in a currency without a rate stays null and fails the contract)
+    case when currency is null then 0
+         else {{ gata_to_reporting('attributed.session_revenue', 'attributed.currency',
+                                   'attributed.session_start_ts', tenant.reporting_currency) }}
+    end as session_revenue_reporting,
+    '{{ tenant.reporting_currency }}' as reporting_currency
+from attributed
+{%- endmacro %}
+
+{#- fct_events rows of one tool; traffic fields are the event's session's attributed source. -#}
+{% macro gata_an_events(tenant, connector) -%}
+{%- set conversion_events = gata_an_logic(tenant, connector, 'conversion_events', []) -%}
+select
+    e.tenant_slug,
+    e.source_platform,
+    e.event_id,
+    e.event_name,
+    e.event_ts as event_timestamp,
+    e.client_id as user_pseudo_id,
+    e.user_id,
+    s.traffic_source,
+    s.traffic_medium,
+    s.traffic_campaign,
+    e.geo_country,
+    e.device_category,
+    e.page_path,
+    e.order_id as ecommerce_order_id,
+    e.revenue as ecommerce_revenue,
+    e.custom_properties,
+    e.session_id,
+    e.event_date,
+    {%- if conversion_events | length > 0 %}
+    coalesce(e.event_name in {{ gata_an_sql_list(conversion_events) }}, false)
+    {%- else %}
+    false
+    {%- endif %} as is_conversion_event,
+    e.currency
+from {{ gata_int(tenant, connector, 'events') }} as e
+left join {{ ref('fct_' ~ tenant.slug ~ '__sessions') }} as s
+    on s.session_id = e.session_id and s.source_platform = '{{ connector }}'
+{%- endmacro %}
