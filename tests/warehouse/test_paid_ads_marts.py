@@ -198,7 +198,7 @@ def test_build_and_its_dbt_tests_pass(built):
         assert any(t.startswith(f"test.gata.relationships_{fct}_campaign_key") for t in passed)
         assert any(t.startswith(f"test.gata.unique_{fct}_ad_performance_key") for t in passed)
         assert any(t.startswith(f"test.gata.unique_{dim}_campaign_key") for t in passed)
-        assert any(t.startswith(f"test.gata.not_null_{fct}_spend_reporting") for t in passed)
+        assert any(t.startswith(f"test.gata.gata_not_null_columns_{fct}_") and "spend_reporting" in t for t in passed)
     assert built.build_seconds < 120
 
 

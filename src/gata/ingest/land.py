@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import dlt
+import duckdb
 import pyarrow as pa
 from dlt.destinations.exceptions import DatabaseUndefinedRelation
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
@@ -32,8 +33,23 @@ def pipeline_name(tenant_slug: str, connector: str) -> str:
     return f"gata__{tenant_slug}__{connector}"
 
 
-def destination(workspace: Workspace, settings: Settings | None = None):
-    """The local DuckDB file of the workspace, or MotherDuck when GATA_MOTHERDUCK_DATABASE is set."""
+def open_warehouse(workspace: Workspace, settings: Settings | None = None) -> duckdb.DuckDBPyConnection:
+    """One DuckDB instance for a landing session: pipelines running side by side share it (cursors)."""
+    settings = settings or Settings()
+    workspace.ensure()
+    return duckdb.connect(str(workspace.warehouse_path), config=duckdb_config(settings))
+
+
+def duckdb_config(settings: Settings) -> dict:
+    # bounded memory: DuckDB spills to disk past the limit instead of growing with the load
+    return {"memory_limit": settings.duckdb_memory_limit, "preserve_insertion_order": False}
+
+
+def destination(
+    workspace: Workspace, settings: Settings | None = None, connection: duckdb.DuckDBPyConnection | None = None
+):
+    """The local DuckDB file of the workspace (or a shared connection to it), or MotherDuck when
+    GATA_MOTHERDUCK_DATABASE is set."""
     settings = settings or Settings()
     if settings.motherduck_database:
         if settings.motherduck_token is None:
@@ -45,9 +61,10 @@ def destination(workspace: Workspace, settings: Settings | None = None):
             },
             enable_dataset_name_normalization=False,
         )
+    if connection is not None:
+        return dlt.destinations.duckdb(credentials=connection, enable_dataset_name_normalization=False)
     credentials = DuckDbCredentials(str(workspace.warehouse_path))
-    # bounded memory: DuckDB spills to disk past the limit instead of growing with the load
-    credentials.global_config = {"memory_limit": settings.duckdb_memory_limit, "preserve_insertion_order": False}
+    credentials.global_config = duckdb_config(settings)
     return dlt.destinations.duckdb(credentials=credentials, enable_dataset_name_normalization=False)
 
 

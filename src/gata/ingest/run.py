@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from gata.config.tenants import GataConfig, Tenant
 from gata.connectors.pull import window
-from gata.ingest.land import ConnectorLoad, land_connector
+from gata.ingest.land import ConnectorLoad, destination, land_connector, open_warehouse
 from gata.ingest.record import IngestRun, record_run
 from gata.ingest.stage import StagedPull, stage_pull
+from gata.settings import Settings
 from gata.workspace import Workspace
+
+LANDING_THREADS = 4
 
 
 def today_utc() -> date:
@@ -59,15 +63,29 @@ def land_pending(
     pending: PendingIngest, workspace: Workspace, on_landed: Callable[[ConnectorLoad], None] | None = None
 ) -> IngestRun:
     tenant, staged = pending.tenant, pending.staged
-    loads = []
-    for source in tenant.enabled_sources():
-        objects = staged.for_connector(source.connector)
-        if not objects:
-            continue
-        load = land_connector(tenant.slug, source.connector, objects, workspace)
-        loads.append(load)
-        if on_landed:
-            on_landed(load)
+    jobs = [(s.connector, staged.for_connector(s.connector)) for s in tenant.enabled_sources()]
+    jobs = [(c, objs) for c, objs in jobs if objs]
+    # each source is its own dlt pipeline and dataset: land them side by side (one DuckDB instance in
+    # this process; appends to different tables never conflict), reported in configuration order
+    settings = Settings()
+    shared = None if settings.motherduck_database else open_warehouse(workspace, settings)
+    try:
+        with ThreadPoolExecutor(max_workers=LANDING_THREADS) as pool:
+            futures = [
+                pool.submit(
+                    land_connector, tenant.slug, c, objs, workspace, destination(workspace, settings, connection=shared)
+                )
+                for c, objs in jobs
+            ]
+            loads = []
+            for future in futures:
+                load = future.result()
+                loads.append(load)
+                if on_landed:
+                    on_landed(load)
+    finally:
+        if shared is not None:
+            shared.close()
     run = IngestRun(
         run_id=pending.run_id,
         tenant=tenant.slug,

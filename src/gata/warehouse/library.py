@@ -3,7 +3,8 @@ is expected to have, its schema fingerprint and the master model it routes to.
 
 Expected schemas come from rendering a sample of every connector (the same renderers and the same type
 mapping landing uses), so they are what a healthy load produces. Schema history and the source
-candidate registry compare what actually landed with this.
+candidate registry compare what actually landed with this. The result is kept in
+warehouse/connector_library.json (a test checks it equals a fresh computation), so registering is instant.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from gata.config.catalog import Catalog
+from gata.config.loader import REPO_ROOT
 from gata.config.tenants import GENERATION_BY_DOMAIN, LOGIC_BY_DOMAIN, SourceConfig, Tenant
 from gata.connectors.arrow import as_arrow, json_columns
 from gata.connectors.pull import pull, window
@@ -95,9 +97,30 @@ def expected_schemas(catalog: Catalog) -> dict[tuple[str, str], dict[str, str]]:
     return columns
 
 
+LIBRARY_FILE = REPO_ROOT / "warehouse" / "connector_library.json"
+
+
+def library_document(catalog: Catalog) -> dict:
+    return {f"{c}.{o}": dict(sorted(cols.items())) for (c, o), cols in sorted(expected_schemas(catalog).items())}
+
+
+def write_library_file() -> None:
+    from gata.config import load_config
+
+    LIBRARY_FILE.write_text(json.dumps(library_document(load_config().catalog), indent=1, sort_keys=True) + "\n")
+
+
+def stored_schemas(catalog: Catalog) -> dict[tuple[str, str], dict[str, str]]:
+    """The committed library, or a fresh computation when it is missing."""
+    if not LIBRARY_FILE.exists():
+        return expected_schemas(catalog)
+    doc = json.loads(LIBRARY_FILE.read_text())
+    return {tuple(key.split(".", 1)): cols for key, cols in doc.items()}  # type: ignore[misc]
+
+
 def register_library(workspace: Workspace, catalog: Catalog) -> int:
     """Write the library into the warehouse; returns the number of connector objects registered."""
-    schemas = expected_schemas(catalog)
+    schemas = stored_schemas(catalog)
     rows, column_rows = [], []
     for (connector, obj), cols in sorted(schemas.items()):
         rows.append(

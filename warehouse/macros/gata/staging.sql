@@ -13,7 +13,7 @@ select
     to_timestamp(record."_dlt_load_id"::double)::timestamp as loaded_at,
     record."_dlt_load_id" as _dlt_load_id,
     fingerprint.source_schema_hash,
-    json_merge_patch(to_json(record), '{"_gata_natural_id": null, "_dlt_load_id": null}') as raw_data_payload
+    to_json(struct_pack(*columns(* exclude ("_gata_natural_id", "_dlt_load_id")))) as raw_data_payload
 from {{ relation }} as record
 cross join (
     select md5(string_agg(column_name || ':' || data_type, ',' order by column_name)) as source_schema_hash
