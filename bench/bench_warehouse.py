@@ -91,16 +91,19 @@ def main() -> None:
     ap.add_argument("--scale-days", type=int, default=7)
     ap.add_argument("--scales", default="3,25,100")
     ap.add_argument("--skip-scaling", action="store_true")
+    ap.add_argument("--skip-demo", action="store_true")
     ap.add_argument("--out", default=str(HERE / "out" / "warehouse"))
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    demo = bench_demo(out, args.days)
-    print(f"demo pipeline from empty (3 tenants x {args.days} days): {demo['demo_seconds']:.1f} s  (goal <= 30 s)")
-    print(f"  steps: {demo['demo_steps']}")
-    print(f"replay of one tenant: {demo['replay_seconds']:.2f} s vs its full pipeline "
-          f"{demo['tenant_full_pipeline_seconds']:.2f} s = {demo['replay_vs_full_ratio']:.3f}x  (goal <= 0.3)")
-    result = {"demo": demo}
+    result = {}
+    if not args.skip_demo:
+        demo = bench_demo(out, args.days)
+        print(f"demo pipeline from empty (3 tenants x {args.days} days): {demo['demo_seconds']:.1f} s  (goal <= 30 s)")
+        print(f"  steps: {demo['demo_steps']}")
+        print(f"replay of one tenant: {demo['replay_seconds']:.2f} s vs its full pipeline "
+              f"{demo['tenant_full_pipeline_seconds']:.2f} s = {demo['replay_vs_full_ratio']:.3f}x  (goal <= 0.3)")
+        result["demo"] = demo
     if not args.skip_scaling:
         print(f"onboarding one more tenant ({args.scale_days} days) with N tenants already onboarded:")
         scaling = bench_scaling(out, [int(s) for s in args.scales.split(",")], args.scale_days)

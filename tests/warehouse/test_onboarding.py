@@ -188,7 +188,7 @@ def test_removed_source_disappears_and_broken_tenant_does_not_stop_others(tmp_pa
             "select count(*) from platform.platform_mm__bing_ads_api_v1_campaigns "
             "where tenant_slug = 'wayne_enterprises'").fetchone()[0]
     assert platforms == {"google_ads"} and master_bing == 0
-    assert not list((dbt_dir(ws) / "models" / "staging" / "wayne_enterprises").glob("*bing_ads*"))
+    assert not list((dbt_dir(ws, "wayne_enterprises") / "models" / "staging" / "wayne_enterprises").glob("*bing_ads*"))
     failing = subprocess.run([GATA, "onboard", "stark_industries", "--config", str(path), "--workspace",
                               str(ws.root)], capture_output=True, text=True, timeout=120)
     assert failing.returncode == 2 and "attribution_model" in failing.stderr
@@ -224,3 +224,23 @@ def test_scaffolded_files_are_deterministic(demo_ws, tmp_path):
             if path.is_file():
                 twin = dbt_dir(other) / path.relative_to(dbt_dir(demo_ws))
                 assert twin.read_bytes() == path.read_bytes(), path
+
+
+def test_a_tenant_without_a_domain_gets_typed_empty_tables(tmp_path):
+    path = tmp_path / "tenants.yaml"
+    path.write_text(yaml.safe_dump({"tenants": [{"slug": "shop_only_co", "name": "Shop Only", "sources": {
+        "facebook_ads": {"generation": {"campaigns": 2}}, "shopify": {}}}]}))
+    ws = Workspace.resolve(tmp_path / "ws")
+    onboard(load_config(path), ["shop_only_co"], ws, days=3, end_date=END)
+    counts = star_table_counts(ws, ["shop_only_co"])
+    assert counts[("shop_only_co", "fct_sessions")] == 0 and counts[("shop_only_co", "fct_events")] == 0
+    assert counts[("shop_only_co", "fct_orders")] > 0 and counts[("shop_only_co", "dim_users")] > 0
+    with _con(ws) as con:
+        for table in ("fct_sessions", "fct_events"):
+            name = next(c for c in CONTRACTS if c.table == table).model_name("shop_only_co")
+            cols = con.execute("select column_name, data_type from information_schema.columns "
+                               "where table_schema = 'analytics' and table_name = ? order by ordinal_position",
+                               [name]).fetchall()
+            contract = next(c for c in CONTRACTS if c.table == table)
+            assert [c[0] for c in cols] == contract.column_names()
+            assert dict(cols)["session_id"] == "VARCHAR"

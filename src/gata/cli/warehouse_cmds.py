@@ -93,7 +93,7 @@ def replay_cmd(
     config: ConfigOption = None,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Rebuild a tenant's intermediate and analytics models from stored payloads with the current logic."""
+    """Rebuild a tenant's logic-bearing intermediate models and its analytics from stored payloads; no ingestion."""
     with cli_errors():
         cfg = config_for(config, strict=False)
         slug = cfg.tenant(tenant).slug

@@ -73,13 +73,18 @@ def write_build_scope(workspace: Workspace, tenants: list[str]) -> None:
 
 
 class DbtRunner:
-    def __init__(self, workspace: Workspace, settings: Settings | None = None):
+    def __init__(self, workspace: Workspace, settings: Settings | None = None, project: str | None = None):
         self.workspace = workspace
         self.settings = settings or Settings()
+        self.project = project
+
+    @property
+    def project_dir(self) -> Path:
+        return dbt_dir(self.workspace, self.project)
 
     @property
     def target_path(self) -> Path:
-        return dbt_dir(self.workspace) / "target"
+        return self.project_dir / "target"
 
     def environment(self) -> dict[str, str]:
         env = dict(DBT_ENV)
@@ -100,8 +105,8 @@ class DbtRunner:
 
         if scope is not None:
             write_build_scope(self.workspace, scope)
-        sync_project(self.workspace)
-        project = dbt_dir(self.workspace)
+        sync_project(self.workspace, self.project)
+        project = self.project_dir
         command = [
             *args,
             "--project-dir",
@@ -111,7 +116,7 @@ class DbtRunner:
             "--target-path",
             str(self.target_path),
             "--log-path",
-            str(dbt_dir(self.workspace) / "logs"),
+            str(project / "logs"),
             "--quiet",
         ]
         with _DBT_LOCK:

@@ -25,6 +25,7 @@ from gata.warehouse.library import library_registered, register_library
 from gata.warehouse.scaffold import (
     ScaffoldResult,
     generated_dir,
+    project_tenants,
     scaffold_platform,
     scaffold_tenant,
     tenant_tag,
@@ -123,22 +124,36 @@ def landed_objects(workspace: Workspace, tenant_slug: str) -> set[tuple[str, str
     return {(schema[len(prefix) :], table) for schema, table in rows if not schema.endswith("_staging")}
 
 
-def scaffold(workspace: Workspace, catalog: Catalog, tenants: list[Tenant]) -> ScaffoldResult:
-    """Scaffold the given tenants and refresh the platform files (registry, master models)."""
+def scaffold(
+    workspace: Workspace, catalog: Catalog, tenants: list[Tenant], project: str | None = None
+) -> ScaffoldResult:
+    """Scaffold the given tenants into a project and refresh its platform files (registry, master models).
+
+    The workspace registry (registry.json) records every tenant scaffolded anywhere; a project's own
+    registry macro lists the tenants whose files it holds.
+    """
     registry = scaffolded_tenants(workspace)
     result = ScaffoldResult()
     for tenant in tenants:
-        r = scaffold_tenant(workspace, catalog, tenant, landed_objects(workspace, tenant.slug))
+        r = scaffold_tenant(workspace, catalog, tenant, landed_objects(workspace, tenant.slug), project=project)
         result.written += r.written
         result.removed += r.removed
         result.unchanged += r.unchanged
         registry[tenant.slug] = tenant.model_dump(mode="json")
     _save_registry(workspace, registry)
-    platform = scaffold_platform(workspace, catalog, [Tenant.model_validate(v) for v in registry.values()])
+    members = project_tenants(workspace, project)
+    platform = scaffold_platform(
+        workspace, catalog, [Tenant.model_validate(v) for k, v in registry.items() if k in members], project=project
+    )
     result.written += platform.written
     result.removed += platform.removed
     result.unchanged += platform.unchanged
     return result
+
+
+def project_for(tenants: list[Tenant]) -> str | None:
+    """One tenant builds in its own project (cost independent of the fleet); several in the shared one."""
+    return tenants[0].slug if len(tenants) == 1 else None
 
 
 def selection(catalog: Catalog, tenants: list[Tenant], previous: set[str] | None = None) -> list[str]:
@@ -179,8 +194,9 @@ def build(
     select: list[str] | None = None,
     runner: DbtRunner | None = None,
     previous: set[str] | None = None,
+    project: str | None = None,
 ) -> DbtResult:
-    runner = runner or DbtRunner(workspace)
+    runner = runner or DbtRunner(workspace, project=project)
     return runner.invoke(
         ["build", "--select", *(select or selection(catalog, tenants, previous))], scope=[t.slug for t in tenants]
     )
@@ -249,11 +265,12 @@ def onboard(
         ),
     )
     previous = previous_connectors(workspace, [t.slug for t in tenants])
-    steps.run("scaffold", lambda: _scaffold_detail(scaffold(workspace, config.catalog, tenants)))
+    project = project_for(tenants)
+    steps.run("scaffold", lambda: _scaffold_detail(scaffold(workspace, config.catalog, tenants, project=project)))
     holder: dict[str, DbtResult] = {}
 
     def run_build() -> str:
-        holder["build"] = build(workspace, config.catalog, tenants, previous=previous)
+        holder["build"] = build(workspace, config.catalog, tenants, previous=previous, project=project)
         result.build = holder["build"]
         return _check_build(holder["build"])
 
@@ -293,17 +310,25 @@ def _scaffold_detail(r: ScaffoldResult) -> str:
 def replay(
     config: GataConfig, slugs: list[str], workspace: Workspace, progress: ProgressCallback | None = None
 ) -> OnboardResult:
-    """Rebuild intermediate and analytics from master payloads with the current logic; no ingestion."""
+    """Rebuild from the master payloads, with the current logic, the intermediate models logic applies to (daily
+    objects) and every analytics model; nothing is ingested."""
     result = OnboardResult(tenants=list(slugs))
     steps = _Steps(result, progress)
     tenants = [config.tenant(s) for s in slugs]
-    steps.run("scaffold", lambda: _scaffold_detail(scaffold(workspace, config.catalog, tenants)))
-    select = [f"tag:{tenant_tag(t.slug)},tag:{layer}" for t in tenants for layer in ("intermediate", "analytics")]
-    select.append("tag:governance")  # records the configuration change in the tenant config history
+    project = project_for(tenants)
+    steps.run("scaffold", lambda: _scaffold_detail(scaffold(workspace, config.catalog, tenants, project=project)))
+    # logic applies to the daily objects' intermediate models (conversion action types, sessionization) and
+    # to the engines; entity models (campaigns, products, profiles) do not change with logic
+    select = [
+        sel
+        for t in tenants
+        for sel in (f"tag:{tenant_tag(t.slug)},tag:intermediate,tag:logic", f"tag:{tenant_tag(t.slug)},tag:analytics")
+    ]
+    select.append("platform_sat__tenant_config_history")  # records the configuration change
     holder: dict[str, DbtResult] = {}
 
     def run_build() -> str:
-        holder["build"] = build(workspace, config.catalog, tenants, select=select)
+        holder["build"] = build(workspace, config.catalog, tenants, select=select, project=project)
         result.build = holder["build"]
         return _check_build(holder["build"])
 

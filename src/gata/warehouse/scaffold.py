@@ -43,16 +43,22 @@ SYNCED_PARTS = ("dbt_project.yml", "profiles.yml", "macros", "models", "seeds", 
 SYNC_MANIFEST = ".gata_synced.json"
 
 
-def dbt_dir(workspace: Workspace) -> Path:
-    """The workspace's dbt project: the repository's warehouse/ project plus the generated files."""
-    return workspace.root / "dbt"
+def dbt_dir(workspace: Workspace, project: str | None = None) -> Path:
+    """A dbt project of the workspace: the repository's warehouse/ project plus generated files.
+
+    The shared project (project=None) holds every tenant built together; a tenant's own project
+    (project=<slug>) holds that tenant only, so building one tenant parses one tenant's models whatever
+    the number of tenants (dbt's partial parsing still does work proportional to the whole project).
+    """
+    root = workspace.root / "dbt"
+    return root if project is None else root / "tenants" / project
 
 
-def generated_dir(workspace: Workspace) -> Path:
-    return dbt_dir(workspace)
+def generated_dir(workspace: Workspace, project: str | None = None) -> Path:
+    return dbt_dir(workspace, project)
 
 
-def sync_project(workspace: Workspace) -> ScaffoldResult:
+def sync_project(workspace: Workspace, project: str | None = None) -> ScaffoldResult:
     """Copy the static project (warehouse/) into the workspace project, removing files deleted upstream.
 
     dbt needs every model under its project folder (it writes compiled files by their relative paths),
@@ -60,7 +66,7 @@ def sync_project(workspace: Workspace) -> ScaffoldResult:
     """
     result = ScaffoldResult()
     w = _Writer(result)
-    root = dbt_dir(workspace)
+    root = dbt_dir(workspace, project)
     copied = []
     for part in SYNCED_PARTS:
         src = PROJECT_SOURCE / part
@@ -219,11 +225,13 @@ def _master_yaml(catalog: Catalog) -> dict:
     return {"version": 2, "models": models}
 
 
-def scaffold_platform(workspace: Workspace, catalog: Catalog, tenants: list[Tenant]) -> ScaffoldResult:
+def scaffold_platform(
+    workspace: Workspace, catalog: Catalog, tenants: list[Tenant], project: str | None = None
+) -> ScaffoldResult:
     """Master models, catalog/contract/registry macros; the registry lists the tenants given."""
     result = ScaffoldResult()
     w = _Writer(result)
-    root = generated_dir(workspace)
+    root = generated_dir(workspace, project)
     origin = "supported_connectors.yaml"
     w.write(root / "macros" / "generated" / "gata_catalog.sql", _macro("gata_catalog", _catalog_value(catalog), origin))
     w.write(
@@ -408,7 +416,7 @@ def _empty_staging() -> str:
 
 
 def scaffold_tenant(
-    workspace: Workspace, catalog: Catalog, tenant: Tenant, landed: set[tuple[str, str]]
+    workspace: Workspace, catalog: Catalog, tenant: Tenant, landed: set[tuple[str, str]], project: str | None = None
 ) -> ScaffoldResult:
     """The tenant's sources, staging, intermediate and analytics files and its config macro.
 
@@ -417,7 +425,7 @@ def scaffold_tenant(
     """
     result = ScaffoldResult()
     w = _Writer(result)
-    root = generated_dir(workspace)
+    root = generated_dir(workspace, project)
     slug = tenant.slug
     origin = f"tenants.yaml (tenant {slug})"
     tag = f"{{{{ config(tags=['{tenant_tag(slug)}']) }}}}\n"
@@ -450,10 +458,12 @@ def scaffold_tenant(
                 }
             )
             intm = intermediate_model(slug, s.connector, obj)
+            # daily objects (reports, orders, events) are where business logic applies; replay rebuilds them
+            tags = [tenant_tag(slug), *(["logic"] if catalog[s.connector].objects[obj].grain == "daily" else [])]
             w.write(
                 folders["intermediate"] / f"{intm}.sql",
                 HEADER.format(origin=origin)
-                + tag
+                + f"{{{{ config(tags={tags!r}) }}}}\n"
                 + f"{{{{ gata_intermediate(gata_tenant__{slug}(), '{s.connector}', '{obj}') }}}}\n",
             )
             int_docs.append(
@@ -491,6 +501,12 @@ def scaffold_tenant(
     for folder in folders.values():
         w.prune(folder)
     return result
+
+
+def project_tenants(workspace: Workspace, project: str | None = None) -> set[str]:
+    """Tenants whose files are scaffolded in a project."""
+    folder = generated_dir(workspace, project) / "macros" / "generated" / "tenants"
+    return {p.stem.removeprefix("gata_tenant__") for p in folder.glob("gata_tenant__*.sql")}
 
 
 def remove_tenant(workspace: Workspace, slug: str) -> None:

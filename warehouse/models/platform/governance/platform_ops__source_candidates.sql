@@ -19,7 +19,8 @@ with landed as (
 ),
 
 registered as (
-    {{ gata_registry_rows() }}
+    -- every tenant ever registered in this warehouse (the key hub accumulates them across builds)
+    select tenant_slug from {{ ref('platform_hub__tenant_keys') }}
 )
 
 select
