@@ -39,8 +39,9 @@ def fleet_config(path: Path, n: int) -> Path:
     tenants = []
     for i in range(n):
         base = dict(demo[i % len(demo)])
-        base.update(slug=f"fleet_{i:03d}_{base['slug'].split('_')[0]}", name=f"Fleet {i}", seed=1000 + i,
-                    id_namespace=20000 + i)
+        base.update(
+            slug=f"fleet_{i:03d}_{base['slug'].split('_')[0]}", name=f"Fleet {i}", seed=1000 + i, id_namespace=20000 + i
+        )
         tenants.append(base)
     probe = dict(demo[0])
     probe.update(slug="probe_tenant", name="Probe", seed=7, id_namespace=19999)
@@ -63,9 +64,13 @@ def bench_demo(out: Path, days: int) -> dict:
     shutil.rmtree(ws_one.root / "pipelines", ignore_errors=True)
     t_tenant_full = timed(lambda: onboard(cfg, ["stark_industries"], ws_one, days=days, end_date=END))
     t_replay = timed(lambda: replay(cfg, ["stark_industries"], ws_one))
-    return {"demo_seconds": round(t_full, 2), "demo_steps": steps,
-            "tenant_full_pipeline_seconds": round(t_tenant_full, 2), "replay_seconds": round(t_replay, 2),
-            "replay_vs_full_ratio": round(t_replay / t_tenant_full, 3)}
+    return {
+        "demo_seconds": round(t_full, 2),
+        "demo_steps": steps,
+        "tenant_full_pipeline_seconds": round(t_tenant_full, 2),
+        "replay_seconds": round(t_replay, 2),
+        "replay_vs_full_ratio": round(t_replay / t_tenant_full, 3),
+    }
 
 
 def bench_scaling(out: Path, scales: list[int], days: int) -> dict:
@@ -101,15 +106,19 @@ def main() -> None:
         demo = bench_demo(out, args.days)
         print(f"demo pipeline from empty (3 tenants x {args.days} days): {demo['demo_seconds']:.1f} s  (goal <= 30 s)")
         print(f"  steps: {demo['demo_steps']}")
-        print(f"replay of one tenant: {demo['replay_seconds']:.2f} s vs its full pipeline "
-              f"{demo['tenant_full_pipeline_seconds']:.2f} s = {demo['replay_vs_full_ratio']:.3f}x  (goal <= 0.3)")
+        print(
+            f"replay of one tenant: {demo['replay_seconds']:.2f} s vs its full pipeline "
+            f"{demo['tenant_full_pipeline_seconds']:.2f} s = {demo['replay_vs_full_ratio']:.3f}x  (goal <= 0.3)"
+        )
         result["demo"] = demo
     if not args.skip_scaling:
         print(f"onboarding one more tenant ({args.scale_days} days) with N tenants already onboarded:")
         scaling = bench_scaling(out, [int(s) for s in args.scales.split(",")], args.scale_days)
         largest = max(scaling)
-        print(f"  ratio at {largest} vs {min(scaling)} tenants: {scaling[largest]['ratio_to_smallest']:.3f}x "
-              "(goal <= 1.5)")
+        print(
+            f"  ratio at {largest} vs {min(scaling)} tenants: {scaling[largest]['ratio_to_smallest']:.3f}x "
+            "(goal <= 1.5)"
+        )
         result["scaling"] = scaling
     (out / "result.json").write_text(json.dumps(result, indent=2))
 

@@ -167,8 +167,12 @@ def test_money_is_exact_and_adds_up(pulled, sims, sim_orders, world):
                 assert r["currency_code"] == currency
                 assert cents(r["subtotal_ex_tax"]) == o.subtotal_cents[i]
                 assert cents(r["coupon_discount"]) + cents(r["discount_amount"]) == o.discount_cents[i]
-                assert total(c, r) == (cents(r["subtotal_ex_tax"]) - cents(r["coupon_discount"])
-                                       + cents(r["shipping_cost_inc_tax"]) + cents(r["total_tax"]))
+                assert total(c, r) == (
+                    cents(r["subtotal_ex_tax"])
+                    - cents(r["coupon_discount"])
+                    + cents(r["shipping_cost_inc_tax"])
+                    + cents(r["total_tax"])
+                )
                 lines = sum(cents(p["total_inc_tax"]) for p in r["products"])
                 assert lines - cents(r["coupon_discount"]) + cents(r["shipping_cost_inc_tax"]) == total(c, r)
                 assert r["items_total"] == sum(p["quantity"] for p in r["products"])

@@ -55,28 +55,63 @@ class Daily:
     conversions: Callable[[dict], int]
 
 
-META = Daily("facebook_insights", lambda r: r["ad_id"], lambda r: r["date_start"],
-             lambda r: cents(r["spend"]), lambda r: int(r["impressions"]), lambda r: int(r["clicks"]),
-             meta_actions)
+META = Daily(
+    "facebook_insights",
+    lambda r: r["ad_id"],
+    lambda r: r["date_start"],
+    lambda r: cents(r["spend"]),
+    lambda r: int(r["impressions"]),
+    lambda r: int(r["clicks"]),
+    meta_actions,
+)
 DAILY = {
     "facebook_ads": META,
     "instagram_ads": META,
-    "google_ads": Daily("ad_performance", lambda r: str(r["ad_group_ad.ad.id"]), lambda r: r["segments.date"],
-                        lambda r: r["metrics.cost_micros"] // 10_000, lambda r: r["metrics.impressions"],
-                        lambda r: r["metrics.clicks"], lambda r: int(r["metrics.conversions"])),
-    "bing_ads": Daily("account_performance_report", lambda r: r["AdId"], lambda r: r["TimePeriod"],
-                      lambda r: cents(r["Spend"]), lambda r: int(r["Impressions"]),
-                      lambda r: int(r["Clicks"]), lambda r: int(r["Conversions"])),
-    "linkedin_ads": Daily("ad_analytics", lambda r: r["pivotValue"].rsplit(":", 1)[1],
-                          lambda r: r["start_date"],
-                          lambda r: cents(r["costInLocalCurrency"]), lambda r: r["impressions"],
-                          lambda r: r["clicks"], lambda r: r["externalWebsiteConversions"]),
-    "amazon_ads": Daily("advertised_product_report", lambda r: r["adId"], lambda r: r["date"],
-                        lambda r: cents(r["cost"]), lambda r: r["impressions"], lambda r: r["clicks"],
-                        lambda r: r["purchases7d"]),
-    "tiktok_ads": Daily("ads_reports_daily", lambda r: r["ad_id"], lambda r: r["stat_time_day"][:10],
-                        lambda r: cents(r["metrics"]["spend"]), lambda r: int(r["metrics"]["impressions"]),
-                        lambda r: int(r["metrics"]["clicks"]), lambda r: int(r["metrics"]["conversion"])),
+    "google_ads": Daily(
+        "ad_performance",
+        lambda r: str(r["ad_group_ad.ad.id"]),
+        lambda r: r["segments.date"],
+        lambda r: r["metrics.cost_micros"] // 10_000,
+        lambda r: r["metrics.impressions"],
+        lambda r: r["metrics.clicks"],
+        lambda r: int(r["metrics.conversions"]),
+    ),
+    "bing_ads": Daily(
+        "account_performance_report",
+        lambda r: r["AdId"],
+        lambda r: r["TimePeriod"],
+        lambda r: cents(r["Spend"]),
+        lambda r: int(r["Impressions"]),
+        lambda r: int(r["Clicks"]),
+        lambda r: int(r["Conversions"]),
+    ),
+    "linkedin_ads": Daily(
+        "ad_analytics",
+        lambda r: r["pivotValue"].rsplit(":", 1)[1],
+        lambda r: r["start_date"],
+        lambda r: cents(r["costInLocalCurrency"]),
+        lambda r: r["impressions"],
+        lambda r: r["clicks"],
+        lambda r: r["externalWebsiteConversions"],
+    ),
+    "amazon_ads": Daily(
+        "advertised_product_report",
+        lambda r: r["adId"],
+        lambda r: r["date"],
+        lambda r: cents(r["cost"]),
+        lambda r: r["impressions"],
+        lambda r: r["clicks"],
+        lambda r: r["purchases7d"],
+    ),
+    "tiktok_ads": Daily(
+        "ads_reports_daily",
+        lambda r: r["ad_id"],
+        lambda r: r["stat_time_day"][:10],
+        lambda r: cents(r["metrics"]["spend"]),
+        lambda r: int(r["metrics"]["impressions"]),
+        lambda r: int(r["metrics"]["clicks"]),
+        lambda r: int(r["metrics"]["conversion"]),
+    ),
 }
 # campaigns object, id key, status key, and the platform's words for ACTIVE / PAUSED
 CAMPAIGN_STATUS = {
@@ -240,14 +275,20 @@ def test_meta_conversions_and_values_split_into_default_action_types(world, sims
             assert all(v > 0 for v in actions.values()), "Meta omits zero-valued actions"
             assert "offsite_conversion.fb_pixel_lead" not in META_DEFAULT_ACTION_TYPES
             assert actions.get("offsite_conversion.fb_pixel_purchase", 0) >= actions.get(
-                "onsite_conversion.purchase", 0)
+                "onsite_conversion.purchase", 0
+            )
 
 
 def test_meta_has_non_conversion_actions(pulled):
     rows = pulled[("facebook_ads", "facebook_insights")]
     types = {x["action_type"] for r in rows for x in r.get("actions", [])}
-    assert {"link_click", "landing_page_view", "offsite_conversion.fb_pixel_add_to_cart",
-            "offsite_conversion.fb_pixel_lead", "offsite_conversion.fb_pixel_purchase"} <= types
+    assert {
+        "link_click",
+        "landing_page_view",
+        "offsite_conversion.fb_pixel_add_to_cart",
+        "offsite_conversion.fb_pixel_lead",
+        "offsite_conversion.fb_pixel_purchase",
+    } <= types
 
 
 def test_instagram_insights_name_their_platform(pulled):
@@ -304,9 +345,11 @@ def test_linkedin_campaign_rows_are_the_sums_of_their_creatives(pulled):
 def test_linkedin_campaigns_keep_the_utm_campaign(world, pulled):
     account = world.ad_account("linkedin_ads")
     assert {(str(r["id"]), r["name"]) for r in pulled[("linkedin_ads", "campaigns")]} == {
-        (c.id, c.name) for c in account.campaigns}
+        (c.id, c.name) for c in account.campaigns
+    }
     assert {r["campaignGroup"] for r in pulled[("linkedin_ads", "campaigns")]} == {
-        pulled[("linkedin_ads", "campaigns")][0]["campaignGroup"]}
+        pulled[("linkedin_ads", "campaigns")][0]["campaignGroup"]
+    }
 
 
 def test_amazon_advertises_the_catalog_product(world, pulled):
@@ -320,8 +363,7 @@ def test_amazon_advertises_the_catalog_product(world, pulled):
 
 
 def test_search_ads_carry_their_final_url(world, pulled):
-    google = {str(r["ad_group_ad.ad.id"]): r["ad_group_ad.ad.final_urls"]
-              for r in pulled[("google_ads", "ads")]}
+    google = {str(r["ad_group_ad.ad.id"]): r["ad_group_ad.ad.final_urls"] for r in pulled[("google_ads", "ads")]}
     bing = {str(r["Id"]): r["FinalUrls"] for r in pulled[("bing_ads", "ads")]}
     tiktok = {r["ad_id"]: [r["landing_page_url"]] for r in pulled[("tiktok_ads", "ads")]}
     for connector, urls in (("google_ads", google), ("bing_ads", bing), ("tiktok_ads", tiktok)):

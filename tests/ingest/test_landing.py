@@ -43,9 +43,14 @@ def _connect(ws: Workspace) -> duckdb.DuckDBPyConnection:
 
 
 def _landed_rows(con, dataset: str, table: str) -> dict[str, dict]:
-    cols = [r[0] for r in con.execute(
-        "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
-        "order by ordinal_position", [dataset, table]).fetchall()]
+    cols = [
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
+            "order by ordinal_position",
+            [dataset, table],
+        ).fetchall()
+    ]
     payload = ", ".join(f'"{c}"' for c in cols if c not in META_COLUMNS)
     rows = con.execute(f'select "{NATURAL_ID}", to_json(struct_pack({payload})) from "{dataset}"."{table}"')
     return {nid: json.loads(doc) for nid, doc in rows.fetchall()}
@@ -58,13 +63,18 @@ def _without_nulls(record: dict) -> dict:
 def _checksums(con, datasets: list[str]) -> dict[tuple[str, str], tuple[int, str]]:
     out = {}
     for ds in datasets:
-        tables = [r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = ? and table_name not like '\\_dlt%' "
-            "escape '\\'", [ds]).fetchall()]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = ? and table_name not like '\\_dlt%' escape '\\'",
+                [ds],
+            ).fetchall()
+        ]
         for t in tables:
             out[(ds, t)] = con.execute(
-                f'select count(*), md5(string_agg(doc, \'\' order by doc)) from (select to_json(columns(c -> c <> '
-                f"'_dlt_load_id'))::varchar as doc from \"{ds}\".\"{t}\")"
+                f"select count(*), md5(string_agg(doc, '' order by doc)) from (select to_json(columns(c -> c <> "
+                f'\'_dlt_load_id\'))::varchar as doc from "{ds}"."{t}")'
             ).fetchone()
     return out
 
@@ -79,7 +89,9 @@ def test_all_13_connectors_land_and_are_recorded(landed, config):
     with _connect(ws) as con:
         recorded = con.execute(
             "select connector, table_name, sum(row_count) from gata_platform.ingest_loads where tenant_slug = ? "
-            "group by all", ["omni_corp"]).fetchall()
+            "group by all",
+            ["omni_corp"],
+        ).fetchall()
         assert {(c, t) for c, t, _ in recorded} == expected_objects
         load_ids = {r[0] for r in con.execute("select distinct load_id from gata_platform.ingest_loads").fetchall()}
         assert load_ids == {lid for load in run.loads for lid in load.load_ids}
@@ -91,8 +103,9 @@ def test_landed_rows_keep_the_full_original_record(landed, config):
     tenant = config.tenant("omni_corp")
     originals: dict[tuple[str, str], dict[str, dict]] = defaultdict(dict)
     for connector, obj, batch in pull(tenant, window(END, DAYS), as_of=END):
-        table = add_natural_id(records_to_arrow(batch) if isinstance(batch, list) else batch,
-                               config.catalog[connector].objects[obj])
+        table = add_natural_id(
+            records_to_arrow(batch) if isinstance(batch, list) else batch, config.catalog[connector].objects[obj]
+        )
         for nid, record in zip(table.column(NATURAL_ID).to_pylist(), as_records(batch), strict=True):
             originals[(connector, obj)][nid] = record
     with _connect(ws) as con:
@@ -108,11 +121,15 @@ def test_nested_values_are_json_columns_not_child_tables(landed):
     with _connect(ws) as con:
         child_tables = con.execute(
             "select table_schema, table_name from information_schema.tables "
-            "where table_schema like 'raw_omni_corp__%' and table_name like '%\\_\\_%' escape '\\'").fetchall()
+            "where table_schema like 'raw_omni_corp__%' and table_name like '%\\_\\_%' escape '\\'"
+        ).fetchall()
         assert child_tables == []
-        types = dict(con.execute(
-            "select column_name, data_type from information_schema.columns "
-            "where table_schema = 'raw_omni_corp__google_analytics' and table_name = 'events'").fetchall())
+        types = dict(
+            con.execute(
+                "select column_name, data_type from information_schema.columns "
+                "where table_schema = 'raw_omni_corp__google_analytics' and table_name = 'events'"
+            ).fetchall()
+        )
         assert types["event_params"] == "JSON" and types["items"] == "JSON"
         assert types["_dlt_load_id"] == "VARCHAR"
 
@@ -135,10 +152,14 @@ def test_landing_twice_changes_nothing(tmp_path, config):
 def test_restated_records_replace_the_old_ones(tmp_path, config):
     ws = Workspace.resolve(tmp_path)
     ingest_tenant(config, "omni_corp", ws, days=6, end_date=END)
-    conv = ('select count(*), sum("metrics.conversions") from raw_omni_corp__google_ads.ad_performance '
-            "where \"segments.date\" = ?")
-    refunds = ("select count(*) filter (where financial_status in ('refunded', 'partially_refunded')), count(*) "
-               "from raw_omni_corp__shopify.orders")
+    conv = (
+        'select count(*), sum("metrics.conversions") from raw_omni_corp__google_ads.ad_performance '
+        'where "segments.date" = ?'
+    )
+    refunds = (
+        "select count(*) filter (where financial_status in ('refunded', 'partially_refunded')), count(*) "
+        "from raw_omni_corp__shopify.orders"
+    )
     day = END.isoformat()
     with _connect(ws) as con:
         before_conv, before_refunds = con.execute(conv, [day]).fetchone(), con.execute(refunds).fetchone()
@@ -171,5 +192,6 @@ def test_a_field_that_appears_late_is_kept(tmp_path):
     with duckdb.connect(str(ws.warehouse_path), read_only=True) as con:
         got = con.execute(
             "select count(*), max(late_note), max(late_nested::varchar), max(later_batch_field) "
-            "from raw_late_co__shopify.things").fetchone()
+            "from raw_late_co__shopify.things"
+        ).fetchone()
     assert got == (6001, "only here", '{"a":[1,2]}', 3.5)

@@ -90,11 +90,15 @@ def test_paid_sessions_per_campaign_track_clicks(tyrell, demo):
 
 def _purchase_ids(pulled, connector):
     if connector == "google_analytics":
-        return [e["ecommerce"]["transaction_id"] for e in pulled[(connector, "events")]
-                if e["event_name"] == "purchase"]
+        return [
+            e["ecommerce"]["transaction_id"] for e in pulled[(connector, "events")] if e["event_name"] == "purchase"
+        ]
     if connector == "amplitude":
-        return [e["event_properties"]["order_id"] for e in pulled[(connector, "events")]
-                if e["event_type"] == "Order Completed"]
+        return [
+            e["event_properties"]["order_id"]
+            for e in pulled[(connector, "events")]
+            if e["event_type"] == "Order Completed"
+        ]
     return [e["properties"]["order_id"] for e in pulled[(connector, "events")] if e["event"] == "Order Completed"]
 
 
@@ -147,10 +151,16 @@ def test_platforms_over_claim_the_purchases_they_drove(tyrell):
                 driven[cts["manual_source"]] += 1
     # compare days whose attribution window has closed (lag >= 7), as reported now
     closed = {(END - timedelta(days=d)).isoformat() for d in range(7, DAYS)}
-    fb = sum(int(a["value"]) for r in tyrell[("facebook_ads", "facebook_insights")] if r["date_start"] in closed
-             for a in r.get("actions", []) if a["action_type"].endswith("purchase"))
-    google = sum(r["metrics.conversions"] for r in tyrell[("google_ads", "ad_performance")]
-                 if r["segments.date"] in closed)
+    fb = sum(
+        int(a["value"])
+        for r in tyrell[("facebook_ads", "facebook_insights")]
+        if r["date_start"] in closed
+        for a in r.get("actions", [])
+        if a["action_type"].endswith("purchase")
+    )
+    google = sum(
+        r["metrics.conversions"] for r in tyrell[("google_ads", "ad_performance")] if r["segments.date"] in closed
+    )
     assert driven["facebook"] > 0 and driven["google"] > 0
     # the platforms' numbers over the closed days exceed what their clicks drove over the whole window x 0.4
     assert fb > 0.4 * driven["facebook"] and google > 0.4 * driven["google"]
@@ -167,8 +177,19 @@ def test_platforms_over_claim_the_purchases_they_drove(tyrell):
 def test_ids_never_collide_between_tenants(demo):
     seen: dict[str, str] = {}
     tenants = [*demo.tenants, load_config("tests/fixtures/all_connectors.yaml").tenant("omni_corp")]
-    key_fields = ("id", "campaign.id", "ad_group.id", "ad_group_ad.ad.id", "Id", "campaignId", "adGroupId", "adId",
-                  "campaign_id", "adgroup_id", "ad_id")
+    key_fields = (
+        "id",
+        "campaign.id",
+        "ad_group.id",
+        "ad_group_ad.ad.id",
+        "Id",
+        "campaignId",
+        "adGroupId",
+        "adId",
+        "campaign_id",
+        "adgroup_id",
+        "ad_id",
+    )
     for tenant in tenants:
         for (connector, obj), records in _pull(tenant, days=2).items():
             if obj not in ("campaigns", "ad_groups", "ad_sets", "ads", "product_ads", "orders", "products"):
@@ -185,8 +206,9 @@ def test_same_inputs_give_identical_data(demo):
     first = json.dumps({f"{k}": v for k, v in _pull(tenant, days=3).items()}, sort_keys=True)
     second = json.dumps({f"{k}": v for k, v in _pull(tenant, days=3).items()}, sort_keys=True)
     assert first == second
-    other_seed = json.dumps({f"{k}": v for k, v in _pull(tenant.model_copy(update={"seed": 99}), days=3).items()},
-                            sort_keys=True)
+    other_seed = json.dumps(
+        {f"{k}": v for k, v in _pull(tenant.model_copy(update={"seed": 99}), days=3).items()}, sort_keys=True
+    )
     assert other_seed != first
 
 
@@ -199,9 +221,12 @@ def test_a_day_is_the_same_alone_or_inside_a_window(demo):
     inside = defaultdict(list)
     for c, o, batch in pull(tenant, window(END, 7), as_of=as_of):
         inside[(c, o)].extend(as_records(batch))
-    day_key = {"facebook_insights": lambda r: r["date_start"], "ad_performance": lambda r: r["segments.date"],
-               "orders": lambda r: r["created_at"][:10],
-               "events": lambda r: date.fromtimestamp(_param(r, "ga_session_id")).isoformat()}
+    day_key = {
+        "facebook_insights": lambda r: r["date_start"],
+        "ad_performance": lambda r: r["segments.date"],
+        "orders": lambda r: r["created_at"][:10],
+        "events": lambda r: date.fromtimestamp(_param(r, "ga_session_id")).isoformat(),
+    }
     compared = 0
     for (c, o), records in alone.items():
         if o in day_key:

@@ -42,7 +42,8 @@ def _checksums(ws: Workspace, slugs: list[str]) -> dict[str, tuple]:
                 name = contract.model_name(slug)
                 out[name] = con.execute(
                     f"select count(*), md5(string_agg(doc, '' order by doc)) from "
-                    f"(select to_json(t)::varchar as doc from analytics.\"{name}\" t)").fetchone()
+                    f'(select to_json(t)::varchar as doc from analytics."{name}" t)'
+                ).fetchone()
     return out
 
 
@@ -56,8 +57,12 @@ def _write_config(path: Path, edit) -> Path:
 @pytest.fixture(scope="module")
 def demo_ws(tmp_path_factory) -> Workspace:
     ws = Workspace.resolve(tmp_path_factory.mktemp("demo"))
-    proc = subprocess.run([GATA, "onboard", "--all", "--days", str(DAYS), "--end-date", END.isoformat(),
-                           "--workspace", str(ws.root)], capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [GATA, "onboard", "--all", "--days", str(DAYS), "--end-date", END.isoformat(), "--workspace", str(ws.root)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return ws
 
@@ -81,7 +86,9 @@ def test_contract_columns_and_types_are_the_same_for_every_tenant(demo_ws):
             for slug in DEMO:
                 cols = con.execute(
                     "select column_name from information_schema.columns where table_schema = 'analytics' "
-                    "and table_name = ? order by ordinal_position", [contract.model_name(slug)]).fetchall()
+                    "and table_name = ? order by ordinal_position",
+                    [contract.model_name(slug)],
+                ).fetchall()
                 shapes.add(tuple(c[0] for c in cols))
             assert shapes == {tuple(contract.column_names())}, contract.table
 
@@ -104,14 +111,16 @@ def test_reonboarding_one_tenant_leaves_the_others_untouched(demo_ws):
     with _con(demo_ws) as con:
         masters_before = con.execute(
             "select tenant_slug, count(*), max(loaded_at) from platform.platform_mm__facebook_ads_api_v1_ads "
-            "group by all order by 1").fetchall()
+            "group by all order by 1"
+        ).fetchall()
     result = onboard(load_config(), ["stark_industries"], demo_ws, days=DAYS, end_date=END)
     assert {s.step for s in result.steps} >= {"validate", "generate", "land", "scaffold", "build", "test", "activate"}
     assert _checksums(demo_ws, others) == before
     with _con(demo_ws) as con:
         masters_after = con.execute(
             "select tenant_slug, count(*), max(loaded_at) from platform.platform_mm__facebook_ads_api_v1_ads "
-            "group by all order by 1").fetchall()
+            "group by all order by 1"
+        ).fetchall()
     tyrell = [r for r in masters_before if r[0] == "tyrell_corp"]
     assert tyrell and tyrell == [r for r in masters_after if r[0] == "tyrell_corp"]
     stark_before = [r for r in masters_before if r[0] == "stark_industries"][0]
@@ -134,8 +143,20 @@ def test_replay_applies_a_logic_change_without_ingesting(demo_ws, tmp_path):
         stark["sources"]["mixpanel"]["logic"]["conversion_events"] = ["Order Completed", "Added To Cart"]
 
     _write_config(tmp_path / "tenants.yaml", widen)
-    proc = subprocess.run([GATA, "replay", "stark_industries", "--config", str(tmp_path / "tenants.yaml"),
-                           "--workspace", str(demo_ws.root)], capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [
+            GATA,
+            "replay",
+            "stark_industries",
+            "--config",
+            str(tmp_path / "tenants.yaml"),
+            "--workspace",
+            str(demo_ws.root),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     with _con(demo_ws) as con:
         conv_after = con.execute(
@@ -149,9 +170,12 @@ def test_replay_applies_a_logic_change_without_ingesting(demo_ws, tmp_path):
     assert history == 2  # the logic change is recorded in the config history
     replay(load_config(), ["stark_industries"], demo_ws)  # back to the configured logic
     with _con(demo_ws) as con:
-        assert con.execute(
-            "select count(*) filter (where is_conversion_session) from analytics.fct_stark_industries__sessions"
-        ).fetchone()[0] == conv_before
+        assert (
+            con.execute(
+                "select count(*) filter (where is_conversion_session) from analytics.fct_stark_industries__sessions"
+            ).fetchone()[0]
+            == conv_before
+        )
 
 
 def test_governance_records_schemas_and_candidates(demo_ws):
@@ -159,8 +183,11 @@ def test_governance_records_schemas_and_candidates(demo_ws):
         schemas = con.execute(
             "select tenant_slug, count(*) from platform.platform_sat__schema_history group by all order by 1"
         ).fetchall()
-        candidates = dict(con.execute(
-            "select candidate_status, count(*) from platform.platform_ops__source_candidates group by all").fetchall())
+        candidates = dict(
+            con.execute(
+                "select candidate_status, count(*) from platform.platform_ops__source_candidates group by all"
+            ).fetchall()
+        )
     assert [s for s, _ in schemas] == sorted(DEMO) and all(n >= 8 for _, n in schemas)
     assert candidates.get("unknown", 0) == 0 and candidates.get("registered", 0) > 30
 
@@ -176,21 +203,45 @@ def test_removed_source_disappears_and_broken_tenant_does_not_stop_others(tmp_pa
         stark["sources"]["mixpanel"]["logic"]["attribution_model"] = "linear"
 
     path = _write_config(tmp_path / "tenants.yaml", drop_bing_and_break_stark)
-    proc = subprocess.run([GATA, "onboard", "wayne_enterprises", "--days", "3", "--end-date", END.isoformat(),
-                           "--config", str(path), "--workspace", str(ws.root)], capture_output=True, text=True,
-                          timeout=600)
+    proc = subprocess.run(
+        [
+            GATA,
+            "onboard",
+            "wayne_enterprises",
+            "--days",
+            "3",
+            "--end-date",
+            END.isoformat(),
+            "--config",
+            str(path),
+            "--workspace",
+            str(ws.root),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "tenant skipped" in proc.stderr and "linear" in proc.stderr
     with _con(ws) as con:
-        platforms = {r[0] for r in con.execute(
-            "select distinct source_platform from analytics.fct_wayne_enterprises__ad_performance").fetchall()}
+        platforms = {
+            r[0]
+            for r in con.execute(
+                "select distinct source_platform from analytics.fct_wayne_enterprises__ad_performance"
+            ).fetchall()
+        }
         master_bing = con.execute(
             "select count(*) from platform.platform_mm__bing_ads_api_v1_campaigns "
-            "where tenant_slug = 'wayne_enterprises'").fetchone()[0]
+            "where tenant_slug = 'wayne_enterprises'"
+        ).fetchone()[0]
     assert platforms == {"google_ads"} and master_bing == 0
     assert not list((dbt_dir(ws, "wayne_enterprises") / "models" / "staging" / "wayne_enterprises").glob("*bing_ads*"))
-    failing = subprocess.run([GATA, "onboard", "stark_industries", "--config", str(path), "--workspace",
-                              str(ws.root)], capture_output=True, text=True, timeout=120)
+    failing = subprocess.run(
+        [GATA, "onboard", "stark_industries", "--config", str(path), "--workspace", str(ws.root)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert failing.returncode == 2 and "attribution_model" in failing.stderr
 
 
@@ -201,12 +252,19 @@ def test_a_tenant_with_all_13_connectors_builds(tmp_path):
     counts = star_table_counts(ws, ["omni_corp"])
     assert all(n > 0 for n in counts.values()), counts
     with _con(ws) as con:
-        platforms = {r[0] for r in con.execute(
-            "select distinct source_platform from analytics.fct_omni_corp__ad_performance").fetchall()}
-        shops = {r[0] for r in con.execute("select distinct source_platform from analytics.fct_omni_corp__orders")
-                 .fetchall()}
-        tools = {r[0] for r in con.execute("select distinct source_platform from analytics.fct_omni_corp__sessions")
-                 .fetchall()}
+        platforms = {
+            r[0]
+            for r in con.execute(
+                "select distinct source_platform from analytics.fct_omni_corp__ad_performance"
+            ).fetchall()
+        }
+        shops = {
+            r[0] for r in con.execute("select distinct source_platform from analytics.fct_omni_corp__orders").fetchall()
+        }
+        tools = {
+            r[0]
+            for r in con.execute("select distinct source_platform from analytics.fct_omni_corp__sessions").fetchall()
+        }
     assert len(platforms) == 7 and len(shops) == 3 and len(tools) == 3
 
 
@@ -228,8 +286,19 @@ def test_scaffolded_files_are_deterministic(demo_ws, tmp_path):
 
 def test_a_tenant_without_a_domain_gets_typed_empty_tables(tmp_path):
     path = tmp_path / "tenants.yaml"
-    path.write_text(yaml.safe_dump({"tenants": [{"slug": "shop_only_co", "name": "Shop Only", "sources": {
-        "facebook_ads": {"generation": {"campaigns": 2}}, "shopify": {}}}]}))
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "tenants": [
+                    {
+                        "slug": "shop_only_co",
+                        "name": "Shop Only",
+                        "sources": {"facebook_ads": {"generation": {"campaigns": 2}}, "shopify": {}},
+                    }
+                ]
+            }
+        )
+    )
     ws = Workspace.resolve(tmp_path / "ws")
     onboard(load_config(path), ["shop_only_co"], ws, days=3, end_date=END)
     counts = star_table_counts(ws, ["shop_only_co"])
@@ -238,9 +307,11 @@ def test_a_tenant_without_a_domain_gets_typed_empty_tables(tmp_path):
     with _con(ws) as con:
         for table in ("fct_sessions", "fct_events"):
             name = next(c for c in CONTRACTS if c.table == table).model_name("shop_only_co")
-            cols = con.execute("select column_name, data_type from information_schema.columns "
-                               "where table_schema = 'analytics' and table_name = ? order by ordinal_position",
-                               [name]).fetchall()
+            cols = con.execute(
+                "select column_name, data_type from information_schema.columns "
+                "where table_schema = 'analytics' and table_name = ? order by ordinal_position",
+                [name],
+            ).fetchall()
             contract = next(c for c in CONTRACTS if c.table == table)
             assert [c[0] for c in cols] == contract.column_names()
             assert dict(cols)["session_id"] == "VARCHAR"

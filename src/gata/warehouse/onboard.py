@@ -24,7 +24,7 @@ from gata.warehouse.dbt_runner import PLATFORM_SCHEMA, DbtResult, DbtRunner
 from gata.warehouse.library import library_registered, register_library
 from gata.warehouse.scaffold import (
     ScaffoldResult,
-    generated_dir,
+    dbt_dir,
     project_tenants,
     scaffold_platform,
     scaffold_tenant,
@@ -96,7 +96,7 @@ class _Steps:
 
 
 def _registry_path(workspace: Workspace):
-    return generated_dir(workspace) / "registry.json"
+    return dbt_dir(workspace) / "registry.json"
 
 
 def scaffolded_tenants(workspace: Workspace) -> dict[str, dict]:

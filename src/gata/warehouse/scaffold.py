@@ -11,7 +11,6 @@ tenant's models.
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,10 +51,6 @@ def dbt_dir(workspace: Workspace, project: str | None = None) -> Path:
     """
     root = workspace.root / "dbt"
     return root if project is None else root / "tenants" / project
-
-
-def generated_dir(workspace: Workspace, project: str | None = None) -> Path:
-    return dbt_dir(workspace, project)
 
 
 def sync_project(workspace: Workspace, project: str | None = None) -> ScaffoldResult:
@@ -231,7 +226,7 @@ def scaffold_platform(
     """Master models, catalog/contract/registry macros; the registry lists the tenants given."""
     result = ScaffoldResult()
     w = _Writer(result)
-    root = generated_dir(workspace, project)
+    root = dbt_dir(workspace, project)
     origin = "supported_connectors.yaml"
     w.write(root / "macros" / "generated" / "gata_catalog.sql", _macro("gata_catalog", _catalog_value(catalog), origin))
     w.write(
@@ -425,7 +420,7 @@ def scaffold_tenant(
     """
     result = ScaffoldResult()
     w = _Writer(result)
-    root = generated_dir(workspace, project)
+    root = dbt_dir(workspace, project)
     slug = tenant.slug
     origin = f"tenants.yaml (tenant {slug})"
     tag = f"{{{{ config(tags=['{tenant_tag(slug)}']) }}}}\n"
@@ -505,12 +500,5 @@ def scaffold_tenant(
 
 def project_tenants(workspace: Workspace, project: str | None = None) -> set[str]:
     """Tenants whose files are scaffolded in a project."""
-    folder = generated_dir(workspace, project) / "macros" / "generated" / "tenants"
+    folder = dbt_dir(workspace, project) / "macros" / "generated" / "tenants"
     return {p.stem.removeprefix("gata_tenant__") for p in folder.glob("gata_tenant__*.sql")}
-
-
-def remove_tenant(workspace: Workspace, slug: str) -> None:
-    root = generated_dir(workspace)
-    for layer in ("sources", "staging", "intermediate", "analytics"):
-        shutil.rmtree(root / "models" / layer / slug, ignore_errors=True)
-    (root / "macros" / "generated" / "tenants" / f"gata_tenant__{slug}.sql").unlink(missing_ok=True)

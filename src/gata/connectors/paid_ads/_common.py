@@ -101,12 +101,21 @@ def ad_rows(ctx: RenderContext, sim: DaySim) -> list[AdRow]:
     for i, ad in enumerate(account.ads):
         if a.impressions[i] == 0 and a.spend_cents[i] == 0:
             continue
-        rows.append(AdRow(
-            index=i, ad=ad, ad_group=groups[ad.ad_group_id], campaign=campaigns[ad.campaign_id],
-            spend_cents=int(a.spend_cents[i]), impressions=int(a.impressions[i]), clicks=int(a.clicks[i]),
-            conversions=int(conversions[i]), value_cents=int(values[i]),
-            reach=int(a.reach[i]), video_views=int(a.video_views[i]),
-        ))
+        rows.append(
+            AdRow(
+                index=i,
+                ad=ad,
+                ad_group=groups[ad.ad_group_id],
+                campaign=campaigns[ad.campaign_id],
+                spend_cents=int(a.spend_cents[i]),
+                impressions=int(a.impressions[i]),
+                clicks=int(a.clicks[i]),
+                conversions=int(conversions[i]),
+                value_cents=int(values[i]),
+                reach=int(a.reach[i]),
+                video_views=int(a.video_views[i]),
+            )
+        )
     return rows
 
 

@@ -87,8 +87,12 @@ class ReportRow(ApiRecord):
     unitsSoldClicks7d: NonNegInt
 
 
-RECORD_MODELS = {"campaigns": Campaign, "ad_groups": AdGroup, "product_ads": ProductAd,
-                 "advertised_product_report": ReportRow}
+RECORD_MODELS = {
+    "campaigns": Campaign,
+    "ad_groups": AdGroup,
+    "product_ads": ProductAd,
+    "advertised_product_report": ReportRow,
+}
 
 
 def asin(product_id: int) -> str:
@@ -107,22 +111,43 @@ def _product(world: World, ad: Ad) -> tuple[str, str]:
 
 def entities(ctx: RenderContext) -> dict[str, list[dict]]:
     account = ctx.account()
-    campaigns = [{
-        "campaignId": c.id, "portfolioId": None, "name": c.name, "state": STATE[c.status],
-        "targetingType": "AUTO" if c.index % 2 == 0 else "MANUAL",
-        "budget": {"budget": cents_float(budget_cents(c)), "budgetType": "DAILY"},
-        "dynamicBidding": {"strategy": "AUTO_FOR_SALES"},
-        "startDate": c.created_time.date().isoformat(), "endDate": None,
-    } for c in account.campaigns]
-    ad_groups = [{
-        "adGroupId": g.id, "campaignId": g.campaign_id, "name": g.name, "state": STATE[g.status],
-        "defaultBid": 0.75,
-    } for g in account.ad_groups]
+    campaigns = [
+        {
+            "campaignId": c.id,
+            "portfolioId": None,
+            "name": c.name,
+            "state": STATE[c.status],
+            "targetingType": "AUTO" if c.index % 2 == 0 else "MANUAL",
+            "budget": {"budget": cents_float(budget_cents(c)), "budgetType": "DAILY"},
+            "dynamicBidding": {"strategy": "AUTO_FOR_SALES"},
+            "startDate": c.created_time.date().isoformat(),
+            "endDate": None,
+        }
+        for c in account.campaigns
+    ]
+    ad_groups = [
+        {
+            "adGroupId": g.id,
+            "campaignId": g.campaign_id,
+            "name": g.name,
+            "state": STATE[g.status],
+            "defaultBid": 0.75,
+        }
+        for g in account.ad_groups
+    ]
     product_ads = []
     for ad in account.ads:
         code, sku = _product(ctx.world, ad)
-        product_ads.append({"adId": ad.id, "adGroupId": ad.ad_group_id, "campaignId": ad.campaign_id,
-                            "asin": code, "sku": sku, "state": STATE[ad.status]})
+        product_ads.append(
+            {
+                "adId": ad.id,
+                "adGroupId": ad.ad_group_id,
+                "campaignId": ad.campaign_id,
+                "asin": code,
+                "sku": sku,
+                "state": STATE[ad.status],
+            }
+        )
     return {"campaigns": campaigns, "ad_groups": ad_groups, "product_ads": product_ads}
 
 
@@ -131,12 +156,23 @@ def daily(ctx: RenderContext, sim: DaySim) -> dict[str, list[dict]]:
     rows = []
     for r in ad_rows(ctx, sim):
         code, sku = _product(ctx.world, r.ad)
-        rows.append({
-            "date": sim.day.isoformat(), "campaignId": r.campaign.id, "adGroupId": r.ad_group.id,
-            "adId": r.ad.id, "campaignName": r.campaign.name, "adGroupName": r.ad_group.name,
-            "advertisedAsin": code, "advertisedSku": sku, "campaignBudgetCurrencyCode": account.currency,
-            "impressions": r.impressions, "clicks": r.clicks, "cost": cents_float(r.spend_cents),
-            "purchases7d": r.conversions, "sales7d": cents_float(r.value_cents),
-            "unitsSoldClicks7d": r.conversions,  # one unit per purchase in the simulation
-        })
+        rows.append(
+            {
+                "date": sim.day.isoformat(),
+                "campaignId": r.campaign.id,
+                "adGroupId": r.ad_group.id,
+                "adId": r.ad.id,
+                "campaignName": r.campaign.name,
+                "adGroupName": r.ad_group.name,
+                "advertisedAsin": code,
+                "advertisedSku": sku,
+                "campaignBudgetCurrencyCode": account.currency,
+                "impressions": r.impressions,
+                "clicks": r.clicks,
+                "cost": cents_float(r.spend_cents),
+                "purchases7d": r.conversions,
+                "sales7d": cents_float(r.value_cents),
+                "unitsSoldClicks7d": r.conversions,  # one unit per purchase in the simulation
+            }
+        )
     return {"advertised_product_report": rows}

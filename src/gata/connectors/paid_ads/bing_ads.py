@@ -96,41 +96,75 @@ class ReportRow(ApiRecord):
     Revenue: MoneyStr
 
 
-RECORD_MODELS = {"campaigns": Campaign, "ad_groups": AdGroup, "ads": Ad,
-                 "account_performance_report": ReportRow}
+RECORD_MODELS = {"campaigns": Campaign, "ad_groups": AdGroup, "ads": Ad, "account_performance_report": ReportRow}
 
 
 def entities(ctx: RenderContext) -> dict[str, list[dict]]:
     account = ctx.account()
-    campaigns = [{
-        "Id": int(c.id), "AccountId": int(account.account_id), "Name": c.name, "Status": STATUS[c.status],
-        "CampaignType": "Search", "BudgetType": "DailyBudgetStandard",
-        "DailyBudget": cents_float(budget_cents(c)),
-        "TimeZone": TIME_ZONE, "Languages": ["All"],
-    } for c in account.campaigns]
-    ad_groups = [{
-        "Id": int(g.id), "CampaignId": int(g.campaign_id), "Name": g.name, "Status": STATUS[g.status],
-        "CpcBid": {"Amount": 1.25}, "Network": "OwnedAndOperatedAndSyndicatedSearch",
-        "StartDate": {"Day": g.created_time.day, "Month": g.created_time.month, "Year": g.created_time.year},
-        "Language": None,  # inherits the campaign's languages
-    } for g in account.ad_groups]
-    ads = [{
-        "Id": int(ad.id), "AdGroupId": int(ad.ad_group_id), "Type": "ResponsiveSearch",
-        "Status": STATUS[ad.status], "EditorialStatus": "Active", "FinalUrls": [ad.final_url], "Path1": None,
-    } for ad in account.ads]
+    campaigns = [
+        {
+            "Id": int(c.id),
+            "AccountId": int(account.account_id),
+            "Name": c.name,
+            "Status": STATUS[c.status],
+            "CampaignType": "Search",
+            "BudgetType": "DailyBudgetStandard",
+            "DailyBudget": cents_float(budget_cents(c)),
+            "TimeZone": TIME_ZONE,
+            "Languages": ["All"],
+        }
+        for c in account.campaigns
+    ]
+    ad_groups = [
+        {
+            "Id": int(g.id),
+            "CampaignId": int(g.campaign_id),
+            "Name": g.name,
+            "Status": STATUS[g.status],
+            "CpcBid": {"Amount": 1.25},
+            "Network": "OwnedAndOperatedAndSyndicatedSearch",
+            "StartDate": {"Day": g.created_time.day, "Month": g.created_time.month, "Year": g.created_time.year},
+            "Language": None,  # inherits the campaign's languages
+        }
+        for g in account.ad_groups
+    ]
+    ads = [
+        {
+            "Id": int(ad.id),
+            "AdGroupId": int(ad.ad_group_id),
+            "Type": "ResponsiveSearch",
+            "Status": STATUS[ad.status],
+            "EditorialStatus": "Active",
+            "FinalUrls": [ad.final_url],
+            "Path1": None,
+        }
+        for ad in account.ads
+    ]
     return {"campaigns": campaigns, "ad_groups": ad_groups, "ads": ads}
 
 
 def daily(ctx: RenderContext, sim: DaySim) -> dict[str, list[dict]]:
     account = ctx.account()
-    rows = [{
-        "TimePeriod": sim.day.isoformat(),
-        "AccountId": account.account_id, "AccountName": account.account_name,
-        "CampaignId": r.campaign.id, "CampaignName": r.campaign.name,
-        "AdGroupId": r.ad_group.id, "AdGroupName": r.ad_group.name, "AdId": r.ad.id, "AdTitle": r.ad.name,
-        "CurrencyCode": account.currency, "Spend": fmt_cents(r.spend_cents),
-        "Impressions": str(r.impressions), "Clicks": str(r.clicks),
-        "Ctr": f"{ctr_pct(r, 2)}%", "AverageCpc": cpc(r, 2),
-        "Conversions": str(r.conversions), "Revenue": fmt_cents(r.value_cents),
-    } for r in ad_rows(ctx, sim)]
+    rows = [
+        {
+            "TimePeriod": sim.day.isoformat(),
+            "AccountId": account.account_id,
+            "AccountName": account.account_name,
+            "CampaignId": r.campaign.id,
+            "CampaignName": r.campaign.name,
+            "AdGroupId": r.ad_group.id,
+            "AdGroupName": r.ad_group.name,
+            "AdId": r.ad.id,
+            "AdTitle": r.ad.name,
+            "CurrencyCode": account.currency,
+            "Spend": fmt_cents(r.spend_cents),
+            "Impressions": str(r.impressions),
+            "Clicks": str(r.clicks),
+            "Ctr": f"{ctr_pct(r, 2)}%",
+            "AverageCpc": cpc(r, 2),
+            "Conversions": str(r.conversions),
+            "Revenue": fmt_cents(r.value_cents),
+        }
+        for r in ad_rows(ctx, sim)
+    ]
     return {"account_performance_report": rows}

@@ -118,17 +118,25 @@ def entities(ctx: RenderContext) -> dict[str, list[dict]]:
     for c in account.campaigns:
         created = epoch_ms(c.created_time)
         modified = epoch_ms(updated_time(account, c))
-        campaigns.append({
-            "id": int(c.id), "name": c.name, "status": STATUS[c.status],
-            "account": urn("sponsoredAccount", account.account_id), "campaignGroup": group,
-            "type": "SPONSORED_UPDATES", "costType": "CPM", "objectiveType": "WEBSITE_CONVERSION",
-            "format": "STANDARD_UPDATE", "locale": {"country": "US", "language": "en"},
-            "dailyBudget": {"amount": fmt_cents(budget_cents(c)), "currencyCode": account.currency},
-            "unitCost": {"amount": "35.00", "currencyCode": account.currency},
-            "changeAuditStamps": {"created": {"time": created}, "lastModified": {"time": modified}},
-            "runSchedule": {"start": created},
-            "servingStatuses": ["RUNNABLE"] if c.status == "ACTIVE" else ["CAMPAIGN_STATUS_HOLD"],
-        })
+        campaigns.append(
+            {
+                "id": int(c.id),
+                "name": c.name,
+                "status": STATUS[c.status],
+                "account": urn("sponsoredAccount", account.account_id),
+                "campaignGroup": group,
+                "type": "SPONSORED_UPDATES",
+                "costType": "CPM",
+                "objectiveType": "WEBSITE_CONVERSION",
+                "format": "STANDARD_UPDATE",
+                "locale": {"country": "US", "language": "en"},
+                "dailyBudget": {"amount": fmt_cents(budget_cents(c)), "currencyCode": account.currency},
+                "unitCost": {"amount": "35.00", "currencyCode": account.currency},
+                "changeAuditStamps": {"created": {"time": created}, "lastModified": {"time": modified}},
+                "runSchedule": {"start": created},
+                "servingStatuses": ["RUNNABLE"] if c.status == "ACTIVE" else ["CAMPAIGN_STATUS_HOLD"],
+            }
+        )
     return {"campaigns": campaigns}
 
 
@@ -136,9 +144,12 @@ def _row(pivots: list[str], day: str, metrics: dict[str, int]) -> dict:
     y, m, d = (int(x) for x in day.split("-"))
     when = {"year": y, "month": m, "day": d}
     return {
-        "pivotValues": pivots, "pivotValue": pivots[0], "start_date": day,
+        "pivotValues": pivots,
+        "pivotValue": pivots[0],
+        "start_date": day,
         "dateRange": {"start": when, "end": dict(when)},
-        **{k: metrics[k] for k in SUMMED}, **{k: fmt_cents(metrics[k]) for k in SUMMED_CENTS},
+        **{k: metrics[k] for k in SUMMED},
+        **{k: fmt_cents(metrics[k]) for k in SUMMED_CENTS},
     }
 
 
@@ -149,8 +160,11 @@ def daily(ctx: RenderContext, sim: DaySim) -> dict[str, list[dict]]:
     creatives, by_campaign = [], defaultdict(lambda: dict.fromkeys(SUMMED + SUMMED_CENTS, 0))
     for r in ad_rows(ctx, sim):
         metrics = {
-            "impressions": r.impressions, "clicks": r.clicks, "landingPageClicks": int(landed[r.index]),
-            "externalWebsiteConversions": r.conversions, "costInLocalCurrency": r.spend_cents,
+            "impressions": r.impressions,
+            "clicks": r.clicks,
+            "landingPageClicks": int(landed[r.index]),
+            "externalWebsiteConversions": r.conversions,
+            "costInLocalCurrency": r.spend_cents,
             "costInUsd": int(convert_cents(r.spend_cents, account.currency, "USD")),
             "conversionValueInLocalCurrency": r.value_cents,
         }

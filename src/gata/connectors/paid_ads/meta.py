@@ -169,41 +169,73 @@ def entities(ctx: RenderContext) -> dict[str, list[dict]]:
     platform = PUBLISHER_PLATFORM[ctx.connector]
     campaigns, ad_sets, ads = [], [], []
     for c in account.campaigns:
-        campaigns.append({
-            "id": c.id, "account_id": account.account_id, "name": c.name, "objective": "OUTCOME_SALES",
-            "status": c.status, "effective_status": c.status, "configured_status": c.status,
-            "buying_type": "AUCTION", "bid_strategy": "LOWEST_COST_WITHOUT_CAP",
-            "daily_budget": str(budget_cents(c)), "special_ad_categories": [],
-            "created_time": meta_time(c.created_time), "updated_time": meta_time(updated_time(account, c)),
-            "start_time": meta_time(c.created_time),
-        })
+        campaigns.append(
+            {
+                "id": c.id,
+                "account_id": account.account_id,
+                "name": c.name,
+                "objective": "OUTCOME_SALES",
+                "status": c.status,
+                "effective_status": c.status,
+                "configured_status": c.status,
+                "buying_type": "AUCTION",
+                "bid_strategy": "LOWEST_COST_WITHOUT_CAP",
+                "daily_budget": str(budget_cents(c)),
+                "special_ad_categories": [],
+                "created_time": meta_time(c.created_time),
+                "updated_time": meta_time(updated_time(account, c)),
+                "start_time": meta_time(c.created_time),
+            }
+        )
         groups = groups_of(account, c)
         geo = geo_of(c)
         for g, budget in zip(groups, split_cents(budget_cents(c), len(groups)), strict=True):
-            ad_sets.append({
-                "id": g.id, "account_id": account.account_id, "campaign_id": c.id, "name": g.name,
-                "status": g.status, "effective_status": g.status, "daily_budget": str(budget),
-                "billing_event": "IMPRESSIONS", "optimization_goal": "OFFSITE_CONVERSIONS",
-                "destination_type": "WEBSITE",
-                "targeting": {"age_min": 18, "age_max": 65,
-                              "geo_locations": {"countries": GEO_COUNTRIES.get(geo, [geo])},
-                              "publisher_platforms": [platform]},
-                "created_time": meta_time(g.created_time),
-                "updated_time": meta_time(updated_time(account, g)), "start_time": meta_time(g.created_time),
-            })
+            ad_sets.append(
+                {
+                    "id": g.id,
+                    "account_id": account.account_id,
+                    "campaign_id": c.id,
+                    "name": g.name,
+                    "status": g.status,
+                    "effective_status": g.status,
+                    "daily_budget": str(budget),
+                    "billing_event": "IMPRESSIONS",
+                    "optimization_goal": "OFFSITE_CONVERSIONS",
+                    "destination_type": "WEBSITE",
+                    "targeting": {
+                        "age_min": 18,
+                        "age_max": 65,
+                        "geo_locations": {"countries": GEO_COUNTRIES.get(geo, [geo])},
+                        "publisher_platforms": [platform],
+                    },
+                    "created_time": meta_time(g.created_time),
+                    "updated_time": meta_time(updated_time(account, g)),
+                    "start_time": meta_time(g.created_time),
+                }
+            )
     for ad in account.ads:
-        ads.append({
-            "id": ad.id, "account_id": account.account_id, "adset_id": ad.ad_group_id,
-            "campaign_id": ad.campaign_id, "name": ad.name,
-            "status": ad.status, "effective_status": ad.status,
-            "creative": {
-                "id": creative_id(ctx, ad), "name": f"{ad.name} creative",
-                "url_tags": ad.final_url.split("?", 1)[1] if "?" in ad.final_url else "",
-                "object_story_spec": {"page_id": account.account_id,
-                                      "link_data": {"link": ad.final_url, "message": ad.name}},
-            },
-            "created_time": meta_time(ad.created_time), "updated_time": meta_time(updated_time(account, ad)),
-        })
+        ads.append(
+            {
+                "id": ad.id,
+                "account_id": account.account_id,
+                "adset_id": ad.ad_group_id,
+                "campaign_id": ad.campaign_id,
+                "name": ad.name,
+                "status": ad.status,
+                "effective_status": ad.status,
+                "creative": {
+                    "id": creative_id(ctx, ad),
+                    "name": f"{ad.name} creative",
+                    "url_tags": ad.final_url.split("?", 1)[1] if "?" in ad.final_url else "",
+                    "object_story_spec": {
+                        "page_id": account.account_id,
+                        "link_data": {"link": ad.final_url, "message": ad.name},
+                    },
+                },
+                "created_time": meta_time(ad.created_time),
+                "updated_time": meta_time(updated_time(account, ad)),
+            }
+        )
     return {"campaigns": campaigns, "ad_sets": ad_sets, "ads": ads}
 
 
@@ -233,31 +265,46 @@ def daily(ctx: RenderContext, sim: DaySim) -> dict[str, list[dict]]:
         # Meta never reports fewer people reached than one, nor more than impressions
         reach = min(max(int(reach_sim[i]), 1), max(r.impressions, 1))
         row = {
-            "account_id": account.account_id, "account_name": account.account_name,
+            "account_id": account.account_id,
+            "account_name": account.account_name,
             "account_currency": account.currency,
-            "campaign_id": r.campaign.id, "campaign_name": r.campaign.name,
-            "adset_id": r.ad_group.id, "adset_name": r.ad_group.name, "ad_id": r.ad.id, "ad_name": r.ad.name,
-            "objective": "OUTCOME_SALES", "date_start": day, "date_stop": day,
+            "campaign_id": r.campaign.id,
+            "campaign_name": r.campaign.name,
+            "adset_id": r.ad_group.id,
+            "adset_name": r.ad_group.name,
+            "ad_id": r.ad.id,
+            "ad_name": r.ad.name,
+            "objective": "OUTCOME_SALES",
+            "date_start": day,
+            "date_stop": day,
             "publisher_platform": PUBLISHER_PLATFORM[ctx.connector],
-            "impressions": str(r.impressions), "reach": str(reach), "frequency": ratio(r.impressions, reach),
-            "clicks": str(r.clicks), "spend": fmt_cents(r.spend_cents),
-            "cpm": cpm(r), "ctr": ctr_pct(r),
+            "impressions": str(r.impressions),
+            "reach": str(reach),
+            "frequency": ratio(r.impressions, reach),
+            "clicks": str(r.clicks),
+            "spend": fmt_cents(r.spend_cents),
+            "cpm": cpm(r),
+            "ctr": ctr_pct(r),
         }
         if r.clicks:
             row["cpc"] = cpc(r)
-        actions = _actions([
-            (LINK_CLICK, str(r.clicks), r.clicks),
-            (LANDING_PAGE_VIEW, str(landed[i]), int(landed[i])),
-            (VIDEO_VIEW, str(r.video_views), r.video_views),
-            (ADD_TO_CART, str(carts[i] + offsite), int(carts[i]) + offsite),
-            (LEAD, str(leads[i]), int(leads[i])),
-            (PURCHASE_OFFSITE, str(offsite), offsite),
-            (PURCHASE_ONSITE, str(onsite), onsite),
-        ])
-        values = _actions([
-            (PURCHASE_OFFSITE, fmt_cents(offsite_value), offsite_value),
-            (PURCHASE_ONSITE, fmt_cents(onsite_value), onsite_value),
-        ])
+        actions = _actions(
+            [
+                (LINK_CLICK, str(r.clicks), r.clicks),
+                (LANDING_PAGE_VIEW, str(landed[i]), int(landed[i])),
+                (VIDEO_VIEW, str(r.video_views), r.video_views),
+                (ADD_TO_CART, str(carts[i] + offsite), int(carts[i]) + offsite),
+                (LEAD, str(leads[i]), int(leads[i])),
+                (PURCHASE_OFFSITE, str(offsite), offsite),
+                (PURCHASE_ONSITE, str(onsite), onsite),
+            ]
+        )
+        values = _actions(
+            [
+                (PURCHASE_OFFSITE, fmt_cents(offsite_value), offsite_value),
+                (PURCHASE_ONSITE, fmt_cents(onsite_value), onsite_value),
+            ]
+        )
         if actions:
             row["actions"] = actions
         if values:
