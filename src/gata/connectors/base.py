@@ -57,10 +57,5 @@ class ConnectorModule(Protocol):
     daily: Callable[[RenderContext, DaySim], dict[str, Batch]]
 
 
-def iso_utc(ts: datetime) -> str:
-    """'2024-03-01T10:04:05+0000' (Meta style) is per connector; this is the plain ISO-8601 form."""
-    return ts.astimezone(UTC).isoformat()
-
-
 def from_us(us: int) -> datetime:
     return datetime.fromtimestamp(us / 1_000_000, tz=UTC)

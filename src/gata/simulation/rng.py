@@ -50,10 +50,7 @@ def hex_id(rng: np.random.Generator, n: int, nbytes: int = 16) -> list[str]:
     return [bytes(row).hex() for row in raw]
 
 
-def uuid_like(h_hi: np.ndarray, h_lo: np.ndarray) -> list[str]:
-    """RFC-4122-looking ids built from two hash arrays (deterministic, version nibble 4)."""
-    out = []
-    for hi, lo in zip(h_hi.tolist(), h_lo.tolist(), strict=True):
-        s = f"{hi:016x}{lo:016x}"
-        out.append(f"{s[0:8]}-{s[8:12]}-4{s[13:16]}-{'89ab'[int(s[16], 16) % 4]}{s[17:20]}-{s[20:32]}")
-    return out
+def uuid_from(hi: int, lo: int) -> str:
+    """An RFC-4122-looking id built from two 64-bit hashes (deterministic, version nibble 4)."""
+    h = f"{hi:016x}{lo:016x}"
+    return f"{h[0:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) % 4]}{h[17:20]}-{h[20:32]}"

@@ -32,8 +32,6 @@ from gata.warehouse.scaffold import (
 )
 from gata.workspace import Workspace
 
-STEPS = ("validate", "generate", "land", "register", "scaffold", "build", "test", "activate")
-
 STATUS_DDL = f"""
 create schema if not exists {PLATFORM_SCHEMA};
 create table if not exists {PLATFORM_SCHEMA}.tenant_status (

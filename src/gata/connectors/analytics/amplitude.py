@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from gata.connectors.analytics.product_events import tracked_events
 from gata.connectors.base import RenderContext
 from gata.simulation.day import ADD_TO_CART, BEGIN_CHECKOUT, LOGIN, PAGE_VIEW, PURCHASE, VIEW_ITEM, DaySim
-from gata.simulation.rng import mix64
+from gata.simulation.rng import mix64, uuid_from
 from gata.simulation.world import COUNTRIES, visitor_ids, visitors
 
 EVENT_NAMES = {
@@ -83,11 +83,6 @@ def _time(us: int) -> str:
     return datetime.fromtimestamp(us / 1_000_000, tz=UTC).strftime(TIME_FORMAT)
 
 
-def _uuid(a: int, b: int) -> str:
-    s = f"{a:016x}{b:016x}"
-    return f"{s[0:8]}-{s[8:12]}-4{s[13:16]}-{'89ab'[int(s[16], 16) % 4]}{s[17:20]}-{s[20:32]}"
-
-
 def daily(ctx: RenderContext, sim: DaySim) -> dict[str, list[dict]]:
     events: list[dict] = []
     seen: dict[int, None] = {}
@@ -107,7 +102,7 @@ def daily(ctx: RenderContext, sim: DaySim) -> dict[str, list[dict]]:
         event_props.update(t.properties)
         events.append(
             {
-                "uuid": _uuid(int(h[0]), int(h[1])),
+                "uuid": uuid_from(int(h[0]), int(h[1])),
                 "$insert_id": f"{t.device_id[:16]}-{t.ts_us}-{t.kind}",
                 "event_id": int(sim.events.position[t.event]),
                 "event_type": EVENT_NAMES[t.kind],
