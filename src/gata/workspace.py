@@ -41,6 +41,15 @@ class Workspace:
     def pipelines_dir(self) -> Path:
         return self.root / "pipelines"
 
+    @property
+    def serving_dir(self) -> Path:
+        """Published read snapshots, one folder per tenant: what the API and MCP read."""
+        return self.root / "serving"
+
+    @property
+    def auth_dir(self) -> Path:
+        return self.root / "auth"
+
     def ensure(self) -> Workspace:
         for d in (self.root, self.runs_dir, self.pipelines_dir):
             d.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import duckdb
 
@@ -22,6 +23,7 @@ from gata.ingest.run import PendingIngest, generate_tenant, land_pending
 from gata.warehouse.contracts import CONTRACTS
 from gata.warehouse.dbt_runner import PLATFORM_SCHEMA, DbtResult, DbtRunner
 from gata.warehouse.library import library_registered, register_library
+from gata.warehouse.publish import publish_snapshot
 from gata.warehouse.scaffold import (
     ScaffoldResult,
     dbt_dir,
@@ -279,7 +281,15 @@ def onboard(
         _set_status(workspace, tenants, "failed", str(exc))
         raise
     steps.run("activate", lambda: (_set_status(workspace, tenants, "active"), "active")[1])
+    steps.run("publish", lambda: publish(workspace, config, tenants))
     return result
+
+
+def publish(workspace: Workspace, config: GataConfig, tenants: list[Tenant]) -> str:
+    """New read snapshots for the API; its readers switch to them atomically."""
+    config_dir = Path(config.tenants_file).parent
+    done = [publish_snapshot(workspace, t, config_dir=config_dir) for t in tenants]
+    return ", ".join(f"{p.tenant}: {p.version}" for p in done)
 
 
 def star_table_counts(workspace: Workspace, slugs: list[str]) -> dict[tuple[str, str], int]:
@@ -333,4 +343,5 @@ def replay(
     steps.run("build", run_build)
     steps.run("test", lambda: _check_tests(holder["build"]))
     _set_status(workspace, tenants, "active")
+    steps.run("publish", lambda: publish(workspace, config, tenants))
     return result

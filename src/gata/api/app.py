@@ -1,0 +1,30 @@
+"""The FastAPI application: one service for every tenant, reading only published snapshots."""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+
+from fastapi import FastAPI
+
+from gata.api.keys import KeyStore
+from gata.api.routers import health, semantic
+from gata.semantic.service import SemanticService
+from gata.semantic.store import SnapshotStore
+from gata.settings import Settings
+from gata.workspace import Workspace
+
+
+def create_app(workspace: Workspace | None = None, settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    workspace = workspace or Workspace.resolve(settings.workspace)
+    app = FastAPI(
+        title="GATA",
+        version=version("gata"),
+        description="Multi-tenant marketing analytics: a governed semantic layer over each tenant's star schema.",
+    )
+    app.state.workspace = workspace
+    app.state.service = SemanticService(SnapshotStore(workspace, settings.serving_memory_limit))
+    app.state.keys = KeyStore(workspace)
+    app.include_router(health.router)
+    app.include_router(semantic.router)
+    return app

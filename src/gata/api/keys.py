@@ -1,0 +1,109 @@
+"""API keys: one tenant each, or admin. Only SHA-256 digests are stored, in `<workspace>/auth/api_keys.json`.
+
+Keys are 256-bit random secrets, so a fast digest is as safe as a password hash here (nothing to guess
+from a dictionary) and costs microseconds per request instead of tens of milliseconds.
+A key reads `gata_<key id>_<secret>`; the id finds the record, the digest is compared in constant time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+import threading
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from gata.workspace import Workspace
+
+_KEY = re.compile(r"^gata_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
+ADMIN = "admin"
+TENANT = "tenant"
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    key_id: str
+    role: str  # tenant | admin
+    tenant: str | None
+    digest: str
+    created_at: str
+    name: str = ""
+    revoked: bool = False
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class KeyStore:
+    """Reads the key file again whenever it changes on disk, so `gata keys create` takes effect at once."""
+
+    def __init__(self, workspace: Workspace):
+        self.path: Path = workspace.auth_dir / "api_keys.json"
+        self._lock = threading.RLock()
+        self._stamp: tuple[int, int] | None = None
+        self._keys: dict[str, ApiKey] = {}
+
+    def _load(self) -> dict[str, ApiKey]:
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return {}
+        stamp = (st.st_mtime_ns, st.st_ino)
+        if stamp != self._stamp:
+            with self._lock:
+                raw = json.loads(self.path.read_text())
+                self._keys = {k["key_id"]: ApiKey(**k) for k in raw.get("keys", [])}
+                self._stamp = stamp
+        return self._keys
+
+    def _save(self, keys: dict[str, ApiKey]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"keys": [asdict(k) for k in keys.values()]}, indent=2))
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, self.path)
+
+    def create(self, tenant: str | None, name: str = "") -> tuple[ApiKey, str]:
+        """A new key; the secret is returned once and never stored."""
+        keys = dict(self._load())
+        key_id = secrets.token_hex(6)
+        secret = f"gata_{key_id}_{secrets.token_urlsafe(32)}"
+        record = ApiKey(
+            key_id=key_id,
+            role=TENANT if tenant else ADMIN,
+            tenant=tenant,
+            digest=_digest(secret),
+            created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            name=name,
+        )
+        keys[key_id] = record
+        with self._lock:
+            self._save(keys)
+        return record, secret
+
+    def revoke(self, key_id: str) -> bool:
+        keys = dict(self._load())
+        if key_id not in keys:
+            return False
+        keys[key_id] = ApiKey(**{**asdict(keys[key_id]), "revoked": True})
+        with self._lock:
+            self._save(keys)
+        return True
+
+    def list(self) -> list[ApiKey]:
+        return list(self._load().values())
+
+    def verify(self, presented: str) -> ApiKey | None:
+        m = _KEY.match(presented)
+        if not m:
+            return None
+        record = self._load().get(m.group(1))
+        if record is None or record.revoked:
+            return None
+        return record if hmac.compare_digest(record.digest, _digest(presented)) else None

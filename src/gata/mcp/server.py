@@ -1,0 +1,83 @@
+"""`gata mcp`: list_models, get_model and query over the same service as the HTTP API.
+
+The server is started with one API key and serves exactly that key's tenant: the tools take no tenant
+argument, so an agent cannot even ask for another tenant's data.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from mcp.server.mcpserver import MCPServer
+from pydantic import ValidationError
+
+from gata.api.keys import ADMIN, KeyStore
+from gata.semantic.compiler import QueryValidationError
+from gata.semantic.dates import DateRangeError
+from gata.semantic.layer import UnknownModelError
+from gata.semantic.query import SemanticQuery
+from gata.semantic.service import SemanticService
+from gata.semantic.store import SnapshotStore
+from gata.workspace import Workspace
+
+
+class McpKeyError(ValueError):
+    pass
+
+
+def tenant_for_key(workspace: Workspace, key: str) -> str:
+    record = KeyStore(workspace).verify(key)
+    if record is None:
+        raise McpKeyError("invalid or revoked API key")
+    if record.role == ADMIN or record.tenant is None:
+        raise McpKeyError("an MCP server serves one tenant: start it with that tenant's key, not an admin key")
+    return record.tenant
+
+
+def build_server(workspace: Workspace, tenant: str, service: SemanticService | None = None) -> MCPServer:
+    svc = service or SemanticService(SnapshotStore(workspace))
+    server = MCPServer(
+        name="gata",
+        instructions=(
+            f"Marketing analytics for tenant '{tenant}'. Call list_models, then get_model for a model's "
+            "dimensions and measures, then query with a structured query (never SQL)."
+        ),
+    )
+
+    @server.tool(description="The tenant's semantic models: name, label, description, field counts, joins.")
+    def list_models() -> list[dict[str, Any]]:
+        return svc.list_models(tenant)
+
+    @server.tool(description="One model's dimensions, measures (with formats), time dimensions and joins.")
+    def get_model(model: str) -> dict[str, Any]:
+        try:
+            return svc.get_model(tenant, model)
+        except UnknownModelError as exc:
+            return {"error": str(exc)}
+
+    @server.tool(
+        description=(
+            "Run a structured query. Fields: model, dimensions, measures, filters [{field, op, value}] or "
+            "{and|or: [...]}, time_grain (day|week|month|quarter|year), date_range ({start, end} or "
+            "{relative: last_30_days|this_month|...}), compare ('previous_period'), order_by [{field, direction}], "
+            "limit. Returns sql, columns and rows."
+        )
+    )
+    def query(query: dict[str, Any]) -> dict[str, Any]:
+        try:
+            parsed = SemanticQuery.model_validate(query)
+            result = svc.query(tenant, parsed)
+        except ValidationError as exc:
+            return {
+                "error": "invalid query: "
+                + "; ".join(
+                    f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}"
+                    for e in exc.errors(include_url=False)
+                )
+            }
+        except (QueryValidationError, UnknownModelError, DateRangeError) as exc:
+            return {"error": str(exc)}
+        return json.loads(result.model_dump_json())
+
+    return server

@@ -1,0 +1,290 @@
+"""One tenant's semantic layer: the model definitions, the tenant's overlay and its snapshot's tables, on BSL.
+
+Models are built over unbound ibis tables named after the tenant's own star tables, so every compiled
+query can only name that tenant's tables; the SQL runs on the tenant's read snapshot.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+from boring_semantic_layer import SemanticModel, to_semantic_table
+
+from gata.semantic.definitions import MODEL_DEFS, DimensionDef, JoinDef, MeasureDef, ModelDef, funnel_measures
+from gata.semantic.overlay import Condition, ExtraMeasure, FieldOverlay, Overlay
+from gata.warehouse.contracts import BY_TABLE
+
+
+class UnknownModelError(LookupError):
+    pass
+
+
+@dataclass
+class ResolvedModel:
+    """A model definition with the tenant's overlay applied and its source expression."""
+
+    definition: ModelDef
+    table: ir.Table
+    dimensions: dict[str, DimensionDef]
+    measures: dict[str, MeasureDef]
+    joins: dict[str, JoinDef]
+    label: str
+    description: str
+    synonyms: tuple[str, ...]
+    semantic: SemanticModel = field(init=False)
+
+    @property
+    def name(self) -> str:
+        return self.definition.name
+
+
+def _grain_expr(column: str, dtype) -> Any:
+    if dtype.is_timestamp():
+        return lambda t: t[column].cast("date")
+    return lambda t: t[column]
+
+
+def _condition(c: Condition):
+    def cond(t: ir.Table) -> ir.Value:
+        col = t[c.column]
+        values = c.value if isinstance(c.value, list) else [c.value]
+        return {
+            "eq": lambda: col == values[0],
+            "ne": lambda: col != values[0],
+            "in": lambda: col.isin(values),
+            "not_in": lambda: ~col.isin(values),
+        }[c.op]()
+
+    return cond
+
+
+def _extra_measure(name: str, spec: ExtraMeasure, measures: dict[str, MeasureDef]) -> MeasureDef:
+    if spec.ratio is not None:
+        for part in (spec.ratio.numerator, spec.ratio.denominator):
+            if part not in measures:
+                raise ValueError(f"measure '{name}': ratio names unknown measure '{part}'")
+        num, den, scale = measures[spec.ratio.numerator].expr, measures[spec.ratio.denominator].expr, spec.ratio.scale
+
+        def expr(t):
+            return num(t).cast("float64") * scale / den(t).cast("float64").nullif(0)
+
+    else:
+        where = [_condition(c) for c in spec.where]
+
+        def mask(t):
+            if not where:
+                return None
+            out = where[0](t)
+            for w in where[1:]:
+                out = out & w(t)
+            return out
+
+        agg, col = spec.aggregate, spec.column
+
+        def expr(t):
+            if agg == "count":
+                return t.count(where=mask(t))
+            if agg == "count_distinct":
+                return t[col].nunique(where=mask(t))
+            return getattr(t[col], {"avg": "mean"}.get(agg, agg))(where=mask(t))
+
+    return MeasureDef(
+        name,
+        spec.label or name.replace("_", " ").capitalize(),
+        spec.description or "",
+        expr,
+        spec.format or "number",
+        tuple(spec.synonyms),
+    )
+
+
+def _apply_field(base, over: FieldOverlay):
+    return replace(
+        base,
+        label=over.label or base.label,
+        description=over.description or base.description,
+        format=over.format or base.format,
+        synonyms=tuple(dict.fromkeys([*base.synonyms, *over.synonyms])),
+    )
+
+
+def _check_columns(model: str, table: ir.Table, columns: list[str]) -> None:
+    unknown = [c for c in columns if c not in table.columns]
+    if unknown:
+        raise ValueError(f"overlay for model '{model}' names unknown column(s) {unknown}")
+
+
+class TenantLayer:
+    """The semantic models of one tenant at one snapshot version."""
+
+    def __init__(self, tenant: str, version: str, schemas: dict[str, ibis.Schema], profile: dict, overlay: Overlay):
+        self.tenant = tenant
+        self.version = version
+        self.profile = profile
+        self.currency = profile.get("reporting_currency", "USD")
+        tables = {
+            contract: ibis.table(
+                schemas[BY_TABLE[contract].model_name(tenant)], name=BY_TABLE[contract].model_name(tenant)
+            )
+            for contract in BY_TABLE
+        }
+        tables["blended"] = _blended_table(tables)
+        self.models: dict[str, ResolvedModel] = {}
+        for name, definition in MODEL_DEFS.items():
+            self.models[name] = self._resolve(definition, tables[definition.table], overlay)
+        for model in self.models.values():
+            for join in model.joins.values():
+                target = self.models.get(join.model)
+                if target is None:
+                    raise ValueError(f"model '{model.name}' joins unknown model '{join.model}'")
+                _check_columns(model.name, model.table, [join.column])
+                _check_columns(join.model, target.table, [join.to_column])
+        for model in self.models.values():
+            model.semantic = self._semantic(model)
+        self._joined: dict[tuple[str, tuple[str, ...]], SemanticModel] = {}
+        self._lock = threading.Lock()
+
+    def _resolve(self, definition: ModelDef, table: ir.Table, overlay: Overlay) -> ResolvedModel:
+        over = overlay.models.get(definition.name)
+        dims = {d.name: d for d in definition.dimensions}
+        measures = {m.name: m for m in definition.measures}
+        if definition.name == "sessions":
+            steps = self._funnel_steps()
+            measures.update({m.name: m for m in funnel_measures(len(steps), steps)})
+        joins = {j.model: j for j in definition.joins}
+        label, description, synonyms = definition.label, definition.description, definition.synonyms
+        if over is not None:
+            label = over.label or label
+            description = over.description or description
+            synonyms = tuple(dict.fromkeys([*synonyms, *over.synonyms]))
+            for name, fo in over.dimensions.items():
+                if name in dims:
+                    dims[name] = _apply_field(dims[name], fo)
+                else:
+                    _check_columns(definition.name, table, [name])
+                    dims[name] = DimensionDef(
+                        name,
+                        fo.label or name,
+                        fo.description or "",
+                        name,
+                        format=fo.format or "text",
+                        synonyms=tuple(fo.synonyms),
+                    )
+            for name, mo in over.measures.items():
+                if isinstance(mo, ExtraMeasure):
+                    if name in measures:
+                        raise ValueError(f"overlay measure '{definition.name}.{name}' already exists")
+                    columns = [mo.column] if mo.column else []
+                    _check_columns(definition.name, table, columns + [c.column for c in mo.where])
+                    measures[name] = _extra_measure(name, mo, measures)
+                elif name in measures:
+                    measures[name] = _apply_field(measures[name], mo)
+                else:
+                    raise ValueError(f"overlay relabels unknown measure '{definition.name}.{name}'")
+            for target, jo in over.joins.items():
+                joins[target] = JoinDef(target, jo.column, jo.to_column)
+        clash = set(dims) & set(measures)
+        if clash:
+            raise ValueError(f"model '{definition.name}': names used as both dimension and measure: {sorted(clash)}")
+        _check_columns(definition.name, table, [d.column for d in dims.values()])
+        return ResolvedModel(definition, table, dims, measures, joins, label, description, synonyms)
+
+    def _funnel_steps(self) -> list[str]:
+        """Step labels: the tools' own event names at each position (tools may name steps differently)."""
+        tools = self.profile.get("analytics", {})
+        depth = max((len(t["funnel_steps"]) for t in tools.values()), default=0)
+        return [
+            " / ".join(dict.fromkeys(t["funnel_steps"][k] for t in tools.values() if len(t["funnel_steps"]) > k))
+            for k in range(depth)
+        ]
+
+    @staticmethod
+    def _semantic(model: ResolvedModel) -> SemanticModel:
+        dims: dict[str, Any] = {}
+        for d in model.dimensions.values():
+            expr = _grain_expr(d.column, model.table.schema()[d.column])
+            if d.is_time:
+                dims[d.name] = {
+                    "expr": expr,
+                    "description": d.description,
+                    "is_time_dimension": True,
+                    "smallest_time_grain": "TIME_GRAIN_DAY",
+                }
+            else:
+                dims[d.name] = {"expr": expr, "description": d.description}
+        return (
+            to_semantic_table(model.table, name=model.name, description=model.description)
+            .with_dimensions(**dims)
+            .with_measures(**{m.name: m.expr for m in model.measures.values()})
+        )
+
+    def model(self, name: str) -> ResolvedModel:
+        try:
+            return self.models[name]
+        except KeyError:
+            raise UnknownModelError(f"unknown model '{name}'; valid models: {', '.join(sorted(self.models))}") from None
+
+    def joined(self, name: str, targets: tuple[str, ...]) -> SemanticModel:
+        """The model joined to the given models along its declared paths (built once per combination)."""
+        key = (name, targets)
+        with self._lock:
+            if key not in self._joined:
+                base = self.models[name]
+                sem = base.semantic
+                for target in targets:
+                    join = base.joins[target]
+                    sem = sem.join_one(
+                        self.models[target].semantic,
+                        on=lambda left, right, c=join.column, tc=join.to_column: left[c] == right[tc],
+                    )
+                self._joined[key] = sem
+            return self._joined[key]
+
+
+def _blended_table(tables: dict[str, ir.Table]) -> ir.Table:
+    """Ad spend and attributed outcomes at (day, platform, campaign): sessions reach a campaign by its name."""
+    ads = tables["fct_ad_performance"]
+    sessions = tables["fct_sessions"]
+    campaigns = tables["dim_campaigns"]
+    orders = tables["fct_orders"]
+    spend = ads.group_by(
+        date=ads.report_date, source_platform=ads.source_platform, campaign_name=ads.campaign_name
+    ).aggregate(spend=ads.spend_reporting.sum(), impressions=ads.impressions.sum(), clicks=ads.clicks.sum())
+    buyer = orders.customer_id.coalesce(orders.customer_email)
+    first = (
+        orders.filter(orders.is_revenue)
+        .mutate(rank=ibis.row_number().over(group_by=buyer, order_by=[orders.order_ts, orders.order_id]))
+        .filter(lambda t: t["rank"] == 0)
+        .select(first_order_id="order_id")
+    )
+    attributed = sessions.join(campaigns, sessions.traffic_campaign == campaigns.campaign_name).select(
+        date=sessions.session_date,
+        source_platform=campaigns.source_platform,
+        campaign_name=campaigns.campaign_name,
+        transaction_id=sessions.transaction_id,
+        revenue=sessions.session_revenue_reporting,
+    )
+    attributed = attributed.left_join(first, attributed.transaction_id == first.first_order_id)
+    outcomes = attributed.group_by("date", "source_platform", "campaign_name").aggregate(
+        sessions=attributed.count(),
+        orders=attributed.transaction_id.count(),
+        revenue=attributed.revenue.sum(),
+        new_customers=attributed.first_order_id.count(),
+    )
+    keys = ["date", "source_platform", "campaign_name"]
+    joined = spend.outer_join(outcomes, [spend[k] == outcomes[k] for k in keys])
+    zero_money = ibis.literal(0).cast(ads.spend_reporting.type())
+    return joined.select(
+        *[joined[k].coalesce(joined[f"{k}_right"]).name(k) for k in keys],
+        spend=joined.spend.coalesce(zero_money),
+        impressions=joined.impressions.coalesce(0),
+        clicks=joined.clicks.coalesce(0),
+        sessions=joined.sessions.coalesce(0),
+        orders=joined.orders.coalesce(0),
+        revenue=joined.revenue.coalesce(ibis.literal(0).cast(sessions.session_revenue_reporting.type())),
+        new_customers=joined.new_customers.coalesce(0),
+    )

@@ -1,0 +1,146 @@
+"""The structured query: what a dashboard, notebook or LLM sends instead of SQL, and what comes back."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+FIELD = r"^[a-z][a-z0-9_]{0,62}(\.[a-z][a-z0-9_]{0,62})?$"
+MAX_LIMIT = 10_000
+Scalar = str | int | float | bool | date
+FilterOp = Literal[
+    "eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in", "contains", "starts_with", "is_null", "is_not_null"
+]
+TimeGrain = Literal["day", "week", "month", "quarter", "year"]
+RELATIVE_RANGES = (
+    "today, yesterday, last_N_days (N from 1 to 3660), this_week, last_week, this_month, last_month, "
+    "this_quarter, last_quarter, this_year, last_year"
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Condition(_Strict):
+    """One condition. On a dimension it filters rows; on a measure it filters groups (after aggregation)."""
+
+    field: str = Field(pattern=FIELD, description="A dimension or measure, own or joined (`campaigns.campaign_name`).")
+    op: FilterOp = Field("eq", description="Comparison; `in`/`not_in` take a list, `is_null`/`is_not_null` none.")
+    value: Scalar | list[Scalar] | None = Field(None, description="Compared value; bound as a typed literal.")
+
+    @model_validator(mode="after")
+    def _value_fits_op(self) -> Condition:
+        if self.op in ("is_null", "is_not_null"):
+            if self.value is not None:
+                raise ValueError(f"op '{self.op}' takes no value")
+        elif self.op in ("in", "not_in"):
+            if not isinstance(self.value, list) or not self.value:
+                raise ValueError(f"op '{self.op}' needs a non-empty list value")
+            if len(self.value) > 1000:
+                raise ValueError(f"op '{self.op}' takes at most 1000 values")
+        elif self.value is None or isinstance(self.value, list):
+            raise ValueError(f"op '{self.op}' needs a single value")
+        return self
+
+
+class Group(_Strict):
+    """All (`and`) or any (`or`) of its members."""
+
+    and_: list[Condition | Group] | None = Field(None, alias="and", max_length=100)
+    or_: list[Condition | Group] | None = Field(None, alias="or", max_length=100)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Group:
+        if (self.and_ is None) == (self.or_ is None) or not (self.and_ or self.or_):
+            raise ValueError("a filter group has exactly one non-empty key: 'and' or 'or'")
+        return self
+
+    @property
+    def members(self) -> list[Condition | Group]:
+        return self.and_ or self.or_ or []
+
+    @property
+    def kind(self) -> str:
+        return "AND" if self.and_ is not None else "OR"
+
+
+class DateRange(_Strict):
+    """An absolute range (`start`, `end`, inclusive days) or a relative one (`relative`)."""
+
+    start: date | None = None
+    end: date | None = None
+    relative: str | None = Field(None, max_length=40, description=f"One of: {RELATIVE_RANGES}.")
+
+    @model_validator(mode="after")
+    def _one_form(self) -> DateRange:
+        absolute = self.start is not None or self.end is not None
+        if absolute == (self.relative is not None):
+            raise ValueError("give either 'start' and 'end', or 'relative'")
+        if absolute and (self.start is None or self.end is None):
+            raise ValueError("an absolute date range needs both 'start' and 'end'")
+        if absolute and self.end < self.start:  # type: ignore[operator]
+            raise ValueError("'end' is before 'start'")
+        return self
+
+
+class OrderBy(_Strict):
+    field: str = Field(pattern=FIELD)
+    direction: Literal["asc", "desc"] = "asc"
+
+
+class SemanticQuery(_Strict):
+    """A question in business terms. Values are bound as typed literals by the compiler, never spliced as text."""
+
+    model: str = Field(pattern=r"^[a-z][a-z0-9_]{0,62}$", description="ad_performance, orders, sessions, ...")
+    dimensions: list[str] = Field(default_factory=list, max_length=20)
+    measures: list[str] = Field(default_factory=list, max_length=30)
+    filters: list[Condition | Group] = Field(default_factory=list, max_length=50)
+    time_dimension: str | None = Field(None, pattern=FIELD, description="Default: the model's own time dimension.")
+    time_grain: TimeGrain | None = Field(None, description="Groups by the time dimension truncated to this grain.")
+    date_range: DateRange | None = None
+    compare: Literal["previous_period"] | None = Field(
+        None, description="Adds <measure>_previous, _delta and _pct_change for the period just before date_range."
+    )
+    order_by: list[OrderBy] = Field(default_factory=list, max_length=10)
+    limit: int = Field(1000, ge=1, le=MAX_LIMIT)
+
+    @model_validator(mode="after")
+    def _shape(self) -> SemanticQuery:
+        import re
+
+        for name in [*self.dimensions, *self.measures]:
+            if not re.match(FIELD, name):
+                raise ValueError(f"'{name}' is not a field name (lower-case words, optionally `model.field`)")
+        if not self.dimensions and not self.measures:
+            raise ValueError("ask for at least one dimension or measure")
+        if self.compare and self.date_range is None:
+            raise ValueError("'compare' needs a 'date_range' (the period to compare with the one before)")
+        if self.compare and not self.measures:
+            raise ValueError("'compare' needs at least one measure")
+        return self
+
+    def fingerprint(self) -> str:
+        return self.model_dump_json(by_alias=True, exclude_defaults=False)
+
+
+class Column(BaseModel):
+    name: str
+    type: str = Field(description="integer, number, string, date, timestamp or boolean")
+    format: str = Field(description="currency, integer, number, percent, ratio, seconds, date, text, boolean")
+    label: str
+    currency: str | None = Field(None, description="ISO code for currency-formatted columns.")
+
+
+class QueryResult(BaseModel):
+    sql: str
+    columns: list[Column]
+    rows: list[dict[str, Any]]
+    row_count: int
+    elapsed_ms: float
+    date_range: dict[str, date] | None = Field(None, description="The absolute range a relative one resolved to.")
+    data_version: str
+    cached: bool = False

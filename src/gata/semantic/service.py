@@ -1,0 +1,235 @@
+"""The semantic layer as one service for the API, the CLI and MCP: describe models, run queries, export tables.
+
+Compiled SQL and results are cached per (tenant, data version, query with its dates resolved); a newly
+published snapshot changes that tenant's version, and its entries are dropped, no one else's.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from gata.semantic.compiler import CompiledQuery, compile_query
+from gata.semantic.layer import ResolvedModel, TenantLayer
+from gata.semantic.query import Column, QueryResult, SemanticQuery
+from gata.semantic.store import SnapshotStore, TenantSnapshot
+from gata.warehouse.contracts import BY_TABLE, CONTRACTS
+
+MAX_CACHED_ROWS = 5_000
+
+
+class UnknownTableError(LookupError):
+    pass
+
+
+class _LRU:
+    def __init__(self, size: int):
+        self.size = size
+        self._data: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
+        return None
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+    def drop_tenant(self, slug: str) -> None:
+        with self._lock:
+            for key in [k for k in self._data if k[0] == slug]:
+                del self._data[key]
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+def _model_doc(model: ResolvedModel, layer: TenantLayer) -> dict[str, Any]:
+    return {
+        "name": model.name,
+        "label": model.label,
+        "description": model.description,
+        "synonyms": list(model.synonyms),
+        "time_dimension": model.definition.time_dimension,
+        "time_dimensions": [d.name for d in model.dimensions.values() if d.is_time],
+        "time_grains": ["day", "week", "month", "quarter", "year"],
+        "dimensions": [
+            {
+                "name": d.name,
+                "label": d.label,
+                "description": d.description,
+                "format": d.format,
+                "is_time": d.is_time,
+                "synonyms": list(d.synonyms),
+            }
+            for d in model.dimensions.values()
+        ],
+        "measures": [
+            {
+                "name": m.name,
+                "label": m.label,
+                "description": m.description,
+                "format": m.format,
+                "currency": layer.currency if m.format == "currency" else None,
+                "synonyms": list(m.synonyms),
+            }
+            for m in model.measures.values()
+        ],
+        "joins": [
+            {
+                "model": j.model,
+                "on": {"column": j.column, "to_column": j.to_column},
+                "dimensions": [f"{j.model}.{d}" for d in layer.models[j.model].dimensions],
+            }
+            for j in model.joins.values()
+        ],
+    }
+
+
+def _json_rows(table: pa.Table, columns: list[Column]) -> list[dict[str, Any]]:
+    """Values as the columns declare them: DuckDB widens integer sums to HUGEINT and truncates days to
+    timestamps, ibis types them as integers and dates; decimals become floats, days ISO strings."""
+    declared = {c.name: c.type for c in columns}
+    cols = []
+    for field in table.schema:
+        col = table[field.name]
+        kind = declared.get(field.name)
+        if kind == "integer" and not pa.types.is_integer(field.type):
+            col = pc.cast(col, pa.int64(), safe=False)
+        elif kind == "date" and pa.types.is_timestamp(field.type):
+            col = pc.cast(col, pa.date32(), safe=False)
+        elif pa.types.is_decimal(field.type):
+            col = col.cast(pa.float64())
+        cols.append(col)
+    rows = pa.Table.from_arrays(cols, names=table.column_names).to_pylist()
+    for row in rows:
+        for k, v in row.items():
+            if isinstance(v, date | datetime):
+                row[k] = v.isoformat()
+    return rows
+
+
+class SemanticService:
+    def __init__(self, store: SnapshotStore, cache_size: int = 1024, result_cache: bool = True):
+        self.store = store
+        self.result_cache_enabled = result_cache
+        self._compiled = _LRU(cache_size)
+        self._results = _LRU(cache_size)
+        store.on_swap(self._invalidate)
+
+    def _invalidate(self, slug: str, _old_version: str | None) -> None:
+        self._compiled.drop_tenant(slug)
+        self._results.drop_tenant(slug)
+
+    def tenants(self) -> list[str]:
+        return self.store.tenants()
+
+    def snapshot(self, slug: str) -> TenantSnapshot:
+        return self.store.get(slug)
+
+    def list_models(self, slug: str) -> list[dict[str, Any]]:
+        snap = self.store.get(slug)
+        return [
+            {
+                "name": m.name,
+                "label": m.label,
+                "description": m.description,
+                "dimensions": len(m.dimensions),
+                "measures": len(m.measures),
+                "joins": sorted(m.joins),
+            }
+            for m in snap.layer.models.values()
+        ]
+
+    def get_model(self, slug: str, name: str) -> dict[str, Any]:
+        layer = self.store.get(slug).layer
+        return _model_doc(layer.model(name), layer)
+
+    def compile(
+        self, slug: str, query: SemanticQuery, today: date | None = None
+    ) -> tuple[TenantSnapshot, CompiledQuery]:
+        snap = self.store.get(slug)
+        today = today or datetime.now(UTC).date()
+        key = (
+            slug,
+            snap.version,
+            query.fingerprint(),
+            today if query.date_range and query.date_range.relative else None,
+        )
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = compile_query(query, snap.layer, today)
+            self._compiled.put(key, compiled)
+        return snap, compiled
+
+    def query(self, slug: str, query: SemanticQuery, today: date | None = None) -> QueryResult:
+        started = time.perf_counter()
+        snap, compiled = self.compile(slug, query, today)
+        key = (slug, snap.version, compiled.sql)
+        if self.result_cache_enabled:
+            hit = self._results.get(key)
+            if hit is not None:
+                return hit.model_copy(update={"cached": True, "elapsed_ms": (time.perf_counter() - started) * 1000})
+        cur = snap.cursor()
+        try:
+            table = cur.execute(compiled.sql).fetch_arrow_table()
+        finally:
+            cur.close()
+        rows = _json_rows(table, compiled.columns)
+        result = QueryResult(
+            sql=compiled.sql,
+            columns=compiled.columns,
+            rows=rows,
+            row_count=len(rows),
+            elapsed_ms=(time.perf_counter() - started) * 1000,
+            date_range={"start": compiled.date_range[0], "end": compiled.date_range[1]}
+            if compiled.date_range
+            else None,
+            data_version=snap.version,
+        )
+        if self.result_cache_enabled and len(rows) <= MAX_CACHED_ROWS:
+            self._results.put(key, result)
+        return result
+
+    def table_name(self, slug: str, table: str) -> str:
+        """A star table by model name (`orders`) or full name (`fct_<slug>__orders`)."""
+        names = {}
+        for contract in CONTRACTS:
+            names[contract.entity] = contract.model_name(slug)
+            names[contract.model_name(slug)] = contract.model_name(slug)
+        if table not in names:
+            valid = ", ".join(c.entity for c in CONTRACTS)
+            raise UnknownTableError(f"unknown table '{table}'; valid tables: {valid} (or their full names)")
+        return names[table]
+
+    def table_arrow(
+        self, slug: str, table: str, columns: list[str] | None = None, limit: int | None = None
+    ) -> pa.Table:
+        snap = self.store.get(slug)
+        name = self.table_name(slug, table)
+        contract = BY_TABLE[next(c.table for c in CONTRACTS if c.model_name(slug) == name)]
+        known = contract.column_names()
+        if columns:
+            unknown = [c for c in columns if c not in known]
+            if unknown:
+                raise UnknownTableError(f"unknown column(s) {unknown} in '{table}'; valid columns: {', '.join(known)}")
+        select = ", ".join(f'"{c}"' for c in (columns or known))  # names checked against the contract above
+        sql = f'select {select} from "{name}"' + (" limit ?" if limit is not None else "")
+        cur = snap.cursor()
+        try:
+            return cur.execute(sql, [limit] if limit is not None else []).fetch_arrow_table()
+        finally:
+            cur.close()

@@ -1,0 +1,145 @@
+"""Publishing a tenant's read snapshot: the only thing the API and MCP ever open.
+
+DuckDB allows one writing process per file, and the pipeline is that writer. So after a tenant's build
+passes, the writer copies the tenant's six star tables (sorted by their day, for range pruning) into a new
+DuckDB file of its own, `serving/<slug>/<version>.duckdb`, and then swaps `serving/<slug>/CURRENT` to
+name it (an atomic rename). Readers open snapshots read-only and follow CURRENT, so they never wait for
+the pipeline, never see a half-built table, and can only ever reach that one tenant's tables.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from gata.config.tenants import Domain, Tenant
+from gata.semantic.overlay import Overlay, load_overlay
+from gata.warehouse.contracts import CONTRACTS
+from gata.workspace import Workspace
+
+ANALYTICS_SCHEMA = "analytics"
+METADATA_TABLE = "gata_snapshot"
+KEEP_SNAPSHOTS = 2  # the current one and the one readers may still be finishing queries on
+SORT_COLUMN = {
+    "fct_ad_performance": "report_date",
+    "fct_orders": "order_date",
+    "fct_sessions": "session_date",
+    "fct_events": "event_date",
+}
+_VERSION = re.compile(r"^\d{8}T\d{12}$")
+
+
+@dataclass(frozen=True)
+class PublishedSnapshot:
+    tenant: str
+    version: str
+    path: Path
+    row_counts: dict[str, int]
+
+
+def tenant_serving_dir(workspace: Workspace, slug: str) -> Path:
+    return workspace.serving_dir / slug
+
+
+def current_version(workspace: Workspace, slug: str) -> str | None:
+    pointer = tenant_serving_dir(workspace, slug) / "CURRENT"
+    try:
+        version = pointer.read_text().strip()
+    except FileNotFoundError:
+        return None
+    return version if _VERSION.match(version) else None
+
+
+def snapshot_path(workspace: Workspace, slug: str, version: str) -> Path:
+    return tenant_serving_dir(workspace, slug) / f"{version}.duckdb"
+
+
+def _new_version(folder: Path) -> str:
+    version = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    while (folder / f"{version}.duckdb").exists():  # two publishes within a microsecond
+        version = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    return version
+
+
+def tenant_profile(tenant: Tenant) -> dict:
+    """What the semantic layer needs of the configuration, frozen with the data it describes."""
+    funnels = {}
+    for source in tenant.sources_in(Domain.analytics):
+        logic = source.logic.resolved(source.connector)
+        funnels[source.connector] = {"funnel_steps": logic.funnel_steps, "conversion_events": logic.conversion_events}
+    return {
+        "slug": tenant.slug,
+        "name": tenant.name,
+        "reporting_currency": tenant.reporting_currency,
+        "analytics": funnels,
+        "sources": [s.connector for s in tenant.enabled_sources()],
+    }
+
+
+def publish_snapshot(
+    workspace: Workspace, tenant: Tenant, overlay: Overlay | None = None, config_dir: Path | None = None
+) -> PublishedSnapshot:
+    """Copy the tenant's star tables into a new snapshot and make it current. Call from the writer process."""
+    if overlay is None:
+        overlay = load_overlay(config_dir, tenant.slug) if config_dir is not None else Overlay()
+    folder = tenant_serving_dir(workspace, tenant.slug)
+    folder.mkdir(parents=True, exist_ok=True)
+    version = _new_version(folder)
+    final = snapshot_path(workspace, tenant.slug, version)
+    partial = final.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    counts: dict[str, int] = {}
+    try:
+        with duckdb.connect(str(workspace.warehouse_path)) as con:
+            quoted = str(partial).replace("'", "''")  # ATTACH takes no parameters; the path is ours
+            con.execute(f"attach '{quoted}' as gata_snap")
+            for contract in CONTRACTS:
+                name = contract.model_name(tenant.slug)
+                order = f' order by "{SORT_COLUMN[contract.table]}"' if contract.table in SORT_COLUMN else ""
+                con.execute(f'create table gata_snap.main."{name}" as select * from {ANALYTICS_SCHEMA}."{name}"{order}')
+                counts[contract.table] = con.execute(f'select count(*) from gata_snap.main."{name}"').fetchone()[0]
+            metadata = {
+                "tenant": tenant.slug,
+                "version": version,
+                "published_at": datetime.now(UTC).isoformat(),
+                "row_counts": counts,
+                "profile": tenant_profile(tenant),
+                "overlay": overlay.model_dump(mode="json", exclude_none=True),
+            }
+            con.execute(f"create table gata_snap.main.{METADATA_TABLE} (key varchar primary key, value json)")
+            con.executemany(
+                f"insert into gata_snap.main.{METADATA_TABLE} values (?, ?)",
+                [(k, json.dumps(v)) for k, v in metadata.items()],
+            )
+            con.execute("detach gata_snap")
+        os.replace(partial, final)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        partial.with_suffix(".partial.wal").unlink(missing_ok=True)
+        raise
+    pointer_tmp = folder / "CURRENT.tmp"
+    pointer_tmp.write_text(version + "\n")
+    os.replace(pointer_tmp, folder / "CURRENT")
+    _prune(folder, version)
+    return PublishedSnapshot(tenant.slug, version, final, counts)
+
+
+def _prune(folder: Path, current: str) -> None:
+    """Delete all but the newest snapshots; a reader still holding an older file keeps its open handle."""
+    versions = sorted(p.stem for p in folder.glob("*.duckdb") if _VERSION.match(p.stem))
+    keep = set(versions[-KEEP_SNAPSHOTS:]) | {current}
+    for v in versions:
+        if v not in keep:
+            (folder / f"{v}.duckdb").unlink(missing_ok=True)
+
+
+def unpublish(workspace: Workspace, slug: str) -> None:
+    """Withdraw a tenant from serving (its pointer first, so readers stop resolving it)."""
+    folder = tenant_serving_dir(workspace, slug)
+    (folder / "CURRENT").unlink(missing_ok=True)

@@ -1,0 +1,84 @@
+"""A served demo: the three demo tenants onboarded for real (dlt, dbt, DuckDB), published, and the API
+running as its own process on a free port, with a key per tenant and an admin key."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import httpx
+import pytest
+
+from gata.warehouse.publish import current_version, snapshot_path
+from gata.workspace import Workspace
+
+GATA = str(Path(sys.executable).parent / "gata")
+DEMO = ["tyrell_corp", "wayne_enterprises", "stark_industries"]
+DAYS = 21  # ends today: relative ranges and a previous period have data
+
+
+@dataclass
+class Served:
+    ws: Workspace
+    base: str
+    keys: dict[str, str]  # tenant slug (or "admin") -> key
+    process: subprocess.Popen
+
+    def headers(self, who: str | None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.keys[who]}"} if who else {}
+
+    def client(self, who: str | None = None) -> httpx.Client:
+        return httpx.Client(base_url=self.base, headers=self.headers(who), timeout=60)
+
+    def snapshot(self, slug: str) -> duckdb.DuckDBPyConnection:
+        """The tenant's published snapshot, opened read-only: what hand-written SQL is checked against."""
+        version = current_version(self.ws, slug)
+        return duckdb.connect(str(snapshot_path(self.ws, slug, version)), read_only=True)
+
+
+def _run(*args: str, env: dict | None = None) -> str:
+    proc = subprocess.run([GATA, *args], capture_output=True, text=True, timeout=900, env=env)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return proc.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(ws: Workspace) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "GATA_WORKSPACE": str(ws.root)}
+    proc = subprocess.Popen(
+        [GATA, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("the API did not start: " + proc.stderr.read().decode()[-2000:])
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory) -> Served:
+    ws = Workspace.resolve(tmp_path_factory.mktemp("served"))
+    _run("onboard", "--all", "--days", str(DAYS), "--workspace", str(ws.root))
+    keys = {slug: _run("keys", "create", slug, "--workspace", str(ws.root)).strip().splitlines()[-1] for slug in DEMO}
+    keys["admin"] = _run("keys", "create", "--admin", "--workspace", str(ws.root)).strip().splitlines()[-1]
+    proc, base = start_server(ws)
+    yield Served(ws, base, keys, proc)
+    proc.terminate()
+    proc.wait(timeout=30)
