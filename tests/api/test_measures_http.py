@@ -38,7 +38,8 @@ HAND = {
             "revenue": "sum(total_price_reporting) filter (where is_revenue)",
             "refunds": "sum(total_price_reporting) filter (where is_revenue) - sum(net_revenue_reporting)",
             "net_revenue": "sum(net_revenue_reporting)",
-            "aov": "(sum(total_price_reporting) filter (where is_revenue))::double / count(*) filter (where is_revenue)",
+            "aov": "(sum(total_price_reporting) filter (where is_revenue))::double"
+            " / count(*) filter (where is_revenue)",
             "customers": f"count(distinct {CUSTOMER}) filter (where is_revenue)",
             "units": "sum(line_item_count) filter (where is_revenue)",
             "refund_rate": "(sum(total_price_reporting) filter (where is_revenue) - sum(net_revenue_reporting))::double"

@@ -9,6 +9,7 @@ one lets go of it.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import threading
@@ -26,6 +27,7 @@ from gata.warehouse.publish import METADATA_TABLE, current_version, snapshot_pat
 from gata.workspace import Workspace
 
 _SLUG = re.compile(SLUG_PATTERN)
+log = logging.getLogger(__name__)
 
 
 class TenantNotServed(LookupError):
@@ -58,7 +60,11 @@ class TenantSnapshot:
 
 
 def open_snapshot(workspace: Workspace, slug: str, version: str, memory_limit: str = "1GB") -> TenantSnapshot:
-    path = snapshot_path(workspace, slug, version)
+    return open_snapshot_file(snapshot_path(workspace, slug, version), slug, version, memory_limit)
+
+
+def open_snapshot_file(path: Path, slug: str, version: str, memory_limit: str = "1GB") -> TenantSnapshot:
+    """Open a snapshot and build its semantic layer; raises if the overlay does not fit the tables."""
     con = duckdb.connect(str(path), read_only=True, config={"memory_limit": memory_limit, "threads": 2})
     try:
         metadata = {k: json.loads(v) for k, v in con.execute(f"select key, value from {METADATA_TABLE}").fetchall()}
@@ -124,7 +130,15 @@ class SnapshotStore:
             if version is None:
                 raise TenantNotServed(slug)
             if snap is None or snap.version != version:
-                new = open_snapshot(self.workspace, slug, version, self.memory_limit)
+                try:
+                    new = open_snapshot(self.workspace, slug, version, self.memory_limit)
+                except Exception:
+                    # publishing validates snapshots, so this is a damaged file: keep serving the last good one
+                    log.exception("snapshot %s of %s cannot be opened", version, slug)
+                    if snap is None:
+                        raise TenantNotServed(slug) from None
+                    self._pointer_stat[slug] = stamp
+                    return snap
                 old_version = snap.version if snap else None
                 self._current[slug] = new
                 for cb in self._listeners:

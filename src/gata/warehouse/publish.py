@@ -118,6 +118,7 @@ def publish_snapshot(
                 [(k, json.dumps(v)) for k, v in metadata.items()],
             )
             con.execute("detach gata_snap")
+        _check_servable(partial, tenant.slug, version)
         os.replace(partial, final)
     except BaseException:
         partial.unlink(missing_ok=True)
@@ -128,6 +129,14 @@ def publish_snapshot(
     os.replace(pointer_tmp, folder / "CURRENT")
     _prune(folder, version)
     return PublishedSnapshot(tenant.slug, version, final, counts)
+
+
+def _check_servable(path: Path, slug: str, version: str) -> None:
+    """Build the snapshot's semantic layer once before anyone can see it: an overlay naming a column or
+    measure that does not exist fails the publish, and the current snapshot stays current."""
+    from gata.semantic.store import open_snapshot_file  # the reader side; imported here to keep layers one-way
+
+    open_snapshot_file(path, slug, version).connection.close()
 
 
 def _prune(folder: Path, current: str) -> None:
