@@ -140,3 +140,21 @@ def test_overlay_that_does_not_fit_the_tables_is_refused_and_nothing_is_publishe
     with served.client(TENANT) as c:
         assert c.get(f"/semantic-layer/{TENANT}/models").status_code == 200
     assert httpx.get(served.base + "/health").json()["tenants_served"] == 3
+
+
+def test_validate_names_a_broken_overlay(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from gata.config.loader import DEFAULT_TENANTS
+
+    shutil.copy(DEFAULT_TENANTS, tmp_path / "tenants.yaml")
+    (tmp_path / "semantic").mkdir()
+    (tmp_path / "semantic" / f"{TENANT}.yaml").write_text("models: {orders: {measures: {x: {aggregate: sum}}}}\n")
+    gata = str(Path(sys.executable).parent / "gata")
+    proc = subprocess.run(
+        [gata, "validate", "--config", str(tmp_path / "tenants.yaml")], capture_output=True, text=True
+    )
+    assert proc.returncode == 2 and f"{TENANT}.yaml" in proc.stderr and "needs a 'column'" in proc.stderr

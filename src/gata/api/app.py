@@ -23,7 +23,9 @@ def create_app(workspace: Workspace | None = None, settings: Settings | None = N
         description="Multi-tenant marketing analytics: a governed semantic layer over each tenant's star schema.",
     )
     app.state.workspace = workspace
-    app.state.service = SemanticService(SnapshotStore(workspace, settings.serving_memory_limit))
+    app.state.service = SemanticService(
+        SnapshotStore(workspace, settings.serving_memory_limit), result_cache=settings.result_cache
+    )
     app.state.keys = KeyStore(workspace)
     app.include_router(health.router)
     app.include_router(semantic.router)

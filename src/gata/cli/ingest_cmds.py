@@ -20,6 +20,7 @@ from gata.cli.common import (
     cli_errors,
     config_for,
     console,
+    err_console,
     parse_day,
     workspace_for,
 )
@@ -41,8 +42,21 @@ def _progress() -> Progress:
 
 def validate(config: ConfigOption = None, catalog: CatalogOption = None) -> None:
     """Validate tenants.yaml against the connector catalog; nothing is written."""
+    from gata.semantic.overlay import OverlayError, load_overlay
+
     with cli_errors():
         cfg = config_for(config, catalog)
+    overlay_errors = []
+    for t in cfg.tenants:
+        try:
+            load_overlay(Path(cfg.tenants_file).parent, t.slug)
+        except OverlayError as exc:
+            overlay_errors.append(str(exc))
+    if overlay_errors:
+        err_console.print(f"[red]Invalid semantic overlay(s) ({len(overlay_errors)}):[/red]")
+        for e in overlay_errors:
+            err_console.print(f"  - {e}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
     sources = sum(len(t.enabled_sources()) for t in cfg.tenants)
     console.print(
         f"[green]OK[/green]: {len(cfg.tenants)} tenant(s), {sources} enabled source(s), "

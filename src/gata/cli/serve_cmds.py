@@ -11,6 +11,7 @@ from rich.table import Table
 
 from gata.cli.common import ConfigOption, WorkspaceOption, cli_errors, config_for, console, err_console, workspace_for
 from gata.settings import Settings
+from gata.workspace import Workspace
 
 keys_app = typer.Typer(help="API keys: one per tenant, or admin. Stored hashed.", no_args_is_help=True)
 
@@ -21,14 +22,18 @@ def serve(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Serve the API (and, later, the web app) from the workspace's published snapshots."""
+    run_server(workspace_for(workspace), host, port)
+
+
+def run_server(ws: Workspace, host: str | None, port: int | None) -> None:
     import uvicorn
 
     from gata.api.app import create_app
 
     settings = Settings()
-    ws = workspace_for(workspace)
-    console.print(f"GATA serving {ws.root} on http://{host or settings.host}:{port or settings.port}")
-    uvicorn.run(create_app(ws, settings), host=host or settings.host, port=port or settings.port, log_level="info")
+    host, port = host or settings.host, port or settings.port
+    console.print(f"GATA serving {ws.root} on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    uvicorn.run(create_app(ws, settings), host=host, port=port, log_level="info")
 
 
 def query(
@@ -135,13 +140,14 @@ def publish(
     """Republish tenants' read snapshots (e.g. after editing a semantic overlay) without rebuilding."""
     from gata.semantic.overlay import OverlayError
     from gata.warehouse.onboard import publish as publish_tenants
+    from gata.warehouse.publish import PublishError
 
     with cli_errors():
         cfg = config_for(config, strict=False)
         chosen = [cfg.tenant(s) for s in tenants] if tenants else cfg.tenants
         try:
             console.print(publish_tenants(workspace_for(workspace), cfg, chosen))
-        except OverlayError as exc:
+        except (OverlayError, PublishError, ValueError) as exc:
             err_console.print(f"[red]{exc}[/red]", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
 

@@ -108,8 +108,10 @@ def demo(
     days: DaysOption = 30,
     config: ConfigOption = None,
     workspace: WorkspaceOption = None,
+    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the API afterwards.")] = True,
+    port: Annotated[int | None, typer.Option("--port", help="Port to serve on (default 8000, GATA_PORT).")] = None,
 ) -> None:
-    """The demo: onboard every tenant of the tenants file (three by default) into the workspace."""
+    """The demo: onboard every tenant of the tenants file (three by default), then serve them."""
     with cli_errors():
         cfg = config_for(config, strict=False)
     ws = workspace_for(workspace)
@@ -123,6 +125,17 @@ def demo(
     for slug in cfg.slugs():
         table.add_row(slug, *(f"{counts[(slug, c.table)]:,}" for c in CONTRACTS))
     console.print(table)
+    if serve:
+        from gata.api.keys import KeyStore
+        from gata.cli.serve_cmds import run_server
+
+        keys = KeyStore(ws)
+        demo_keys = Table("who", "API key (new for this run, stored hashed)", title="demo keys")
+        for slug in cfg.slugs():
+            demo_keys.add_row(slug, keys.create(slug, name="demo")[1])
+        demo_keys.add_row("admin", keys.create(None, name="demo")[1])
+        console.print(demo_keys)
+        run_server(ws, None, port)
 
 
 def register(app: typer.Typer) -> None:

@@ -35,6 +35,10 @@ SORT_COLUMN = {
 _VERSION = re.compile(r"^\d{8}T\d{12}$")
 
 
+class PublishError(RuntimeError):
+    pass
+
+
 @dataclass(frozen=True)
 class PublishedSnapshot:
     tenant: str
@@ -96,7 +100,21 @@ def publish_snapshot(
     partial.unlink(missing_ok=True)
     counts: dict[str, int] = {}
     try:
+        if not workspace.warehouse_path.exists():
+            raise PublishError(f"no warehouse in {workspace.root}; run `gata onboard {tenant.slug}` first")
         with duckdb.connect(str(workspace.warehouse_path)) as con:
+            built = {
+                r[0]
+                for r in con.execute(
+                    "select table_name from information_schema.tables where table_schema = ?", [ANALYTICS_SCHEMA]
+                ).fetchall()
+            }
+            missing = [c.model_name(tenant.slug) for c in CONTRACTS if c.model_name(tenant.slug) not in built]
+            if missing:
+                raise PublishError(
+                    f"tenant '{tenant.slug}' has no built star tables ({', '.join(missing)}); "
+                    f"run `gata onboard {tenant.slug}` first"
+                )
             quoted = str(partial).replace("'", "''")  # ATTACH takes no parameters; the path is ours
             con.execute(f"attach '{quoted}' as gata_snap")
             for contract in CONTRACTS:

@@ -1,0 +1,18 @@
+"""`make bench`: every benchmark in turn; each prints its own ratios against a baseline from the same run."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent
+BENCHES = ["bench_landing.py", "bench_warehouse.py", "bench_api.py"]
+
+if __name__ == "__main__":
+    failed = []
+    for bench in BENCHES:
+        print(f"\n=== {bench} ===", flush=True)
+        if subprocess.run([sys.executable, str(HERE / bench)]).returncode != 0:
+            failed.append(bench)
+    sys.exit(f"failed: {', '.join(failed)}" if failed else 0)
