@@ -34,30 +34,67 @@ HERE = Path(__file__).parent
 GATA = str(Path(sys.executable).parent / "gata")
 TENANT = "bench_co"
 QUERIES = {
-    "spend by platform": {"model": "ad_performance", "dimensions": ["source_platform"],
-                          "measures": ["spend", "clicks", "ctr", "cpc", "roas"]},
-    "spend by campaign, monthly": {"model": "ad_performance", "dimensions": ["campaign_name"],
-                                   "measures": ["spend", "conversions"], "time_grain": "month"},
-    "ads by campaign status (join)": {"model": "ad_performance", "dimensions": ["campaigns.campaign_status"],
-                                      "measures": ["spend", "cpa"]},
-    "revenue last 30 days vs previous": {"model": "orders", "measures": ["revenue", "orders", "aov", "net_revenue"],
-                                         "date_range": {"relative": "last_30_days"}, "compare": "previous_period"},
+    "spend by platform": {
+        "model": "ad_performance",
+        "dimensions": ["source_platform"],
+        "measures": ["spend", "clicks", "ctr", "cpc", "roas"],
+    },
+    "spend by campaign, monthly": {
+        "model": "ad_performance",
+        "dimensions": ["campaign_name"],
+        "measures": ["spend", "conversions"],
+        "time_grain": "month",
+    },
+    "ads by campaign status (join)": {
+        "model": "ad_performance",
+        "dimensions": ["campaigns.campaign_status"],
+        "measures": ["spend", "cpa"],
+    },
+    "revenue last 30 days vs previous": {
+        "model": "orders",
+        "measures": ["revenue", "orders", "aov", "net_revenue"],
+        "date_range": {"relative": "last_30_days"},
+        "compare": "previous_period",
+    },
     "orders weekly": {"model": "orders", "measures": ["orders", "revenue", "refunds"], "time_grain": "week"},
-    "sessions by source, last 90 days": {"model": "sessions", "dimensions": ["traffic_source", "traffic_medium"],
-                                         "measures": ["sessions", "users", "conversion_rate"],
-                                         "date_range": {"relative": "last_90_days"}},
-    "funnel by device": {"model": "sessions", "dimensions": ["device_category"],
-                         "measures": ["funnel_step_1", "funnel_step_2", "funnel_step_3", "funnel_step_4",
-                                      "funnel_step_5", "funnel_step_5_rate"]},
-    "events by name, daily, last 7 days": {"model": "events", "dimensions": ["event_name"],
-                                           "measures": ["events", "event_users"], "time_grain": "day",
-                                           "date_range": {"relative": "last_7_days"}},
-    "top countries by events (HAVING)": {"model": "events", "dimensions": ["geo_country"],
-                                         "measures": ["events"],
-                                         "filters": [{"field": "events", "op": "gt", "value": 10000}],
-                                         "order_by": [{"field": "events", "direction": "desc"}], "limit": 10},
-    "blended ROAS by campaign": {"model": "blended", "dimensions": ["campaign_name"],
-                                 "measures": ["spend", "revenue", "blended_roas", "cac"]},
+    "sessions by source, last 90 days": {
+        "model": "sessions",
+        "dimensions": ["traffic_source", "traffic_medium"],
+        "measures": ["sessions", "users", "conversion_rate"],
+        "date_range": {"relative": "last_90_days"},
+    },
+    "funnel by device": {
+        "model": "sessions",
+        "dimensions": ["device_category"],
+        "measures": [
+            "funnel_step_1",
+            "funnel_step_2",
+            "funnel_step_3",
+            "funnel_step_4",
+            "funnel_step_5",
+            "funnel_step_5_rate",
+        ],
+    },
+    "events by name, daily, last 7 days": {
+        "model": "events",
+        "dimensions": ["event_name"],
+        "measures": ["events", "event_users"],
+        "time_grain": "day",
+        "date_range": {"relative": "last_7_days"},
+    },
+    "top countries by events (HAVING)": {
+        "model": "events",
+        "dimensions": ["geo_country"],
+        "measures": ["events"],
+        "filters": [{"field": "events", "op": "gt", "value": 10000}],
+        "order_by": [{"field": "events", "direction": "desc"}],
+        "limit": 10,
+    },
+    "blended ROAS by campaign": {
+        "model": "blended",
+        "dimensions": ["campaign_name"],
+        "measures": ["spend", "revenue", "blended_roas", "cac"],
+    },
 }
 
 
@@ -71,8 +108,9 @@ def run(*args: str) -> str:
 def serve(ws: Workspace, result_cache: bool) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "GATA_WORKSPACE": str(ws.root), "GATA_RESULT_CACHE": str(result_cache).lower()}
-    proc = subprocess.Popen([GATA, "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [GATA, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
@@ -130,11 +168,22 @@ def main() -> None:
     ws = Workspace.resolve(HERE / "out" / "api_ws")
     if not (args.reuse and current_version(ws, TENANT)):
         started = time.perf_counter()
-        run("onboard", TENANT, "--config", str(HERE / "tenants_bench.yaml"), "--days", str(args.days),
-            "--workspace", str(ws.root))
+        run(
+            "onboard",
+            TENANT,
+            "--config",
+            str(HERE / "tenants_bench.yaml"),
+            "--days",
+            str(args.days),
+            "--workspace",
+            str(ws.root),
+        )
         print(f"onboarded {TENANT} ({args.days} days) in {time.perf_counter() - started:.1f} s")
-    key = run("keys", "create", TENANT, "--config", str(HERE / "tenants_bench.yaml"),
-              "--workspace", str(ws.root)).strip().splitlines()[-1]
+    key = (
+        run("keys", "create", TENANT, "--config", str(HERE / "tenants_bench.yaml"), "--workspace", str(ws.root))
+        .strip()
+        .splitlines()[-1]
+    )
     snap = snapshot_path(ws, TENANT, current_version(ws, TENANT))
     direct = duckdb.connect(str(snap), read_only=True, config={"threads": 2, "memory_limit": "1GB"})
     events = direct.execute(f'select count(*) from "fct_{TENANT}__events"').fetchone()[0]
@@ -149,9 +198,11 @@ def main() -> None:
                 r = c.post(f"/semantic-layer/{TENANT}/query", json=body)
                 assert r.status_code == 200, r.text
                 sql, rows = r.json()["sql"], r.json()["row_count"]
-                api = [timed_ms(lambda b=body: c.post(f"/semantic-layer/{TENANT}/query", json=b).raise_for_status())
-                       for _ in range(args.repeats)]
-                raw = [timed_ms(lambda s=sql: direct.execute(s).fetch_arrow_table()) for _ in range(args.repeats)]
+                api = [
+                    timed_ms(lambda b=body: c.post(f"/semantic-layer/{TENANT}/query", json=b).raise_for_status())
+                    for _ in range(args.repeats)
+                ]
+                raw = [timed_ms(lambda s=sql: direct.execute(s).to_arrow_table()) for _ in range(args.repeats)]
                 results[name] = {"rows": rows, "cold_ms": first, "api": api, "direct": raw}
         tp_uncached = throughput(base, key, args.clients, args.seconds)
     finally:
@@ -169,8 +220,10 @@ def main() -> None:
     finally:
         cached.terminate()
 
-    print(f"\n{'query':36} {'rows':>5} {'cold':>7} {'direct p50/p95':>16} {'API p50/p95':>16} {'+p50':>7} "
-          f"{'cached p50/p95':>15}")
+    print(
+        f"\n{'query':36} {'rows':>5} {'cold':>7} {'direct p50/p95':>16} {'API p50/p95':>16} {'+p50':>7} "
+        f"{'cached p50/p95':>15}"
+    )
     overheads, cached_p50 = [], []
     summary = {}
     for name, r in results.items():
@@ -179,19 +232,36 @@ def main() -> None:
         c50, c95 = statistics.median(r["cached"]), pct(r["cached"], 0.95)
         overheads.append(a50 - d50)
         cached_p50.append(c50)
-        summary[name] = {"rows": r["rows"], "cold_ms": r["cold_ms"], "direct_p50": d50, "direct_p95": d95,
-                         "api_p50": a50, "api_p95": a95, "cached_p50": c50, "cached_p95": c95}
-        print(f"{name:36} {r['rows']:>5} {r['cold_ms']:>6.1f} {d50:>7.1f}/{d95:<8.1f} {a50:>7.1f}/{a95:<8.1f} "
-              f"{a50 - d50:>+7.1f} {c50:>6.2f}/{c95:<8.2f}")
-    print(f"\nAPI overhead p50 (uncached) median over queries: {statistics.median(overheads):+.1f} ms, "
-          f"max {max(overheads):+.1f} ms (goal <= +15 ms)")
+        summary[name] = {
+            "rows": r["rows"],
+            "cold_ms": r["cold_ms"],
+            "direct_p50": d50,
+            "direct_p95": d95,
+            "api_p50": a50,
+            "api_p95": a95,
+            "cached_p50": c50,
+            "cached_p95": c95,
+        }
+        print(
+            f"{name:36} {r['rows']:>5} {r['cold_ms']:>6.1f} {d50:>7.1f}/{d95:<8.1f} {a50:>7.1f}/{a95:<8.1f} "
+            f"{a50 - d50:>+7.1f} {c50:>6.2f}/{c95:<8.2f}"
+        )
+    print(
+        f"\nAPI overhead p50 (uncached) median over queries: {statistics.median(overheads):+.1f} ms, "
+        f"max {max(overheads):+.1f} ms (goal <= +15 ms)"
+    )
     print(f"cached p50 median {statistics.median(cached_p50):.2f} ms, max {max(cached_p50):.2f} ms (goal <= 3 ms)")
-    print(f"throughput, {args.clients} clients: uncached {tp_uncached[0]:.1f} req/s ({tp_uncached[1]} errors), "
-          f"cached {tp_cached[0]:.1f} req/s ({tp_cached[1]} errors)")
+    print(
+        f"throughput, {args.clients} clients: uncached {tp_uncached[0]:.1f} req/s ({tp_uncached[1]} errors), "
+        f"cached {tp_cached[0]:.1f} req/s ({tp_cached[1]} errors)"
+    )
     (HERE / "out").mkdir(exist_ok=True)
-    (HERE / "out" / "bench_api.json").write_text(json.dumps(
-        {"events": events, "queries": summary, "throughput": {"uncached": tp_uncached, "cached": tp_cached}},
-        indent=2))
+    (HERE / "out" / "bench_api.json").write_text(
+        json.dumps(
+            {"events": events, "queries": summary, "throughput": {"uncached": tp_uncached, "cached": tp_cached}},
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -185,7 +185,7 @@ class SemanticService:
                 return hit.model_copy(update={"cached": True, "elapsed_ms": (time.perf_counter() - started) * 1000})
         cur = snap.cursor()
         try:
-            table = cur.execute(compiled.sql).fetch_arrow_table()
+            table = cur.execute(compiled.sql).to_arrow_table()
         finally:
             cur.close()
         rows = _json_rows(table, compiled.columns)
@@ -230,6 +230,6 @@ class SemanticService:
         sql = f'select {select} from "{name}"' + (" limit ?" if limit is not None else "")
         cur = snap.cursor()
         try:
-            return cur.execute(sql, [limit] if limit is not None else []).fetch_arrow_table()
+            return cur.execute(sql, [limit] if limit is not None else []).to_arrow_table()
         finally:
             cur.close()

@@ -1,0 +1,37 @@
+"""Caches are per tenant and data version: republishing one tenant drops only that tenant's entries."""
+
+from __future__ import annotations
+
+from gata.config import load_config
+from gata.semantic.query import SemanticQuery
+from gata.semantic.service import SemanticService
+from gata.semantic.store import SnapshotStore
+from gata.warehouse.publish import publish_snapshot
+
+Q = SemanticQuery.model_validate({"model": "orders", "dimensions": ["source_platform"], "measures": ["revenue"]})
+
+
+def test_publishing_a_tenant_invalidates_only_its_cache(served):
+    svc = SemanticService(SnapshotStore(served.ws))
+    a, b = "tyrell_corp", "wayne_enterprises"
+    first_a, first_b = svc.query(a, Q), svc.query(b, Q)
+    assert not first_a.cached and svc.query(a, Q).cached and svc.query(b, Q).cached
+    publish_snapshot(served.ws, load_config().tenant(a))
+    again_a, again_b = svc.query(a, Q), svc.query(b, Q)
+    assert not again_a.cached and again_a.data_version != first_a.data_version
+    assert again_a.rows == first_a.rows, "same data, new version"
+    assert again_b.cached and again_b.data_version == first_b.data_version
+    assert svc.query(a, Q).cached
+
+
+def test_an_old_snapshot_keeps_answering_queries_that_started_on_it(served):
+    store = SnapshotStore(served.ws)
+    slug = "wayne_enterprises"
+    old = store.get(slug)
+    publish_snapshot(served.ws, load_config().tenant(slug))
+    publish_snapshot(served.ws, load_config().tenant(slug))  # the old file is now pruned from disk
+    assert not old.path.exists()
+    cur = old.cursor()
+    assert cur.execute(f'select count(*) from "fct_{slug}__orders"').fetchone()[0] > 0
+    new = store.get(slug)
+    assert new.version != old.version and new.path.exists()
