@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -24,11 +25,8 @@ from pathlib import Path
 import duckdb
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from conftest import free_port  # noqa: E402
-
-from gata.warehouse.publish import current_version, snapshot_path  # noqa: E402
-from gata.workspace import Workspace  # noqa: E402
+from gata.warehouse.publish import current_version, snapshot_path
+from gata.workspace import Workspace
 
 HERE = Path(__file__).parent
 GATA = str(Path(sys.executable).parent / "gata")
@@ -103,6 +101,12 @@ def run(*args: str) -> str:
     if proc.returncode != 0:
         raise SystemExit(proc.stdout[-3000:] + proc.stderr[-3000:])
     return proc.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def serve(ws: Workspace, result_cache: bool) -> tuple[subprocess.Popen, str]:
