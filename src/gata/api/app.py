@@ -7,7 +7,8 @@ from importlib.metadata import version
 from fastapi import FastAPI
 
 from gata.api.keys import KeyStore
-from gata.api.routers import health, semantic
+from gata.api.routers import health, observability, semantic
+from gata.observability.service import ObservabilityService
 from gata.semantic.service import SemanticService
 from gata.semantic.store import SnapshotStore
 from gata.settings import Settings
@@ -23,10 +24,11 @@ def create_app(workspace: Workspace | None = None, settings: Settings | None = N
         description="Multi-tenant marketing analytics: a governed semantic layer over each tenant's star schema.",
     )
     app.state.workspace = workspace
-    app.state.service = SemanticService(
-        SnapshotStore(workspace, settings.serving_memory_limit), result_cache=settings.result_cache
-    )
+    store = SnapshotStore(workspace, settings.serving_memory_limit)
+    app.state.service = SemanticService(store, result_cache=settings.result_cache)
+    app.state.observability = ObservabilityService(store)
     app.state.keys = KeyStore(workspace)
     app.include_router(health.router)
     app.include_router(semantic.router)
+    app.include_router(observability.router)
     return app

@@ -13,28 +13,8 @@ from datetime import date, datetime
 import duckdb
 
 from gata.ingest.land import ConnectorLoad
+from gata.observability.capture import PLATFORM_SCHEMA, ensure_tables  # noqa: E402
 from gata.workspace import Workspace
-
-PLATFORM_SCHEMA = "gata_platform"
-
-DDL = f"""
-create schema if not exists {PLATFORM_SCHEMA};
-create table if not exists {PLATFORM_SCHEMA}.ingest_loads (
-    run_id varchar not null,
-    tenant_slug varchar not null,
-    connector varchar not null,
-    dataset_name varchar not null,
-    load_id varchar not null,
-    table_name varchar not null,
-    row_count bigint not null,
-    new_columns json,
-    window_start date not null,
-    window_end date not null,
-    as_of date not null,
-    started_at timestamptz not null,
-    finished_at timestamptz not null
-);
-"""
 
 
 @dataclass
@@ -76,7 +56,7 @@ def record_run(workspace: Workspace, run: IngestRun, connection: duckdb.DuckDBPy
     ]
     con = connection or duckdb.connect(str(workspace.warehouse_path))
     try:
-        con.execute(DDL)
+        ensure_tables(con)
         if rows:
             con.executemany(
                 f"insert into {PLATFORM_SCHEMA}.ingest_loads values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows

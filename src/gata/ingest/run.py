@@ -7,12 +7,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+import duckdb
+
 from gata.config.tenants import GataConfig, Tenant
 from gata.connectors.pull import window
 from gata.ingest.land import ConnectorLoad, destination, land_connector, open_warehouse
 from gata.ingest.record import IngestRun, record_run
 from gata.ingest.stage import StagedPull, stage_pull
+from gata.observability import drift
+from gata.observability.capture import capture_run
 from gata.settings import Settings
+from gata.warehouse.library import stored_schemas
 from gata.workspace import Workspace
 
 LANDING_THREADS = 4
@@ -34,6 +39,7 @@ class PendingIngest:
     tenant: Tenant
     staged: StagedPull
     started_at: datetime
+    expected_schemas: dict[tuple[str, str], dict[str, str]]  # the connector library, for drift
 
 
 def generate_tenant(
@@ -56,7 +62,9 @@ def generate_tenant(
     staged = stage_pull(
         tenant, config.catalog, span, workspace.staging_dir / tenant.slug / run_id, as_of=end, on_day=on_day
     )
-    return PendingIngest(run_id=run_id, tenant=tenant, staged=staged, started_at=started)
+    return PendingIngest(
+        run_id=run_id, tenant=tenant, staged=staged, started_at=started, expected_schemas=stored_schemas(config.catalog)
+    )
 
 
 def land_pending(
@@ -65,6 +73,7 @@ def land_pending(
     tenant, staged = pending.tenant, pending.staged
     jobs = [(s.connector, staged.for_connector(s.connector)) for s in tenant.enabled_sources()]
     jobs = [(c, objs) for c, objs in jobs if objs]
+    findings = drift.detect([o for _, objs in jobs for o in objs], pending.expected_schemas)
     # each source is its own dlt pipeline and dataset: land them side by side (one DuckDB instance in
     # this process; appends to different tables never conflict), reported in configuration order
     settings = Settings()
@@ -97,6 +106,11 @@ def land_pending(
         loads=loads,
     )
     record_run(workspace, run)
+    if findings:
+        with duckdb.connect(str(workspace.warehouse_path)) as con:
+            drift.record(
+                con, tenant.slug, findings, {load.connector: load.load_ids[0] for load in loads if load.load_ids}
+            )
     staged.cleanup()
     return run
 
@@ -111,6 +125,8 @@ def ingest_tenant(
     on_day: Callable[[date], None] | None = None,
     on_landed: Callable[[ConnectorLoad], None] | None = None,
 ) -> IngestRun:
-    """Generate (simulate the APIs) and land one tenant's enabled sources for a window of days."""
+    """Generate (simulate the APIs) and land one tenant's enabled sources for a window of days; recorded as an
+    `ingest` pipeline run for observability."""
     pending = generate_tenant(config, tenant, workspace, days=days, end_date=end_date, seed=seed, on_day=on_day)
-    return land_pending(pending, workspace, on_landed=on_landed)
+    with capture_run(workspace, "ingest", [pending.tenant.slug], run_id=pending.run_id):
+        return land_pending(pending, workspace, on_landed=on_landed)

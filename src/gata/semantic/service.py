@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 from gata.semantic.compiler import CompiledQuery, compile_query
 from gata.semantic.layer import ResolvedModel, TenantLayer
 from gata.semantic.query import Column, QueryResult, SemanticQuery
-from gata.semantic.store import SnapshotStore, TenantSnapshot
+from gata.semantic.store import SnapshotStore, TenantNotServed, TenantSnapshot
 from gata.warehouse.contracts import BY_TABLE, CONTRACTS
 
 MAX_CACHED_ROWS = 5_000
@@ -140,8 +140,15 @@ class SemanticService:
     def snapshot(self, slug: str) -> TenantSnapshot:
         return self.store.get(slug)
 
-    def list_models(self, slug: str) -> list[dict[str, Any]]:
+    def _star(self, slug: str) -> TenantSnapshot:
+        """The tenant's snapshot, when it has star tables to query (not only health after a failed first run)."""
         snap = self.store.get(slug)
+        if snap.layer is None:
+            raise TenantNotServed(slug)
+        return snap
+
+    def list_models(self, slug: str) -> list[dict[str, Any]]:
+        snap = self._star(slug)
         return [
             {
                 "name": m.name,
@@ -155,13 +162,13 @@ class SemanticService:
         ]
 
     def get_model(self, slug: str, name: str) -> dict[str, Any]:
-        layer = self.store.get(slug).layer
+        layer = self._star(slug).layer
         return _model_doc(layer.model(name), layer)
 
     def compile(
         self, slug: str, query: SemanticQuery, today: date | None = None
     ) -> tuple[TenantSnapshot, CompiledQuery]:
-        snap = self.store.get(slug)
+        snap = self._star(slug)
         today = today or datetime.now(UTC).date()
         key = (
             slug,
@@ -218,7 +225,7 @@ class SemanticService:
     def table_arrow(
         self, slug: str, table: str, columns: list[str] | None = None, limit: int | None = None
     ) -> pa.Table:
-        snap = self.store.get(slug)
+        snap = self._star(slug)
         name = self.table_name(slug, table)
         contract = BY_TABLE[next(c.table for c in CONTRACTS if c.model_name(slug) == name)]
         known = contract.column_names()

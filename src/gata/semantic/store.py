@@ -40,7 +40,7 @@ class TenantSnapshot:
     version: str
     path: Path
     connection: duckdb.DuckDBPyConnection
-    layer: TenantLayer
+    layer: TenantLayer | None  # None: a tenant whose first run failed is served health alone
     metadata: dict
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -76,13 +76,15 @@ def open_snapshot_file(path: Path, slug: str, version: str, memory_limit: str = 
             "where table_schema = 'main' order by table_name, ordinal_position"
         ).fetchall():
             schemas.setdefault(table, {})[column] = DuckDBType.from_string(dtype)  # type: ignore[index]
-        layer = TenantLayer(
-            slug,
-            version,
-            {t: ibis.schema(s) for t, s in schemas.items()},
-            metadata.get("profile", {}),
-            Overlay.model_validate(metadata.get("overlay", {})),
-        )
+        layer = None
+        if metadata.get("has_star_tables", True):
+            layer = TenantLayer(
+                slug,
+                version,
+                {t: ibis.schema(s) for t, s in schemas.items()},
+                metadata.get("profile", {}),
+                Overlay.model_validate(metadata.get("overlay", {})),
+            )
     except BaseException:
         con.close()
         raise

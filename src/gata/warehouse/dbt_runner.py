@@ -9,11 +9,13 @@ import gc
 import os
 import threading
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 
+from gata.observability.capture import ensure_tables, record_invocation
 from gata.settings import Settings
 from gata.warehouse.scaffold import dbt_dir, sync_project
 from gata.workspace import Workspace
@@ -64,7 +66,7 @@ class DbtResult:
 
 def write_build_scope(workspace: Workspace, tenants: list[str]) -> None:
     with duckdb.connect(str(workspace.warehouse_path)) as con:
-        con.execute(f"create schema if not exists {PLATFORM_SCHEMA}")
+        ensure_tables(con)  # observability views read them, so they exist before the first build
         con.execute(f"create or replace table {PLATFORM_SCHEMA}.build_scope (tenant_slug varchar primary key)")
         if tenants:
             con.executemany(
@@ -73,10 +75,17 @@ def write_build_scope(workspace: Workspace, tenants: list[str]) -> None:
 
 
 class DbtRunner:
-    def __init__(self, workspace: Workspace, settings: Settings | None = None, project: str | None = None):
+    def __init__(
+        self,
+        workspace: Workspace,
+        settings: Settings | None = None,
+        project: str | None = None,
+        run_id: str | None = None,
+    ):
         self.workspace = workspace
         self.settings = settings or Settings()
         self.project = project
+        self.run_id = run_id  # the pipeline run this invocation belongs to, for observability
 
     @property
     def project_dir(self) -> Path:
@@ -103,6 +112,7 @@ class DbtRunner:
         """Run one dbt command (e.g. ["build", "--select", "tag:tenant_x"]) in this process."""
         from dbt.cli.main import dbtRunner
 
+        started = datetime.now(UTC).replace(tzinfo=None)
         if scope is not None:
             write_build_scope(self.workspace, scope)
         sync_project(self.workspace, self.project)
@@ -146,4 +156,7 @@ class DbtRunner:
                     rows_affected=adapter.get("rows_affected") if isinstance(adapter, dict) else None,
                 )
             )
+        record_invocation(
+            self.workspace, result, self.target_path, self.project or "shared", scope, started, self.run_id
+        )
         return result

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import duckdb
 from gata.config.catalog import Catalog
 from gata.config.tenants import GataConfig, Tenant
 from gata.ingest.run import PendingIngest, generate_tenant, land_pending
+from gata.observability.capture import capture_run
 from gata.warehouse.contracts import CONTRACTS
 from gata.warehouse.dbt_runner import PLATFORM_SCHEMA, DbtResult, DbtRunner
 from gata.warehouse.library import library_registered, register_library
@@ -195,8 +197,9 @@ def build(
     runner: DbtRunner | None = None,
     previous: set[str] | None = None,
     project: str | None = None,
+    run_id: str | None = None,
 ) -> DbtResult:
-    runner = runner or DbtRunner(workspace, project=project)
+    runner = runner or DbtRunner(workspace, project=project, run_id=run_id)
     return runner.invoke(
         ["build", "--select", *(select or selection(catalog, tenants, previous))], scope=[t.slug for t in tenants]
     )
@@ -240,6 +243,12 @@ def onboard(
 
     steps.run("validate", validate)
     workspace.ensure()
+    with _captured(workspace, config, "onboard", tenants, steps) as run_id:
+        _onboard_steps(config, tenants, workspace, steps, result, days, end_date, ingest, run_id)
+    return result
+
+
+def _onboard_steps(config, tenants, workspace, steps, result, days, end_date, ingest, run_id) -> None:
     if ingest:
         pending: list[PendingIngest] = []
 
@@ -270,19 +279,31 @@ def onboard(
     holder: dict[str, DbtResult] = {}
 
     def run_build() -> str:
-        holder["build"] = build(workspace, config.catalog, tenants, previous=previous, project=project)
+        holder["build"] = build(workspace, config.catalog, tenants, previous=previous, project=project, run_id=run_id)
         result.build = holder["build"]
         return _check_build(holder["build"])
 
+    steps.run("build", run_build)
+    steps.run("test", lambda: _check_tests(holder["build"]))
+    steps.run("activate", lambda: (_set_status(workspace, tenants, "active"), "active")[1])
+
+
+@contextmanager
+def _captured(workspace: Workspace, config: GataConfig, kind: str, tenants: list[Tenant], steps: _Steps):
+    """The run is recorded for observability; afterwards its tenants are published: their new data after a
+    success, or their last good data with fresh health after a failure (the failure is what users must see)."""
     try:
-        steps.run("build", run_build)
-        steps.run("test", lambda: _check_tests(holder["build"]))
+        with capture_run(workspace, kind, [t.slug for t in tenants]) as run:
+            try:
+                yield run.run_id
+            finally:
+                run.steps = [asdict(s) for s in steps.result.steps]
     except OnboardingError as exc:
         _set_status(workspace, tenants, "failed", str(exc))
+        for t in tenants:
+            publish_snapshot(workspace, t, config_dir=Path(config.tenants_file).parent, health_only=True)
         raise
-    steps.run("activate", lambda: (_set_status(workspace, tenants, "active"), "active")[1])
     steps.run("publish", lambda: publish(workspace, config, tenants))
-    return result
 
 
 def publish(workspace: Workspace, config: GataConfig, tenants: list[Tenant]) -> str:
@@ -335,13 +356,14 @@ def replay(
     select.append("platform_sat__tenant_config_history")  # records the configuration change
     holder: dict[str, DbtResult] = {}
 
-    def run_build() -> str:
-        holder["build"] = build(workspace, config.catalog, tenants, select=select, project=project)
-        result.build = holder["build"]
-        return _check_build(holder["build"])
+    with _captured(workspace, config, "replay", tenants, steps) as run_id:
 
-    steps.run("build", run_build)
-    steps.run("test", lambda: _check_tests(holder["build"]))
-    _set_status(workspace, tenants, "active")
-    steps.run("publish", lambda: publish(workspace, config, tenants))
+        def run_build() -> str:
+            holder["build"] = build(workspace, config.catalog, tenants, select=select, project=project, run_id=run_id)
+            result.build = holder["build"]
+            return _check_build(holder["build"])
+
+        steps.run("build", run_build)
+        steps.run("test", lambda: _check_tests(holder["build"]))
+        _set_status(workspace, tenants, "active")
     return result

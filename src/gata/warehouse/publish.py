@@ -21,9 +21,12 @@ import duckdb
 from gata.config.tenants import Domain, Tenant
 from gata.semantic.overlay import Overlay, load_overlay
 from gata.warehouse.contracts import CONTRACTS
+from gata.warehouse.scaffold import OBSERVABILITY_VIEWS, match_rates_model, observability_model
 from gata.workspace import Workspace
 
 ANALYTICS_SCHEMA = "analytics"
+OBSERVABILITY_SCHEMA = "observability"
+PLATFORM_SCHEMA = "gata_platform"
 METADATA_TABLE = "gata_snapshot"
 KEEP_SNAPSHOTS = 2  # the current one and the one readers may still be finishing queries on
 SORT_COLUMN = {
@@ -86,14 +89,37 @@ def tenant_profile(tenant: Tenant) -> dict:
     }
 
 
+def _quote(path: Path) -> str:
+    return str(path).replace("'", "''")  # ATTACH takes no parameters; the paths are ours
+
+
+def _existing(con: duckdb.DuckDBPyConnection, schema: str) -> set[str]:
+    catalog = con.execute("select current_database()").fetchone()[0]
+    return {
+        r[0]
+        for r in con.execute(
+            "select table_name from duckdb_tables() where database_name = ? and schema_name = ? "
+            "union all select view_name from duckdb_views() where database_name = ? and schema_name = ?",
+            [catalog, schema, catalog, schema],
+        ).fetchall()
+    }
+
+
 def publish_snapshot(
-    workspace: Workspace, tenant: Tenant, overlay: Overlay | None = None, config_dir: Path | None = None
+    workspace: Workspace,
+    tenant: Tenant,
+    overlay: Overlay | None = None,
+    config_dir: Path | None = None,
+    health_only: bool = False,
 ) -> PublishedSnapshot:
-    """Copy the tenant's star tables into a new snapshot and make it current. Call from the writer process."""
+    """Copy the tenant's star tables and observability views into a new snapshot and make it current.
+    Call from the writer process. `health_only` (after a failed run) keeps serving the star tables of the
+    current snapshot, unchanged, next to fresh observability; a tenant never served gets health alone."""
     if overlay is None:
         overlay = load_overlay(config_dir, tenant.slug) if config_dir is not None else Overlay()
     folder = tenant_serving_dir(workspace, tenant.slug)
     folder.mkdir(parents=True, exist_ok=True)
+    previous = current_version(workspace, tenant.slug)
     version = _new_version(folder)
     final = snapshot_path(workspace, tenant.slug, version)
     partial = final.with_suffix(".partial")
@@ -103,30 +129,40 @@ def publish_snapshot(
         if not workspace.warehouse_path.exists():
             raise PublishError(f"no warehouse in {workspace.root}; run `gata onboard {tenant.slug}` first")
         with duckdb.connect(str(workspace.warehouse_path)) as con:
-            built = {
-                r[0]
-                for r in con.execute(
-                    "select table_name from information_schema.tables where table_schema = ?", [ANALYTICS_SCHEMA]
-                ).fetchall()
-            }
-            missing = [c.model_name(tenant.slug) for c in CONTRACTS if c.model_name(tenant.slug) not in built]
-            if missing:
-                raise PublishError(
-                    f"tenant '{tenant.slug}' has no built star tables ({', '.join(missing)}); "
-                    f"run `gata onboard {tenant.slug}` first"
-                )
-            quoted = str(partial).replace("'", "''")  # ATTACH takes no parameters; the path is ours
-            con.execute(f"attach '{quoted}' as gata_snap")
-            for contract in CONTRACTS:
-                name = contract.model_name(tenant.slug)
-                order = f' order by "{SORT_COLUMN[contract.table]}"' if contract.table in SORT_COLUMN else ""
-                con.execute(f'create table gata_snap.main."{name}" as select * from {ANALYTICS_SCHEMA}."{name}"{order}')
-                counts[contract.table] = con.execute(f'select count(*) from gata_snap.main."{name}"').fetchone()[0]
+            con.execute(f"attach '{_quote(partial)}' as gata_snap")
+            star_source = f"{ANALYTICS_SCHEMA}"
+            if health_only:
+                star_source = None
+                if previous is not None:
+                    con.execute(
+                        f"attach '{_quote(snapshot_path(workspace, tenant.slug, previous))}' as gata_prev (read_only)"
+                    )
+                    star_source = "gata_prev.main"
+            else:
+                built = _existing(con, ANALYTICS_SCHEMA)
+                missing = [c.model_name(tenant.slug) for c in CONTRACTS if c.model_name(tenant.slug) not in built]
+                if missing:
+                    raise PublishError(
+                        f"tenant '{tenant.slug}' has no built star tables ({', '.join(missing)}); "
+                        f"run `gata onboard {tenant.slug}` first"
+                    )
+            if star_source is not None:
+                for contract in CONTRACTS:
+                    name = contract.model_name(tenant.slug)
+                    order = f' order by "{SORT_COLUMN[contract.table]}"' if contract.table in SORT_COLUMN else ""
+                    con.execute(f'create table gata_snap.main."{name}" as select * from {star_source}."{name}"{order}')
+                    counts[contract.table] = con.execute(f'select count(*) from gata_snap.main."{name}"').fetchone()[0]
+            observability = _copy_observability(con, tenant.slug)
+            if health_only and previous is not None:
+                con.execute("detach gata_prev")
             metadata = {
                 "tenant": tenant.slug,
                 "version": version,
                 "published_at": datetime.now(UTC).isoformat(),
                 "row_counts": counts,
+                "has_star_tables": bool(counts),
+                "health_only": health_only,
+                "observability": observability,
                 "profile": tenant_profile(tenant),
                 "overlay": overlay.model_dump(mode="json", exclude_none=True),
             }
@@ -149,12 +185,61 @@ def publish_snapshot(
     return PublishedSnapshot(tenant.slug, version, final, counts)
 
 
+def _copy_observability(con: duckdb.DuckDBPyConnection, slug: str) -> list[str]:
+    """The tenant's observability views (and identity match rates) as tables `obs_<view>` of the snapshot."""
+    views = _existing(con, OBSERVABILITY_SCHEMA)
+    copied = []
+    for view in OBSERVABILITY_VIEWS:
+        name = observability_model(slug, view)
+        if name in views:
+            con.execute(f'create table gata_snap.main."obs_{view}" as select * from {OBSERVABILITY_SCHEMA}."{name}"')
+            copied.append(view)
+    platform = _existing(con, PLATFORM_SCHEMA)
+    if "ingest_loads" in platform:
+        con.execute(
+            "create table gata_snap.main.obs_loads as select * exclude (tenant_slug) "
+            f"from {PLATFORM_SCHEMA}.ingest_loads where tenant_slug = ? order by started_at, load_id, table_name",
+            [slug],
+        )
+        copied.append("loads")
+    if "lineage_edges" in copied:
+        _copy_relation_counts(con, slug)
+        copied.append("relation_counts")
+    rates = match_rates_model(slug)
+    if rates in _existing(con, ANALYTICS_SCHEMA):
+        con.execute(
+            f'create table gata_snap.main.obs_identity_resolution as select * from {ANALYTICS_SCHEMA}."{rates}"'
+        )
+        copied.append("identity_resolution")
+    return copied
+
+
+def _copy_relation_counts(con: duckdb.DuckDBPyConnection, slug: str) -> None:
+    """Rows of every relation on the tenant's lineage, counted for this tenant only (its slice of a shared
+    master model), so a lineage path shows where rows appear, multiply or disappear."""
+    relations = con.execute(
+        "select distinct relation from (select parent_relation as relation from gata_snap.main.obs_lineage_edges "
+        "union all select child_relation from gata_snap.main.obs_lineage_edges) where relation is not null"
+    ).fetchall()
+    rows = []
+    for (relation,) in relations:
+        try:
+            columns = {r[0] for r in con.execute(f"describe select * from {relation}").fetchall()}
+        except duckdb.CatalogException:
+            continue  # in the graph but never built (e.g. a model added since the last build)
+        where = " where tenant_slug = ?" if "tenant_slug" in columns else ""
+        count = con.execute(f"select count(*) from {relation}{where}", [slug] if where else []).fetchone()[0]
+        rows.append((relation, count))
+    con.execute("create table gata_snap.main.obs_relation_counts (relation_name varchar primary key, row_count bigint)")
+    con.executemany("insert into gata_snap.main.obs_relation_counts values (?, ?)", rows)
+
+
 def _check_servable(path: Path, slug: str, version: str) -> None:
     """Build the snapshot's semantic layer once before anyone can see it: an overlay naming a column or
     measure that does not exist fails the publish, and the current snapshot stays current."""
     from gata.semantic.store import open_snapshot_file  # the reader side; imported here to keep layers one-way
 
-    open_snapshot_file(path, slug, version).connection.close()
+    open_snapshot_file(path, slug, version).connection.close()  # builds the layer when star tables exist
 
 
 def _prune(folder: Path, current: str) -> None:

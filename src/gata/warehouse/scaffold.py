@@ -87,6 +87,21 @@ def tenant_tag(slug: str) -> str:
     return f"tenant_{slug}"
 
 
+OBSERVABILITY_VIEWS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "pipeline_runs": ("pipeline runs with their model and test counts.", ("run_id",)),
+    "node_results": ("every dbt node result of its runs (own and shared nodes).", ("invocation_id", "unique_id")),
+    "test_results": ("the dbt test results of its runs, with failing row counts.", ("invocation_id", "unique_id")),
+    "lineage_edges": ("the model graph from its landed tables to its marts.", ("parent_id", "child_id")),
+    "source_freshness": ("the last load of every landed table.", ("connector", "table_name")),
+    "schema_drift": ("fields added, removed or retyped in its landed objects.", ()),
+    "semantic_readiness": ("the six star tables: present, non-empty, valid.", ("contract_table",)),
+}
+
+
+def observability_model(slug: str, view: str) -> str:
+    return f"obs_{slug}__{view}"
+
+
 def staging_model(slug: str, connector: str, object_name: str) -> str:
     return f"stg_{slug}__{connector}_{object_name}"
 
@@ -428,7 +443,10 @@ def scaffold_tenant(
         root / "macros" / "generated" / "tenants" / f"gata_tenant__{slug}.sql",
         _macro(f"gata_tenant__{slug}", tenant_value(tenant, catalog), origin),
     )
-    folders = {layer: root / "models" / layer / slug for layer in ("sources", "staging", "intermediate", "analytics")}
+    folders = {
+        layer: root / "models" / layer / slug
+        for layer in ("sources", "staging", "intermediate", "analytics", "observability")
+    }
     w.write(folders["sources"] / f"_{slug}__sources.yml", _yaml(_sources_yaml(tenant, catalog, landed), origin))
     staging_docs, int_docs = [], []
     for s in sorted(tenant.enabled_sources(), key=lambda s: s.connector):
@@ -492,6 +510,22 @@ def scaffold_tenant(
     w.write(
         folders["analytics"] / f"_{slug}__analytics__models.yml",
         _yaml(_analytics_yaml(tenant, catalog, landed), origin),
+    )
+    obs_docs = []
+    for view, (description, key) in OBSERVABILITY_VIEWS.items():
+        name = observability_model(slug, view)
+        w.write(
+            folders["observability"] / f"{name}.sql",
+            HEADER.format(origin=origin) + tag + f"{{{{ gata_obs_{view}('{slug}') }}}}\n",
+        )
+        doc: dict = {"name": name, "description": f"{tenant.name}: {description}"}
+        if key:
+            doc["tests"] = [{"gata_unique_combination": {"columns": list(key)}}] if len(key) > 1 else []
+            doc["columns"] = [{"name": key[0], "tests": ["not_null"] + (["unique"] if len(key) == 1 else [])}]
+        obs_docs.append(doc)
+    w.write(
+        folders["observability"] / f"_{slug}__observability__models.yml",
+        _yaml({"version": 2, "models": obs_docs}, origin),
     )
     for folder in folders.values():
         w.prune(folder)

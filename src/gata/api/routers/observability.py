@@ -1,0 +1,66 @@
+"""Per-tenant pipeline health over HTTP: summary, runs, tests, identity resolution, lineage, drift."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+
+from gata.api.deps import Snapshot
+from gata.api.schemas import ERRORS
+from gata.observability.schemas import (
+    DriftFinding,
+    IdentityResolution,
+    Lineage,
+    RunRecord,
+    Summary,
+    TestResult,
+)
+from gata.observability.service import ObservabilityService, UnknownLineageTable
+
+router = APIRouter(prefix="/observability/{tenant}", tags=["observability"], responses=ERRORS)
+
+
+def observability(request: Request) -> ObservabilityService:
+    return request.app.state.observability
+
+
+Obs = Annotated[ObservabilityService, Depends(observability)]
+
+
+@router.get("/summary", response_model=Summary)
+def summary(snap: Snapshot, obs: Obs) -> Any:
+    return obs.summary(snap.tenant)
+
+
+@router.get("/runs", response_model=list[RunRecord])
+def runs(snap: Snapshot, obs: Obs, limit: Annotated[int, Query(ge=1, le=1000)] = 50) -> Any:
+    return obs.runs(snap.tenant, limit)
+
+
+@router.get("/tests", response_model=list[TestResult])
+def tests(
+    snap: Snapshot,
+    obs: Obs,
+    status: Annotated[Literal["pass", "fail", "warn", "error"] | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+) -> Any:
+    return obs.tests(snap.tenant, status, limit)
+
+
+@router.get("/identity-resolution", response_model=IdentityResolution)
+def identity_resolution(snap: Snapshot, obs: Obs) -> Any:
+    return obs.identity_resolution(snap.tenant)
+
+
+@router.get("/lineage", response_model=Lineage)
+def lineage(snap: Snapshot, obs: Obs, table: Annotated[str, Query(max_length=200)]) -> Any:
+    try:
+        return obs.lineage(snap.tenant, table)
+    except UnknownLineageTable as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+@router.get("/drift", response_model=list[DriftFinding])
+def drift(snap: Snapshot, obs: Obs) -> Any:
+    return obs.drift(snap.tenant)

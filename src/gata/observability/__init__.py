@@ -1,0 +1,1 @@
+"""Per-tenant observability: every run captured in the warehouse, drift, lineage, health served per tenant."""

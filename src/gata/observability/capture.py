@@ -1,0 +1,266 @@
+"""Capturing runs as they happen: pipeline runs, dbt node results and the model graph, into gata_platform.
+
+Ownership of a dbt node is read from the graph (the `tenant_<slug>` tag the scaffolder puts on every
+tenant model; a test belongs to the tenant of the model it tests), never from a list of tenants: shared
+nodes (master models, governance, seeds) have no owner and show for every tenant whose run built them.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from gata.workspace import Workspace
+
+if TYPE_CHECKING:
+    from gata.warehouse.dbt_runner import DbtResult
+
+PLATFORM_SCHEMA = "gata_platform"
+TENANT_TAG_PREFIX = "tenant_"
+
+DDL = f"""
+create schema if not exists {PLATFORM_SCHEMA};
+create table if not exists {PLATFORM_SCHEMA}.ingest_loads (
+    run_id varchar not null,
+    tenant_slug varchar not null,
+    connector varchar not null,
+    dataset_name varchar not null,
+    load_id varchar not null,
+    table_name varchar not null,
+    row_count bigint not null,
+    new_columns json,
+    window_start date not null,
+    window_end date not null,
+    as_of date not null,
+    started_at timestamptz not null,
+    finished_at timestamptz not null
+);
+create table if not exists {PLATFORM_SCHEMA}.pipeline_runs (
+    run_id varchar not null,
+    kind varchar not null,
+    tenant_slug varchar not null,
+    status varchar not null,
+    started_at timestamp not null,
+    finished_at timestamp,
+    steps json,
+    message varchar,
+    primary key (run_id, tenant_slug)
+);
+create table if not exists {PLATFORM_SCHEMA}.dbt_invocations (
+    invocation_id varchar primary key,
+    run_id varchar,
+    command varchar not null,
+    project varchar not null,
+    scope json not null,
+    success boolean not null,
+    started_at timestamp not null,
+    finished_at timestamp not null,
+    error varchar
+);
+create table if not exists {PLATFORM_SCHEMA}.dbt_node_results (
+    invocation_id varchar not null,
+    run_id varchar,
+    unique_id varchar not null,
+    name varchar not null,
+    resource_type varchar not null,
+    tenant_slug varchar,
+    tested_node varchar,
+    relation_name varchar,
+    status varchar not null,
+    execution_time double not null,
+    rows_affected bigint,
+    failures bigint,
+    message varchar,
+    completed_at timestamp not null,
+    primary key (invocation_id, unique_id)
+);
+create table if not exists {PLATFORM_SCHEMA}.dbt_lineage_edges (
+    parent_id varchar not null,
+    child_id varchar not null,
+    parent_type varchar not null,
+    child_type varchar not null,
+    parent_relation varchar,
+    child_relation varchar,
+    parent_tenant varchar,
+    tenant_slug varchar,
+    recorded_at timestamp not null,
+    primary key (parent_id, child_id)
+);
+create table if not exists {PLATFORM_SCHEMA}.schema_drift (
+    tenant_slug varchar not null,
+    connector varchar not null,
+    object_name varchar not null,
+    field varchar not null,
+    change varchar not null,
+    expected_type varchar,
+    observed_type varchar,
+    first_seen_load_id varchar not null,
+    first_seen_at timestamp not null,
+    last_seen_load_id varchar not null,
+    primary key (tenant_slug, connector, object_name, field, change)
+);
+"""
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(DDL)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def new_run_id(kind: str) -> str:
+    return f"{kind}-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+
+
+@dataclass
+class RunRecord:
+    run_id: str
+    kind: str
+    tenants: list[str]
+    started_at: datetime = field(default_factory=_now)
+    steps: list[dict] = field(default_factory=list)
+
+
+def _write_run(workspace: Workspace, run: RunRecord, status: str, message: str | None) -> None:
+    finished = None if status == "running" else _now()
+    with duckdb.connect(str(workspace.warehouse_path)) as con:
+        ensure_tables(con)
+        con.executemany(
+            f"insert or replace into {PLATFORM_SCHEMA}.pipeline_runs values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (run.run_id, run.kind, t, status, run.started_at, finished, json.dumps(run.steps), message)
+                for t in run.tenants
+            ],
+        )
+
+
+@contextmanager
+def capture_run(workspace: Workspace, kind: str, tenants: list[str], run_id: str | None = None) -> Iterator[RunRecord]:
+    """Record a pipeline run for each of its tenants: running, then success or failed with the error."""
+    workspace.ensure()
+    run = RunRecord(run_id or new_run_id(kind), kind, list(tenants))
+    _write_run(workspace, run, "running", None)
+    try:
+        yield run
+    except BaseException as exc:
+        _write_run(workspace, run, "failed", f"{type(exc).__name__}: {exc}"[:4000])
+        raise
+    _write_run(workspace, run, "success", None)
+
+
+def _owner(node: dict, nodes: dict[str, dict]) -> str | None:
+    for tag in node.get("tags", []):
+        if tag.startswith(TENANT_TAG_PREFIX):
+            return tag.removeprefix(TENANT_TAG_PREFIX)
+    fqn = node.get("fqn", [])
+    if node.get("resource_type") == "source" and len(fqn) > 2 and fqn[1] == "sources":
+        return fqn[2]  # a tenant's landed tables are declared in models/sources/<slug>/
+    if node.get("resource_type") == "test":
+        for parent in node.get("depends_on", {}).get("nodes", []):
+            owner = _owner(nodes.get(parent, {}), nodes)
+            if owner:
+                return owner
+    return None
+
+
+def _tested(node: dict) -> str | None:
+    if node.get("resource_type") != "test":
+        return None
+    parents = [p for p in node.get("depends_on", {}).get("nodes", []) if not p.startswith("test.")]
+    return node.get("attached_node") or (parents[0] if parents else None)
+
+
+def record_invocation(
+    workspace: Workspace,
+    result: DbtResult,
+    target_path: Path,
+    project: str,
+    scope: list[str] | None,
+    started_at: datetime,
+    run_id: str | None,
+) -> str:
+    """Store one dbt invocation: its node results with owners, and the graph edges of its manifest."""
+    invocation_id = uuid.uuid4().hex
+    finished = _now()
+    manifest_path = target_path / "manifest.json"
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"nodes": {}, "sources": {}}
+    nodes: dict[str, dict] = {**manifest.get("nodes", {}), **manifest.get("sources", {})}
+    results = []
+    for n in result.nodes:
+        node = nodes.get(n.unique_id, {})
+        results.append(
+            (
+                invocation_id,
+                run_id,
+                n.unique_id,
+                node.get("name", n.unique_id.rsplit(".", 1)[-1]),
+                n.resource_type,
+                _owner(node, nodes),
+                _tested(node),
+                node.get("relation_name"),
+                n.status,
+                n.execution_time,
+                n.rows_affected,
+                n.failures,
+                (n.message or "")[:4000] or None,
+                finished,
+            )
+        )
+    edges = []
+    for child_id, node in manifest.get("nodes", {}).items():
+        if node.get("resource_type") not in ("model", "seed", "snapshot"):
+            continue
+        for parent_id in node.get("depends_on", {}).get("nodes", []):
+            parent = nodes.get(parent_id, {})
+            edges.append(
+                (
+                    parent_id,
+                    child_id,
+                    parent.get("resource_type", parent_id.split(".", 1)[0]),
+                    node["resource_type"],
+                    parent.get("relation_name"),
+                    node.get("relation_name"),
+                    _owner(parent, nodes),
+                    _owner(node, nodes),
+                    finished,
+                )
+            )
+    with duckdb.connect(str(workspace.warehouse_path)) as con:
+        ensure_tables(con)
+        con.execute(
+            f"insert into {PLATFORM_SCHEMA}.dbt_invocations values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                invocation_id,
+                run_id,
+                " ".join(result.command[:3]),
+                project,
+                json.dumps(sorted(scope or [])),
+                result.success,
+                started_at,
+                finished,
+                result.error,
+            ],
+        )
+        if results:
+            con.executemany(
+                f"insert into {PLATFORM_SCHEMA}.dbt_node_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                results,
+            )
+        if edges:
+            con.execute(f"create temp table new_edges as select * from {PLATFORM_SCHEMA}.dbt_lineage_edges where false")
+            con.executemany("insert into new_edges values (?, ?, ?, ?, ?, ?, ?, ?, ?)", edges)
+            con.execute(
+                f"delete from {PLATFORM_SCHEMA}.dbt_lineage_edges where child_id in (select child_id from new_edges)"
+            )
+            con.execute(f"insert into {PLATFORM_SCHEMA}.dbt_lineage_edges select * from new_edges")
+    return invocation_id

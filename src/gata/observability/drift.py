@@ -1,0 +1,91 @@
+"""Schema drift: what a load's records look like versus the connector library's registered schema.
+
+Checked on the staged batches before they land (what the source actually sent), so a removed field is seen
+even though the landed table keeps its column, and a retyped field is seen before dlt splits it into a
+variant column. Landing goes on regardless: new fields land as columns and stay in raw_data_payload.
+A finding is recorded once with the load that first brought it; later loads only move `last_seen_load_id`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import duckdb
+import pyarrow.parquet as pq
+
+from gata.ingest.natural_id import NATURAL_ID
+from gata.ingest.stage import StagedObject
+from gata.observability.capture import PLATFORM_SCHEMA, ensure_tables
+from gata.warehouse.library import duckdb_type
+
+
+@dataclass(frozen=True)
+class Drift:
+    connector: str
+    object_name: str
+    field: str
+    change: str  # added | removed | type_changed
+    expected_type: str | None
+    observed_type: str | None
+
+
+def observed_schema(staged: StagedObject) -> dict[str, str]:
+    columns: dict[str, str] = {}
+    for path in staged.files:
+        for f in pq.read_schema(path):
+            if f.name != NATURAL_ID:
+                columns.setdefault(f.name, duckdb_type(f, staged.json_columns))
+    return columns
+
+
+def compare(connector: str, object_name: str, expected: dict[str, str], observed: dict[str, str]) -> list[Drift]:
+    found = []
+    for name in sorted(set(observed) - set(expected)):
+        found.append(Drift(connector, object_name, name, "added", None, observed[name]))
+    for name in sorted(set(expected) - set(observed)):
+        found.append(Drift(connector, object_name, name, "removed", expected[name], None))
+    for name in sorted(set(expected) & set(observed)):
+        if expected[name] != observed[name]:
+            found.append(Drift(connector, object_name, name, "type_changed", expected[name], observed[name]))
+    return found
+
+
+def detect(objects: list[StagedObject], expected: dict[tuple[str, str], dict[str, str]]) -> list[Drift]:
+    """Drift of every staged object against the registered schemas (objects not registered are skipped)."""
+    found = []
+    for staged in objects:
+        registered = expected.get((staged.connector, staged.object))
+        if registered is not None and staged.files:
+            found += compare(staged.connector, staged.object, registered, observed_schema(staged))
+    return found
+
+
+def record(con: duckdb.DuckDBPyConnection, tenant: str, findings: list[Drift], load_ids: dict[str, str]) -> None:
+    """Insert new findings with their first load; refresh the last load of findings seen before."""
+    if not findings:
+        return
+    ensure_tables(con)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    rows = [
+        (
+            tenant,
+            d.connector,
+            d.object_name,
+            d.field,
+            d.change,
+            d.expected_type,
+            d.observed_type,
+            load_ids[d.connector],
+            now,
+            load_ids[d.connector],
+        )
+        for d in findings
+        if d.connector in load_ids
+    ]
+    con.executemany(
+        f"insert into {PLATFORM_SCHEMA}.schema_drift values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "on conflict do update set last_seen_load_id = excluded.last_seen_load_id, "
+        "observed_type = excluded.observed_type",
+        rows,
+    )

@@ -1,0 +1,120 @@
+"""Response bodies of the observability endpoints (also what `gata status` prints)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class RunRecord(BaseModel):
+    run_id: str
+    kind: str
+    status: str
+    started_at: str
+    finished_at: str | None
+    duration_seconds: float | None
+    message: str | None
+    steps: list[dict[str, Any]]
+    models_succeeded: int
+    models_failed: int
+    tests_passed: int
+    tests_failed: int
+    tests_warned: int
+    tests_errored: int
+
+
+class TestResult(BaseModel):
+    run_id: str | None
+    unique_id: str
+    name: str
+    owner: str
+    tested_node: str | None
+    status: str
+    failures: int | None
+    message: str | None
+    execution_time: float
+    completed_at: str
+
+
+class IdentityRate(BaseModel):
+    key_type: str
+    users: int
+    resolved: int
+    match_rate: float | None
+
+
+class IdentityResolution(BaseModel):
+    people: int
+    identified: int
+    customers: int
+    resolution: dict[str, int]
+    by_key: list[IdentityRate]
+
+
+class DriftFinding(BaseModel):
+    connector: str
+    object_name: str
+    field: str
+    change: str
+    expected_type: str | None
+    observed_type: str | None
+    first_seen_load_id: str
+    first_seen_at: str
+    last_seen_load_id: str
+
+
+class Freshness(BaseModel):
+    last_loaded_at: str | None
+    data_through: str | None
+    oldest_table_hours_since_load: float | None
+    tables: int
+
+
+class Readiness(BaseModel):
+    ready: bool
+    tables: dict[str, bool]
+
+
+class Summary(BaseModel):
+    tenant: str
+    data_version: str
+    published_at: str | None
+    serving_last_good_data: bool
+    status: str
+    last_run: RunRecord | None
+    latest_run_counts: dict[str, int]
+    freshness: Freshness
+    readiness: Readiness
+    drift_findings: int
+
+
+class LineageLoad(BaseModel):
+    load_id: str
+    rows: int
+    loaded_at: str
+
+
+class LineageRelation(BaseModel):
+    node: str
+    relation: str | None
+    rows: int | None
+    loads: list[LineageLoad] | None = None
+
+
+class LineageStep(BaseModel):
+    layer: str
+    relations: list[LineageRelation]
+
+
+class LineageEdge(BaseModel):
+    parent: str
+    child: str
+
+
+class Lineage(BaseModel):
+    table: str
+    contract: str | None = None
+    description: str | None = None
+    steps: list[LineageStep]
+    edges: list[LineageEdge]

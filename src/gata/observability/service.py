@@ -1,0 +1,221 @@
+"""Reading a tenant's health from its published snapshot: the same files, swap and isolation as queries."""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from datetime import date, datetime
+from typing import Any
+
+from gata.semantic.store import SnapshotStore, TenantSnapshot
+from gata.warehouse.contracts import BY_TABLE, CONTRACTS
+
+LAYERS = {"staging": "staging", "platform": "master", "intermediate": "intermediate", "analytics": "mart"}
+
+
+class UnknownLineageTable(LookupError):
+    pass
+
+
+def _rows(snap: TenantSnapshot, sql: str, params: list | None = None) -> list[dict[str, Any]]:
+    cur = snap.cursor()
+    try:
+        result = cur.execute(sql, params or [])
+        names = [d[0] for d in result.description]
+        out = []
+        for values in result.fetchall():
+            row = {}
+            for n, v in zip(names, values, strict=True):
+                row[n] = v.isoformat() if isinstance(v, date | datetime) else v
+            out.append(row)
+        return out
+    finally:
+        cur.close()
+
+
+def _has(snap: TenantSnapshot, view: str) -> bool:
+    return view in snap.metadata.get("observability", [])
+
+
+class ObservabilityService:
+    def __init__(self, store: SnapshotStore):
+        self.store = store
+
+    def runs(self, slug: str, limit: int = 50) -> list[dict[str, Any]]:
+        snap = self.store.get(slug)
+        if not _has(snap, "pipeline_runs"):
+            return []
+        runs = _rows(
+            snap, "select * exclude (tenant_slug) from obs_pipeline_runs order by started_at desc limit ?", [limit]
+        )
+        for run in runs:
+            run["steps"] = json.loads(run["steps"]) if isinstance(run["steps"], str) else (run["steps"] or [])
+        return runs
+
+    def tests(self, slug: str, status: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+        """Test results, newest run first; `status` filters (pass, fail, warn, error)."""
+        snap = self.store.get(slug)
+        if not _has(snap, "test_results"):
+            return []
+        where = "where status = ?" if status else ""
+        return _rows(
+            snap,
+            "select run_id, unique_id, name, owner, tested_node, status, failures, message, execution_time, "
+            f"completed_at from obs_test_results {where} order by completed_at desc, unique_id limit ?",
+            [*([status] if status else []), limit],
+        )
+
+    def identity_resolution(self, slug: str) -> dict[str, Any]:
+        """Resolved people (from dim_users) and match rates by key type."""
+        snap = self.store.get(slug)
+        by_key = (
+            _rows(snap, "select * exclude (tenant_slug) from obs_identity_resolution order by key_type")
+            if _has(snap, "identity_resolution")
+            else []
+        )
+        totals = {"people": 0, "identified": 0, "customers": 0, "resolution": {}}
+        if snap.metadata.get("has_star_tables", True):
+            users = f'"dim_{slug}__users"'
+            people, identified, customers = _rows(
+                snap,
+                f"select count(*) as p, count(*) filter (where resolution <> 'anonymous') as i, "
+                f"count(*) filter (where is_customer) as c from {users}",
+            )[0].values()
+            totals = {
+                "people": people,
+                "identified": identified,
+                "customers": customers,
+                "resolution": {
+                    r["resolution"]: r["n"]
+                    for r in _rows(snap, f"select resolution, count(*) as n from {users} group by 1 order by 1")
+                },
+            }
+        return {**totals, "by_key": by_key}
+
+    def drift(self, slug: str) -> list[dict[str, Any]]:
+        snap = self.store.get(slug)
+        if not _has(snap, "schema_drift"):
+            return []
+        return _rows(snap, "select * from obs_schema_drift order by connector, object_name, field, change")
+
+    def freshness(self, slug: str) -> list[dict[str, Any]]:
+        snap = self.store.get(slug)
+        if not _has(snap, "source_freshness"):
+            return []
+        return _rows(snap, "select * from obs_source_freshness order by connector, table_name")
+
+    def readiness(self, slug: str) -> list[dict[str, Any]]:
+        snap = self.store.get(slug)
+        if not _has(snap, "semantic_readiness"):
+            return []
+        return _rows(snap, "select * from obs_semantic_readiness order by contract_table")
+
+    def summary(self, slug: str) -> dict[str, Any]:
+        snap = self.store.get(slug)
+        runs = self.runs(slug, limit=1)
+        last = runs[0] if runs else None
+        freshness = self.freshness(slug)
+        readiness = self.readiness(slug)
+        return {
+            "tenant": slug,
+            "data_version": snap.version,
+            "published_at": snap.metadata.get("published_at"),
+            "serving_last_good_data": bool(snap.metadata.get("health_only")),
+            "status": last["status"] if last else "unknown",
+            "last_run": last,
+            "latest_run_counts": {
+                k: (last or {}).get(k, 0)
+                for k in (
+                    "models_succeeded",
+                    "models_failed",
+                    "tests_passed",
+                    "tests_failed",
+                    "tests_warned",
+                    "tests_errored",
+                )
+            },
+            "freshness": {
+                "last_loaded_at": max((f["last_loaded_at"] for f in freshness), default=None),
+                "data_through": max((f["data_through"] for f in freshness), default=None),
+                "oldest_table_hours_since_load": max((f["hours_since_load"] for f in freshness), default=None),
+                "tables": len(freshness),
+            },
+            "readiness": {
+                "ready": bool(readiness) and all(r["is_ready"] for r in readiness),
+                "tables": {r["contract_table"]: r["is_ready"] for r in readiness},
+            },
+            "drift_findings": len(self.drift(slug)),
+        }
+
+    def lineage(self, slug: str, table: str) -> dict[str, Any]:
+        """The path from dlt loads to one star table: every ancestor relation grouped by layer, with this
+        tenant's row counts, and the loads (ids and rows) of every landed table on the path."""
+        names = {c.entity: c for c in CONTRACTS} | {c.table: c for c in CONTRACTS}
+        names |= {c.model_name(slug): c for c in CONTRACTS}
+        if table not in names:
+            valid = ", ".join(c.entity for c in CONTRACTS)
+            raise UnknownLineageTable(f"unknown table '{table}'; valid tables: {valid}")
+        model = names[table].model_name(slug)
+        snap = self.store.get(slug)
+        if not _has(snap, "lineage_edges"):
+            return {"table": model, "steps": [], "edges": []}
+        edges = _rows(
+            snap, "select parent_id, child_id, parent_type, parent_relation, child_relation from obs_lineage_edges"
+        )
+        counts = (
+            {r["relation_name"]: r["row_count"] for r in _rows(snap, "select * from obs_relation_counts")}
+            if _has(snap, "relation_counts")
+            else {}
+        )
+        parents: dict[str, list[dict]] = {}
+        relation: dict[str, str | None] = {}
+        for e in edges:
+            parents.setdefault(e["child_id"], []).append(e)
+            relation[e["child_id"]] = e["child_relation"]
+            relation.setdefault(e["parent_id"], e["parent_relation"])
+        target = next((cid for cid in parents if cid.endswith(f".{model}")), None)
+        if target is None:
+            return {"table": model, "steps": [], "edges": []}
+        seen, queue, path_edges = {target}, deque([target]), []
+        while queue:
+            node = queue.popleft()
+            for e in parents.get(node, []):
+                path_edges.append({"parent": e["parent_id"], "child": node})
+                if e["parent_id"] not in seen:
+                    seen.add(e["parent_id"])
+                    queue.append(e["parent_id"])
+        loads = (
+            _rows(snap, "select dataset_name, table_name, load_id, row_count, started_at from obs_loads")
+            if _has(snap, "loads")
+            else []
+        )
+        steps: dict[str, list[dict]] = {}
+        for node in sorted(seen):
+            rel = relation.get(node)
+            layer = self._layer(node, rel)
+            entry = {"node": node, "relation": rel, "rows": counts.get(rel) if rel else None}
+            if layer == "landed" and rel:
+                dataset, name = [p.strip('"') for p in rel.split(".")[-2:]]
+                entry["loads"] = [
+                    {"load_id": r["load_id"], "rows": r["row_count"], "loaded_at": r["started_at"]}
+                    for r in loads
+                    if r["dataset_name"] == dataset and r["table_name"] == name
+                ]
+            steps.setdefault(layer, []).append(entry)
+        order = ["landed", "staging", "master", "intermediate", "mart", "reference"]
+        return {
+            "table": model,
+            "contract": names[table].table,
+            "description": BY_TABLE[names[table].table].description,
+            "steps": [{"layer": layer, "relations": steps[layer]} for layer in order if layer in steps],
+            "edges": path_edges,
+        }
+
+    @staticmethod
+    def _layer(node: str, relation: str | None) -> str:
+        if node.startswith("source."):
+            return "landed"
+        if node.startswith("seed."):
+            return "reference"
+        schema = relation.split(".")[-2].strip('"') if relation else ""
+        return LAYERS.get(schema, schema or "other")
