@@ -21,6 +21,12 @@ def endpoints(tenant: str) -> list[tuple[str, str, dict | None]]:
         ("GET", f"/semantic-layer/{tenant}/models/orders", None),
         ("POST", f"/semantic-layer/{tenant}/query", QUERY),
         ("GET", f"/semantic-layer/{tenant}/tables/campaigns.arrow", None),
+        ("GET", f"/observability/{tenant}/summary", None),
+        ("GET", f"/observability/{tenant}/runs", None),
+        ("GET", f"/observability/{tenant}/tests", None),
+        ("GET", f"/observability/{tenant}/identity-resolution", None),
+        ("GET", f"/observability/{tenant}/lineage?table=orders", None),
+        ("GET", f"/observability/{tenant}/drift", None),
     ]
 
 
@@ -118,6 +124,9 @@ def test_injection_in_every_string_field(served, evil):
         ("POST", f"/semantic-layer/{tenant}/query", {**QUERY, "filters": [{"field": raw, "op": "eq", "value": "x"}]}),
         ("GET", f"/semantic-layer/{tenant}/tables/{evil}.arrow", None),
         ("GET", f"/semantic-layer/{tenant}/tables/orders.arrow?columns={evil}", None),
+        ("GET", f"/observability/{evil}/summary", None),
+        ("GET", f"/observability/{tenant}/lineage?table={evil}", None),
+        ("GET", f"/observability/{tenant}/tests?status={evil}", None),
     ]
     for method, path, body in attempts:
         r = _call(served, "stark_industries", method, path, body)

@@ -182,3 +182,23 @@ def test_a_failing_data_test_shows_for_its_tenant_only(env):
         headers={"Authorization": f"Bearer {env['keys'][ACME]}"},
     )
     assert r.status_code == 200 and r.json()["rows"][0]["campaigns"] > 0
+
+
+def test_status_and_drift_from_the_shell(env):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    gata = str(Path(sys.executable).parent / "gata")
+    ws = str(env["ws"].root)
+    status = subprocess.run(
+        [gata, "status", BETA, "--output", "json", "--workspace", ws], capture_output=True, text=True
+    )
+    assert status.returncode == 0, status.stderr
+    assert '"status": "success"' in status.stdout and f'"tenant": "{BETA}"' in status.stdout
+    table = subprocess.run([gata, "status", ACME, "--workspace", ws], capture_output=True, text=True)
+    assert table.returncode == 0 and "failed" in table.stdout and "last good data" in table.stdout
+    drift = subprocess.run([gata, "drift", ACME, "--workspace", ws], capture_output=True, text=True)
+    assert drift.returncode == 0 and "creative_rotation" in drift.stdout and "type_changed" in drift.stdout
+    unknown = subprocess.run([gata, "status", "nobody_here", "--workspace", ws], capture_output=True, text=True)
+    assert unknown.returncode == 2 and "nobody_here" in unknown.stderr

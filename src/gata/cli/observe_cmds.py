@@ -76,29 +76,13 @@ def drift(
     if not rows:
         console.print(f"{tenant}: no schema drift")
         return
-    table = Table(
-        "connector",
-        "object",
-        "field",
-        "change",
-        "expected",
-        "observed",
-        "first load",
-        "first seen",
-        title=f"schema drift of {tenant}",
-    )
-    for r in rows:
-        table.add_row(
-            r["connector"],
-            r["object_name"],
-            r["field"],
-            r["change"],
-            r["expected_type"] or "",
-            r["observed_type"] or "",
-            r["first_seen_load_id"],
-            r["first_seen_at"],
+    console.print(f"schema drift of {tenant} ({len(rows)} findings):")
+    for r in rows:  # one line each: load ids and types must never be cut to fit a terminal
+        types = f"{r['expected_type'] or '-'} -> {r['observed_type'] or '-'}"
+        print(
+            f"  {r['connector']}.{r['object_name']}.{r['field']}: {r['change']} ({types}), first in load "
+            f"{r['first_seen_load_id']} at {r['first_seen_at']}, last in {r['last_seen_load_id']}"
         )
-    console.print(table)
 
 
 def register(app: typer.Typer) -> None:

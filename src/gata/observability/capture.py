@@ -43,6 +43,13 @@ create table if not exists {PLATFORM_SCHEMA}.ingest_loads (
     started_at timestamptz not null,
     finished_at timestamptz not null
 );
+create table if not exists {PLATFORM_SCHEMA}.tenant_status (
+    tenant_slug varchar primary key,
+    status varchar not null,
+    config_hash varchar not null,
+    updated_at timestamp not null,
+    message varchar
+);
 create table if not exists {PLATFORM_SCHEMA}.pipeline_runs (
     run_id varchar not null,
     kind varchar not null,
@@ -131,16 +138,25 @@ class RunRecord:
     steps: list[dict] = field(default_factory=list)
 
 
+def _tenant_view(run: RunRecord, message: str | None) -> tuple[list[dict], str | None]:
+    """What one tenant's record of a run may say. Step details and errors of a run over several tenants
+    name the others (row counts, models), so those keep only step names, timings and the failed step."""
+    if len(run.tenants) <= 1:
+        return run.steps, message
+    steps = [{k: v for k, v in s.items() if k != "detail"} for s in run.steps]
+    failed_step = message.split(" failed:", 1)[0] if message and " failed:" in message else None
+    shared = f"{failed_step} failed in a run of {len(run.tenants)} tenants" if failed_step else None
+    return steps, (shared or ("the run failed" if message else None))
+
+
 def _write_run(workspace: Workspace, run: RunRecord, status: str, message: str | None) -> None:
     finished = None if status == "running" else _now()
+    steps, said = _tenant_view(run, message)
     with duckdb.connect(str(workspace.warehouse_path)) as con:
         ensure_tables(con)
         con.executemany(
             f"insert or replace into {PLATFORM_SCHEMA}.pipeline_runs values (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (run.run_id, run.kind, t, status, run.started_at, finished, json.dumps(run.steps), message)
-                for t in run.tenants
-            ],
+            [(run.run_id, run.kind, t, status, run.started_at, finished, json.dumps(steps), said) for t in run.tenants],
         )
 
 

@@ -21,7 +21,7 @@ import duckdb
 from gata.config.catalog import Catalog
 from gata.config.tenants import GataConfig, Tenant
 from gata.ingest.run import PendingIngest, generate_tenant, land_pending
-from gata.observability.capture import capture_run
+from gata.observability.capture import capture_run, ensure_tables
 from gata.warehouse.contracts import CONTRACTS
 from gata.warehouse.dbt_runner import PLATFORM_SCHEMA, DbtResult, DbtRunner
 from gata.warehouse.library import library_registered, register_library
@@ -35,17 +35,6 @@ from gata.warehouse.scaffold import (
     tenant_tag,
 )
 from gata.workspace import Workspace
-
-STATUS_DDL = f"""
-create schema if not exists {PLATFORM_SCHEMA};
-create table if not exists {PLATFORM_SCHEMA}.tenant_status (
-    tenant_slug varchar primary key,
-    status varchar not null,
-    config_hash varchar not null,
-    updated_at timestamp not null,
-    message varchar
-);
-"""
 
 
 class OnboardingError(RuntimeError):
@@ -181,7 +170,7 @@ def previous_connectors(workspace: Workspace, slugs: list[str]) -> set[str]:
 def _set_status(workspace: Workspace, tenants: list[Tenant], status: str, message: str | None = None) -> None:
     now = datetime.now(UTC).replace(tzinfo=None)
     with duckdb.connect(str(workspace.warehouse_path)) as con:
-        con.execute(STATUS_DDL)
+        ensure_tables(con)
         for t in tenants:
             con.execute(
                 f"insert or replace into {PLATFORM_SCHEMA}.tenant_status values (?, ?, ?, ?, ?)",
@@ -276,16 +265,23 @@ def _onboard_steps(config, tenants, workspace, steps, result, days, end_date, in
     previous = previous_connectors(workspace, [t.slug for t in tenants])
     project = project_for(tenants)
     steps.run("scaffold", lambda: _scaffold_detail(scaffold(workspace, config.catalog, tenants, project=project)))
-    holder: dict[str, DbtResult] = {}
+    _build_and_test(
+        steps,
+        result,
+        lambda: build(workspace, config.catalog, tenants, previous=previous, project=project, run_id=run_id),
+    )
+    steps.run("activate", lambda: (_set_status(workspace, tenants, "active"), "active")[1])
+
+
+def _build_and_test(steps: _Steps, result: OnboardResult, run_dbt: Callable[[], DbtResult]) -> None:
+    """The build step (models must succeed), then the test step (every test must pass)."""
 
     def run_build() -> str:
-        holder["build"] = build(workspace, config.catalog, tenants, previous=previous, project=project, run_id=run_id)
-        result.build = holder["build"]
-        return _check_build(holder["build"])
+        result.build = run_dbt()
+        return _check_build(result.build)
 
     steps.run("build", run_build)
-    steps.run("test", lambda: _check_tests(holder["build"]))
-    steps.run("activate", lambda: (_set_status(workspace, tenants, "active"), "active")[1])
+    steps.run("test", lambda: _check_tests(result.build))  # type: ignore[arg-type]
 
 
 @contextmanager
@@ -354,16 +350,11 @@ def replay(
         for sel in (f"tag:{tenant_tag(t.slug)},tag:intermediate,tag:logic", f"tag:{tenant_tag(t.slug)},tag:analytics")
     ]
     select.append("platform_sat__tenant_config_history")  # records the configuration change
-    holder: dict[str, DbtResult] = {}
-
     with _captured(workspace, config, "replay", tenants, steps) as run_id:
-
-        def run_build() -> str:
-            holder["build"] = build(workspace, config.catalog, tenants, select=select, project=project, run_id=run_id)
-            result.build = holder["build"]
-            return _check_build(holder["build"])
-
-        steps.run("build", run_build)
-        steps.run("test", lambda: _check_tests(holder["build"]))
+        _build_and_test(
+            steps,
+            result,
+            lambda: build(workspace, config.catalog, tenants, select=select, project=project, run_id=run_id),
+        )
         _set_status(workspace, tenants, "active")
     return result

@@ -51,9 +51,11 @@ select
     n.relation_name,
     n.status,
     n.execution_time,
-    n.rows_affected,
+    -- a shared node built for several tenants at once counts their rows together: not this tenant's to see
+    case when n.tenant_slug is null and json_array_length(i.scope) > 1 then null else n.rows_affected end
+        as rows_affected,
     n.failures,
-    n.message,
+    case when n.tenant_slug is null and json_array_length(i.scope) > 1 then null else n.message end as message,
     n.completed_at
 from {{ source('gata_platform', 'dbt_node_results') }} as n
 join {{ source('gata_platform', 'dbt_invocations') }} as i using (invocation_id)
