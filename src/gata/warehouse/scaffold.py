@@ -518,10 +518,11 @@ def scaffold_tenant(
             folders["observability"] / f"{name}.sql",
             HEADER.format(origin=origin) + tag + f"{{{{ gata_obs_{view}('{slug}') }}}}\n",
         )
+        # views over gata_platform tables whose primary keys already guarantee these keys: a dbt test of
+        # them could not fail, so none is generated (decisions.md #12)
         doc: dict = {"name": name, "description": f"{tenant.name}: {description}"}
         if key:
-            doc["tests"] = [{"gata_unique_combination": {"columns": list(key)}}] if len(key) > 1 else []
-            doc["columns"] = [{"name": key[0], "tests": ["not_null"] + (["unique"] if len(key) == 1 else [])}]
+            doc["description"] += f" Key: {', '.join(key)} (unique by the source tables' primary keys)."
         obs_docs.append(doc)
     w.write(
         folders["observability"] / f"_{slug}__observability__models.yml",
