@@ -347,7 +347,11 @@ def replay(
     select = [
         sel
         for t in tenants
-        for sel in (f"tag:{tenant_tag(t.slug)},tag:intermediate,tag:logic", f"tag:{tenant_tag(t.slug)},tag:analytics")
+        for sel in (
+            f"tag:{tenant_tag(t.slug)},tag:intermediate,tag:logic",
+            f"tag:{tenant_tag(t.slug)},tag:analytics",
+            f"tag:{tenant_tag(t.slug)},tag:observability",  # views: cheap, and current with their macros
+        )
     ]
     select.append("platform_sat__tenant_config_history")  # records the configuration change
     with _captured(workspace, config, "replay", tenants, steps) as run_id:
