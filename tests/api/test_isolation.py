@@ -143,3 +143,37 @@ def test_injection_in_every_string_field(served, evil):
     body = {**QUERY, "filters": [{"field": "report_date", "op": "gte", "value": evil}]}
     r = _call(served, "stark_industries", "POST", f"/semantic-layer/{tenant}/query", body)
     assert r.status_code == 400 and "report_date" in r.json()["detail"]
+
+
+@pytest.mark.parametrize("slug", DEMO)
+def test_a_snapshot_holds_only_its_tenants_tables_and_rows(served, slug):
+    """Isolation by construction: the file the API opens for a tenant has nothing of anyone else."""
+    with served.snapshot(slug) as con:
+        tables = [r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()]
+        others = [t for t in tables if any(o in t for o in DEMO if o != slug)]
+        assert others == []
+        assert {t for t in tables if not t.startswith(("obs_", "gata_snapshot"))} == {
+            f"{p}_{slug}__{e}"
+            for p, e in (
+                ("fct", "ad_performance"),
+                ("fct", "orders"),
+                ("fct", "sessions"),
+                ("fct", "events"),
+                ("dim", "campaigns"),
+                ("dim", "users"),
+            )
+        }
+        for table in tables:
+            columns = [r[0] for r in con.execute(f'describe "{table}"').fetchall()]
+            if "tenant_slug" in columns:
+                foreign = con.execute(
+                    f'select count(*) from "{table}" where tenant_slug is distinct from ?', [slug]
+                ).fetchone()[0]
+                assert foreign == 0, table
+            text = (
+                con.execute(
+                    f"select string_agg(t::varchar, '') from (select * from \"{table}\" limit 5000) t"
+                ).fetchone()[0]
+                or ""
+            )
+            assert not [o for o in DEMO if o != slug and o in text], table
