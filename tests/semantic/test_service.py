@@ -13,6 +13,13 @@ Q = SemanticQuery.model_validate({"model": "orders", "dimensions": ["source_plat
 
 def test_publishing_a_tenant_invalidates_only_its_cache(served):
     svc = SemanticService(SnapshotStore(served.ws))
+    try:
+        _check_invalidation(served, svc)
+    finally:
+        svc.store.close()  # this process also opens snapshots directly in other tests
+
+
+def _check_invalidation(served, svc: SemanticService) -> None:
     a, b = "tyrell_corp", "wayne_enterprises"
     first_a, first_b = svc.query(a, Q), svc.query(b, Q)
     assert not first_a.cached and svc.query(a, Q).cached and svc.query(b, Q).cached
@@ -26,6 +33,13 @@ def test_publishing_a_tenant_invalidates_only_its_cache(served):
 
 def test_an_old_snapshot_keeps_answering_queries_that_started_on_it(served):
     store = SnapshotStore(served.ws)
+    try:
+        _check_old_snapshot(served, store)
+    finally:
+        store.close()
+
+
+def _check_old_snapshot(served, store: SnapshotStore) -> None:
     slug = "wayne_enterprises"
     old = store.get(slug)
     publish_snapshot(served.ws, load_config().tenant(slug))
@@ -33,5 +47,7 @@ def test_an_old_snapshot_keeps_answering_queries_that_started_on_it(served):
     assert not old.path.exists()
     cur = old.cursor()
     assert cur.execute(f'select count(*) from "fct_{slug}__orders"').fetchone()[0] > 0
+    cur.close()
     new = store.get(slug)
     assert new.version != old.version and new.path.exists()
+    old.connection.close()  # replaced, so no longer the store's to close

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from gata.semantic.store import SnapshotStore, TenantSnapshot
-from gata.warehouse.contracts import BY_TABLE, CONTRACTS
+from gata.warehouse.contracts import contract_named, table_names_hint
 
 LAYERS = {"staging": "staging", "platform": "master", "intermediate": "intermediate", "analytics": "mart"}
 
@@ -150,12 +150,10 @@ class ObservabilityService:
     def lineage(self, slug: str, table: str) -> dict[str, Any]:
         """The path from dlt loads to one star table: every ancestor relation grouped by layer, with this
         tenant's row counts, and the loads (ids and rows) of every landed table on the path."""
-        names = {c.entity: c for c in CONTRACTS} | {c.table: c for c in CONTRACTS}
-        names |= {c.model_name(slug): c for c in CONTRACTS}
-        if table not in names:
-            valid = ", ".join(c.entity for c in CONTRACTS)
-            raise UnknownLineageTable(f"unknown table '{table}'; valid tables: {valid}")
-        model = names[table].model_name(slug)
+        contract = contract_named(table, slug)
+        if contract is None:
+            raise UnknownLineageTable(f"unknown table '{table}'; valid tables: {table_names_hint()}")
+        model = contract.model_name(slug)
         snap = self.store.get(slug)
         if not _has(snap, "lineage_edges"):
             return {"table": model, "steps": [], "edges": []}
@@ -205,8 +203,8 @@ class ObservabilityService:
         order = ["landed", "staging", "master", "intermediate", "mart", "reference"]
         return {
             "table": model,
-            "contract": names[table].table,
-            "description": BY_TABLE[names[table].table].description,
+            "contract": contract.table,
+            "description": contract.description,
             "steps": [{"layer": layer, "relations": steps[layer]} for layer in order if layer in steps],
             "edges": path_edges,
         }

@@ -160,7 +160,7 @@ class _Filters:
         elif c.op in ("in", "not_in"):
             spec["values"] = [_coerce(v, kind, c.field) for v in c.value]  # type: ignore[union-attr]
         elif c.op not in ("is_null", "is_not_null"):
-            if kind in ("string", "boolean") and c.op in ("gt", "gte", "lt", "lte") and kind == "boolean":
+            if kind == "boolean" and c.op in ("gt", "gte", "lt", "lte"):
                 raise QueryValidationError(f"filter on '{c.field}': '{c.op}' does not apply to a yes/no field")
             spec["value"] = _coerce(c.value, kind, c.field)
         if ref.kind == "measure":

@@ -7,7 +7,6 @@ never code or SQL, so an overlay cannot reach outside the tenant's own tables.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Literal
 
@@ -100,7 +99,3 @@ def load_overlay(config_dir: Path | None, slug: str) -> Overlay:
             f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}" for e in exc.errors(include_url=False)
         )
         raise OverlayError(f"{path}: {problems}") from None
-
-
-def identifier(value: str) -> bool:
-    return re.match(NAME, value) is not None

@@ -19,7 +19,7 @@ from gata.semantic.compiler import CompiledQuery, compile_query
 from gata.semantic.layer import ResolvedModel, TenantLayer
 from gata.semantic.query import Column, QueryResult, SemanticQuery
 from gata.semantic.store import SnapshotStore, TenantNotServed, TenantSnapshot
-from gata.warehouse.contracts import BY_TABLE, CONTRACTS
+from gata.warehouse.contracts import contract_named, table_names_hint
 
 MAX_CACHED_ROWS = 5_000
 
@@ -211,23 +211,15 @@ class SemanticService:
             self._results.put(key, result)
         return result
 
-    def table_name(self, slug: str, table: str) -> str:
-        """A star table by model name (`orders`) or full name (`fct_<slug>__orders`)."""
-        names = {}
-        for contract in CONTRACTS:
-            names[contract.entity] = contract.model_name(slug)
-            names[contract.model_name(slug)] = contract.model_name(slug)
-        if table not in names:
-            valid = ", ".join(c.entity for c in CONTRACTS)
-            raise UnknownTableError(f"unknown table '{table}'; valid tables: {valid} (or their full names)")
-        return names[table]
-
     def table_arrow(
         self, slug: str, table: str, columns: list[str] | None = None, limit: int | None = None
     ) -> pa.Table:
         snap = self._star(slug)
-        name = self.table_name(slug, table)
-        contract = BY_TABLE[next(c.table for c in CONTRACTS if c.model_name(slug) == name)]
+        contract = contract_named(table, slug)
+        if contract is None:
+            valid = table_names_hint()
+            raise UnknownTableError(f"unknown table '{table}'; valid tables: {valid} (or their full names)")
+        name = contract.model_name(slug)
         known = contract.column_names()
         if columns:
             unknown = [c for c in columns if c not in known]

@@ -47,17 +47,6 @@ class TenantSnapshot:
         """A connection of its own for one query (DuckDB connections are not shared between threads)."""
         return self.connection.cursor()
 
-    def table_names(self) -> list[str]:
-        return [
-            r[0]
-            for r in self.connection.cursor()
-            .execute(
-                "select table_name from information_schema.tables where table_schema = 'main' and table_name <> ?",
-                [METADATA_TABLE],
-            )
-            .fetchall()
-        ]
-
 
 def open_snapshot(workspace: Workspace, slug: str, version: str, memory_limit: str = "1GB") -> TenantSnapshot:
     return open_snapshot_file(snapshot_path(workspace, slug, version), slug, version, memory_limit)

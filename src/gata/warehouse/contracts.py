@@ -231,3 +231,15 @@ USERS = Contract(
 
 CONTRACTS: list[Contract] = [AD_PERFORMANCE, ORDERS, SESSIONS, EVENTS, CAMPAIGNS, USERS]
 BY_TABLE = {c.table: c for c in CONTRACTS}
+
+
+def contract_named(name: str, tenant_slug: str) -> Contract | None:
+    """A star table as users name it: `orders`, `fct_orders` or the tenant's model `fct_<slug>__orders`."""
+    for contract in CONTRACTS:
+        if name in (contract.entity, contract.table, contract.model_name(tenant_slug)):
+            return contract
+    return None
+
+
+def table_names_hint() -> str:
+    return ", ".join(c.entity for c in CONTRACTS)

@@ -130,7 +130,7 @@ def publish_snapshot(
             raise PublishError(f"no warehouse in {workspace.root}; run `gata onboard {tenant.slug}` first")
         with duckdb.connect(str(workspace.warehouse_path)) as con:
             con.execute(f"attach '{_quote(partial)}' as gata_snap")
-            star_source = f"{ANALYTICS_SCHEMA}"
+            star_source: str | None = ANALYTICS_SCHEMA
             if health_only:
                 star_source = None
                 if previous is not None:
@@ -249,9 +249,3 @@ def _prune(folder: Path, current: str) -> None:
     for v in versions:
         if v not in keep:
             (folder / f"{v}.duckdb").unlink(missing_ok=True)
-
-
-def unpublish(workspace: Workspace, slug: str) -> None:
-    """Withdraw a tenant from serving (its pointer first, so readers stop resolving it)."""
-    folder = tenant_serving_dir(workspace, slug)
-    (folder / "CURRENT").unlink(missing_ok=True)
