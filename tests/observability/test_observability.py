@@ -124,6 +124,74 @@ def test_lineage_of_a_mart_reaches_its_loads_with_row_counts(env):
     assert bad.status_code == 404 and "orders" in bad.json()["detail"]
 
 
+def _landed_load_ids(con, connector: str, table: str, natural_ids: list[str]) -> set[str]:
+    rows = con.execute(
+        f"select distinct _dlt_load_id from raw_{ACME}__{connector}.{table} where _gata_natural_id in "
+        f"(select unnest(?::varchar[]))",
+        [natural_ids],
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def test_a_mart_row_resolves_to_the_load_ids_that_produced_it(env):
+    def traced(table: str, key: str) -> dict:
+        res = get(env, ACME, "lineage/row", table=table, key=key)
+        assert res.status_code == 200, res.text
+        body = res.json()
+        assert body["load_ids"] == sorted(body["load_ids"]) and body["load_ids"]
+        assert [ld["load_id"] for ld in body["loads"]] == body["load_ids"]
+        assert all(ld["landed"] and ld["loaded_at"] for ld in body["loads"])  # each load is a recorded one
+        return body
+
+    with duckdb.connect(str(env["ws"].warehouse_path), read_only=True) as con:
+        mart = f'analytics."fct_{ACME}__'
+        order_key, order_id = con.execute(
+            f'select order_key, order_id from {mart}orders" order by 1 limit 1'
+        ).fetchone()
+        event_id = con.execute(f'select event_id from {mart}events" order by 1 limit 1').fetchone()[0]
+        # the session with the most events: its lineage is the union of theirs
+        session_id, event_ids = con.execute(
+            f'select session_id, list(event_id) from {mart}events" group by 1 order by count(*) desc, 1 limit 1'
+        ).fetchone()
+        perf_key, ad_id, day, campaign_id = con.execute(
+            f"select ad_performance_key, ad_id, strftime(report_date, '%Y-%m-%d'), campaign_id "
+            f"from {mart}ad_performance\" where source_platform = 'facebook_ads' order by 1 limit 1"
+        ).fetchone()
+        campaign_key = con.execute(
+            f'select campaign_key from analytics."dim_{ACME}__campaigns" where campaign_id = ? '
+            f"and source_platform = 'facebook_ads'",
+            [campaign_id],
+        ).fetchone()[0]
+        user_key, user_orders = con.execute(
+            f'select user_key, orders from analytics."dim_{ACME}__users" where orders > 0 order by 1 limit 1'
+        ).fetchone()
+        expected = {
+            ("orders", order_key): _landed_load_ids(con, "woocommerce", "orders", [order_id]),
+            ("events", event_id): _landed_load_ids(con, "mixpanel", "events", [event_id]),
+            ("sessions", session_id): _landed_load_ids(con, "mixpanel", "events", event_ids),
+            ("campaigns", campaign_key): _landed_load_ids(con, "facebook_ads", "campaigns", [campaign_id]),
+        }
+        insights = _landed_load_ids(con, "facebook_ads", "facebook_insights", [f"{ad_id}|{day}"])
+        all_loads = {
+            r[0]
+            for r in con.execute(
+                "select load_id from gata_platform.ingest_loads where tenant_slug = ?", [ACME]
+            ).fetchall()
+        }
+    for (table, key), load_ids in expected.items():
+        assert load_ids, (table, key)
+        assert set(traced(table, key)["load_ids"]) == load_ids, (table, key)
+    # an ad's day: its insights record and the campaign record that names it
+    assert set(traced("ad_performance", perf_key)["load_ids"]) == insights | expected[("campaigns", campaign_key)]
+    assert user_orders > 0 and set(traced("users", user_key)["load_ids"]) <= all_loads
+    # unknown keys, and another tenant's row through this tenant, are not found
+    assert get(env, ACME, "lineage/row", table="orders", key="no such order").status_code == 404
+    with duckdb.connect(str(env["ws"].warehouse_path), read_only=True) as con:
+        foreign = con.execute(f'select order_key from analytics."fct_{BETA}__orders" limit 1').fetchone()[0]
+    assert get(env, ACME, "lineage/row", table="orders", key=foreign).status_code == 404
+    assert get(env, ACME, "lineage/row", table="payroll", key="x").status_code == 404
+
+
 def test_drift_is_recorded_and_nothing_is_lost(env):
     ws, config = env["ws"], env["config"]
     pending = generate_tenant(config, ACME, ws, days=2, end_date=END)

@@ -118,3 +118,25 @@ class Lineage(BaseModel):
     description: str | None = None
     steps: list[LineageStep]
     edges: list[LineageEdge]
+
+
+class RowLoadTable(BaseModel):
+    dataset: str
+    table: str
+    rows: int
+
+
+class RowLoad(BaseModel):
+    load_id: str
+    loaded_at: str | None
+    landed: list[RowLoadTable]
+
+
+class RowLineage(BaseModel):
+    """One star-table row traced to the dlt loads of the landed records it was built from."""
+
+    table: str
+    key_column: str
+    key: str
+    load_ids: list[str]
+    loads: list[RowLoad]

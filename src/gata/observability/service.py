@@ -17,6 +17,10 @@ class UnknownLineageTable(LookupError):
     pass
 
 
+class UnknownRow(LookupError):
+    pass
+
+
 def _rows(snap: TenantSnapshot, sql: str, params: list | None = None) -> list[dict[str, Any]]:
     cur = snap.cursor()
     try:
@@ -207,6 +211,46 @@ class ObservabilityService:
             "description": contract.description,
             "steps": [{"layer": layer, "relations": steps[layer]} for layer in order if layer in steps],
             "edges": path_edges,
+        }
+
+    def row_lineage(self, slug: str, table: str, key: str) -> dict[str, Any]:
+        """One row of a star table, by its key, traced to its loads: each load's id, time and landed tables."""
+        contract = contract_named(table, slug)
+        if contract is None:
+            raise UnknownLineageTable(f"unknown table '{table}'; valid tables: {table_names_hint()}")
+        snap = self.store.get(slug)
+        model = contract.model_name(slug)
+        found = (
+            _rows(snap, f'select source_load_ids from "{model}" where "{contract.key}" = ?', [key])
+            if snap.metadata.get("has_star_tables", True)
+            else []
+        )
+        if not found:
+            raise UnknownRow(f"no row of '{contract.entity}' has {contract.key} = '{key}'")
+        load_ids = list(found[0]["source_load_ids"])
+        landed: dict[str, list[dict]] = {load_id: [] for load_id in load_ids}
+        loaded_at: dict[str, str | None] = {}
+        if _has(snap, "loads") and load_ids:
+            placeholders = ", ".join("?" for _ in load_ids)
+            for r in _rows(
+                snap,
+                "select load_id, dataset_name, table_name, row_count, started_at from obs_loads "
+                f"where load_id in ({placeholders}) order by load_id, dataset_name, table_name",
+                load_ids,
+            ):
+                landed[r["load_id"]].append(
+                    {"dataset": r["dataset_name"], "table": r["table_name"], "rows": r["row_count"]}
+                )
+                loaded_at[r["load_id"]] = r["started_at"]
+        return {
+            "table": model,
+            "key_column": contract.key,
+            "key": key,
+            "load_ids": load_ids,
+            "loads": [
+                {"load_id": load_id, "loaded_at": loaded_at.get(load_id), "landed": landed[load_id]}
+                for load_id in load_ids
+            ],
         }
 
     @staticmethod

@@ -47,6 +47,12 @@ def _c(name: str, data_type: str, description: str, *tests: str) -> Column:
 TENANT = _c("tenant_slug", "varchar", "The tenant the row belongs to.", "not_null")
 PLATFORM = _c("source_platform", "varchar", "Connector the row came from (e.g. facebook_ads, shopify).", "not_null")
 REPORTING_CURRENCY = _c("reporting_currency", "varchar", "The tenant's reporting currency.", "not_null")
+LOAD_IDS = _c(
+    "source_load_ids",
+    "varchar[]",
+    "Lineage: the dlt load ids of the landed records this row was built from (sorted, distinct).",
+    "not_null",
+)
 
 AD_PERFORMANCE = Contract(
     "fct_ad_performance",
@@ -74,6 +80,7 @@ AD_PERFORMANCE = Contract(
         _c("ad_name", "varchar", "Ad name."),
         _c("campaign_key", "varchar", "Platform and campaign id (dim_campaigns.campaign_key).", "not_null"),
         _c("ad_performance_key", "varchar", "Unique key: platform, ad and day.", "unique", "not_null"),
+        LOAD_IDS,
     ],
 )
 
@@ -115,6 +122,7 @@ ORDERS = Contract(
         _c("landing_medium", "varchar", "utm_medium of the landing."),
         _c("landing_campaign", "varchar", "utm_campaign of the landing."),
         _c("order_key", "varchar", "Unique key: platform and order id.", "unique", "not_null"),
+        LOAD_IDS,
     ],
 )
 
@@ -157,6 +165,7 @@ SESSIONS = Contract(
         _c("currency", "varchar", "Currency of session_revenue."),
         _c("session_revenue_reporting", "decimal(18,2)", "session_revenue in the reporting currency.", "not_null"),
         REPORTING_CURRENCY,
+        LOAD_IDS,
     ],
 )
 
@@ -185,6 +194,7 @@ EVENTS = Contract(
         _c("event_date", "date", "Day of the event (UTC).", "not_null"),
         _c("is_conversion_event", "boolean", "One of the tenant's conversion events.", "not_null"),
         _c("currency", "varchar", "Currency of ecommerce_revenue."),
+        LOAD_IDS,
     ],
 )
 
@@ -204,6 +214,7 @@ CAMPAIGNS = Contract(
         _c("currency", "varchar", "Account currency."),
         _c("created_ts", "timestamp", "When the campaign was created (UTC)."),
         _c("campaign_key", "varchar", "Unique key: platform and campaign id.", "unique", "not_null"),
+        LOAD_IDS,
     ],
 )
 
@@ -226,6 +237,7 @@ USERS = Contract(
         _c("is_customer", "boolean", "Has at least one order.", "not_null"),
         _c("resolution", "varchar", "Strongest link used: user_id, email, transaction or anonymous.", "not_null"),
         REPORTING_CURRENCY,
+        LOAD_IDS,
     ],
 )
 

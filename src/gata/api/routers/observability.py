@@ -12,11 +12,12 @@ from gata.observability.schemas import (
     DriftFinding,
     IdentityResolution,
     Lineage,
+    RowLineage,
     RunRecord,
     Summary,
     TestResult,
 )
-from gata.observability.service import ObservabilityService, UnknownLineageTable
+from gata.observability.service import ObservabilityService, UnknownLineageTable, UnknownRow
 
 router = APIRouter(prefix="/observability/{tenant}", tags=["observability"], responses=ERRORS)
 
@@ -58,6 +59,20 @@ def lineage(snap: Snapshot, obs: Obs, table: Annotated[str, Query(max_length=200
     try:
         return obs.lineage(snap.tenant, table)
     except UnknownLineageTable as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+@router.get("/lineage/row", response_model=RowLineage)
+def row_lineage(
+    snap: Snapshot,
+    obs: Obs,
+    table: Annotated[str, Query(max_length=200)],
+    key: Annotated[str, Query(max_length=1000, description="The row's key (the table's key column).")],
+) -> Any:
+    """The dlt loads one star-table row was built from."""
+    try:
+        return obs.row_lineage(snap.tenant, table, key)
+    except (UnknownLineageTable, UnknownRow) as exc:
         raise HTTPException(404, str(exc)) from None
 
 

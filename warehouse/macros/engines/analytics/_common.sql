@@ -74,7 +74,8 @@ with session_rollup as (
         coalesce(sum(revenue) filter (where order_id is not null), 0) as session_revenue,
         first(order_id order by {{ gata_an_event_order() }}) filter (where order_id is not null) as transaction_id,
         first(currency order by {{ gata_an_event_order() }}) filter (where order_id is not null) as currency,
-        {{ gata_an_funnel_depth(funnel_steps) }} as funnel_depth
+        {{ gata_an_funnel_depth(funnel_steps) }} as funnel_depth,
+        {{ gata_load_ids_agg('_dlt_load_id') }} as source_load_ids
     from {{ gata_int(tenant, connector, 'events') }}
     group by session_id
 ),
@@ -146,7 +147,8 @@ select
          else {{ gata_to_reporting('attributed.session_revenue', 'attributed.currency',
                                    'attributed.session_start_ts', tenant.reporting_currency) }}
     end as session_revenue_reporting,
-    '{{ tenant.reporting_currency }}' as reporting_currency
+    '{{ tenant.reporting_currency }}' as reporting_currency,
+    source_load_ids
 from attributed
 {%- endmacro %}
 
@@ -177,7 +179,8 @@ select
     {%- else %}
     false
     {%- endif %} as is_conversion_event,
-    e.currency
+    e.currency,
+    {{ gata_load_ids(['e._dlt_load_id']) }} as source_load_ids
 from {{ gata_int(tenant, connector, 'events') }} as e
 left join {{ ref('fct_' ~ tenant.slug ~ '__sessions') }} as s
     on s.session_id = e.session_id and s.source_platform = '{{ connector }}'

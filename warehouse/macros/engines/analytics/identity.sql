@@ -25,16 +25,16 @@
 {%- if 'amplitude' in tenant.sources -%}
 {%- do parts.append(
     "select source_platform, unnest(case when len(device_ids) > 0 then device_ids else [null::varchar] end)"
-    ~ " as client_id, user_id, email from " ~ gata_int(tenant, 'amplitude', 'users')) -%}
+    ~ " as client_id, user_id, email, _dlt_load_id from " ~ gata_int(tenant, 'amplitude', 'users')) -%}
 {%- endif -%}
 {%- if 'mixpanel' in tenant.sources -%}
 {%- do parts.append(
-    "select source_platform, null::varchar as client_id, user_id, email from "
+    "select source_platform, null::varchar as client_id, user_id, email, _dlt_load_id from "
     ~ gata_int(tenant, 'mixpanel', 'people')) -%}
 {%- endif -%}
 {%- if parts | length == 0 -%}
 select null::varchar as source_platform, null::varchar as client_id, null::varchar as user_id,
-       null::varchar as email
+       null::varchar as email, null::varchar as _dlt_load_id
 where false
 {%- else -%}
 {{ parts | join('\nunion all\n') }}
@@ -44,7 +44,8 @@ where false
 {#- The CTEs of identity resolution, ending in `members` (one row per record with its person key). -#}
 {% macro gata_an_identity_ctes(tenant) -%}
 sessions as (
-    select source_platform, user_pseudo_id as client_id, user_id, session_start_ts, session_end_ts, transaction_id
+    select source_platform, user_pseudo_id as client_id, user_id, session_start_ts, session_end_ts, transaction_id,
+           source_load_ids
     from {{ ref('fct_' ~ tenant.slug ~ '__sessions') }}
 ),
 orders as (
@@ -54,25 +55,29 @@ orders as (
         nullif(trim(customer_id), '') as customer_id,
         nullif(lower(trim(customer_email)), '') as email,
         order_ts,
-        net_revenue_reporting
+        net_revenue_reporting,
+        source_load_ids
     from {{ ref('fct_' ~ tenant.slug ~ '__orders') }}
 ),
 profiles as (
-    select source_platform, client_id, nullif(trim(user_id), '') as user_id, nullif(lower(trim(email)), '') as email
+    select source_platform, client_id, nullif(trim(user_id), '') as user_id, nullif(lower(trim(email)), '') as email,
+           _dlt_load_id
     from ({{ gata_an_identity_profiles(tenant) }}) as tool_profiles
 ),
 clients as (
     select source_platform, client_id, count(*) as sessions, min(session_start_ts) as first_seen_ts,
-           max(session_end_ts) as last_seen_ts
+           max(session_end_ts) as last_seen_ts, {{ gata_load_ids_agg('source_load_ids', nested=true) }} as load_ids
     from sessions
     group by all
     union all
     -- clients only a profile knows (no session in the data)
-    select distinct p.source_platform, p.client_id, 0, null::timestamp, null::timestamp
+    select p.source_platform, p.client_id, 0, null::timestamp, null::timestamp,
+           {{ gata_load_ids_agg('p._dlt_load_id') }}
     from profiles as p
     where p.client_id is not null
       and not exists (select 1 from sessions as s
                       where s.source_platform = p.source_platform and s.client_id = p.client_id)
+    group by p.source_platform, p.client_id
 ),
 client_logins as (
     -- the login id of a client: the latest one seen in its sessions, else its profile's
@@ -129,6 +134,7 @@ client_keys as (
         c.sessions,
         c.first_seen_ts,
         c.last_seen_ts,
+        c.load_ids,
         case
             when cu.user_id is not null then 'user:' || cu.user_id
             when lo.purchase.customer_id is not null then 'user:' || lo.purchase.customer_id
@@ -165,6 +171,7 @@ order_keys as (
         o.email,
         o.order_ts,
         o.net_revenue_reporting,
+        o.source_load_ids as load_ids,
         case
             when o.customer_id is not null then 'user:' || o.customer_id
             when eu.user_id is not null then 'user:' || eu.user_id
@@ -191,17 +198,18 @@ order_keys as (
 members as (
     select person_key, link, 'client' as member_type, source_platform, client_id as analytics_id,
            null::varchar as order_id, null::varchar as email, sessions, 0 as orders,
-           0::decimal(18, 2) as revenue_reporting, first_seen_ts, last_seen_ts
+           0::decimal(18, 2) as revenue_reporting, first_seen_ts, last_seen_ts, load_ids
     from client_keys
     union all
     select person_key, link, 'order', source_platform, null, order_id, email, 0, 1, net_revenue_reporting,
-           order_ts, order_ts
+           order_ts, order_ts, load_ids
     from order_keys
     union all
-    select distinct 'user:' || user_id, 'user_id', 'profile', source_platform, null, null, email, 0, 0,
-           0::decimal(18, 2), null::timestamp, null::timestamp
+    select 'user:' || user_id, 'user_id', 'profile', source_platform, null, null, email, 0, 0,
+           0::decimal(18, 2), null::timestamp, null::timestamp, {{ gata_load_ids_agg('_dlt_load_id') }}
     from profiles
     where user_id is not null
+    group by user_id, source_platform, email
 )
 {%- endmacro %}
 
@@ -232,7 +240,8 @@ people as (
         -- strongest link among the person's clients and orders (a profile only describes its own login id)
         case coalesce(min(link_rank) filter (where member_type <> 'profile'), min(link_rank))
             when 1 then 'user_id' when 2 then 'email' when 3 then 'transaction' else 'anonymous'
-        end as resolution
+        end as resolution,
+        {{ gata_load_ids_agg('load_ids', nested=true) }} as source_load_ids
     from (
         select *, case link when 'user_id' then 1 when 'email' then 2 when 'transaction' then 3 else 4 end as link_rank
         from members
@@ -253,7 +262,8 @@ select
     revenue_reporting,
     orders > 0 as is_customer,
     resolution,
-    '{{ tenant.reporting_currency }}' as reporting_currency
+    '{{ tenant.reporting_currency }}' as reporting_currency,
+    source_load_ids
 from people
 {%- endmacro %}
 

@@ -72,6 +72,7 @@ select
     net.landing_source,
     net.landing_medium,
     net.landing_campaign,
-    net.source_platform || '|' || net.order_id as order_key
+    net.source_platform || '|' || net.order_id as order_key,
+    {{ gata_load_ids(['net._dlt_load_id']) }} as source_load_ids
 from net
 {%- endmacro %}

@@ -16,7 +16,8 @@ case when upper({{ expr }}) in ('ACTIVE', 'ENABLED', 'ENABLE') then 'active' els
 {#-
   fct_ad_performance from an engine's rows. `rows` is a query with: tenant_slug, source_platform,
   report_date, campaign_id, ad_group_id, ad_id, spend, impressions, clicks, conversions,
-  conversions_value, currency, account_id, campaign_name, ad_group_name, ad_name. Adds the reporting
+  conversions_value, currency, account_id, campaign_name, ad_group_name, ad_name, source_load_ids. Adds
+  the reporting
   currency amounts (fx rate of the report month) and the keys.
 -#}
 {% macro gata_ads_performance(tenant, rows) -%}
@@ -37,7 +38,8 @@ from (
 
 {#-
   dim_campaigns from an engine's rows. `rows` is a query with: tenant_slug, source_platform, campaign_id,
-  campaign_name, campaign_status, account_id, objective, daily_budget, currency, created_ts.
+  campaign_name, campaign_status, account_id, objective, daily_budget, currency, created_ts,
+  source_load_ids.
 -#}
 {% macro gata_ads_campaigns(rows) -%}
 select

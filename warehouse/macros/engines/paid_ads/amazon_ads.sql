@@ -11,11 +11,11 @@
     ),
 
     campaigns as (
-        select campaign_id, campaign_name from {{ gata_int(tenant, connector, 'campaigns') }}
+        select campaign_id, campaign_name, _dlt_load_id from {{ gata_int(tenant, connector, 'campaigns') }}
     ),
 
     ad_groups as (
-        select ad_group_id, ad_group_name from {{ gata_int(tenant, connector, 'ad_groups') }}
+        select ad_group_id, ad_group_name, _dlt_load_id from {{ gata_int(tenant, connector, 'ad_groups') }}
     )
 
     select
@@ -34,7 +34,9 @@
         null::varchar as account_id,
         coalesce(report.campaign_name, campaigns.campaign_name) as campaign_name,
         coalesce(report.ad_group_name, ad_groups.ad_group_name) as ad_group_name,
-        report.advertised_asin as ad_name
+        report.advertised_asin as ad_name,
+        {{ gata_load_ids(['report._dlt_load_id',
+                          'campaigns._dlt_load_id', 'ad_groups._dlt_load_id']) }} as source_load_ids
     from report
     left join campaigns on campaigns.campaign_id = report.campaign_id
     left join ad_groups on ad_groups.ad_group_id = report.ad_group_id
@@ -73,7 +75,8 @@
         case when campaigns.budget_type = 'DAILY' then campaigns.budget end as daily_budget,
         coalesce(campaign_currency.currency, profile_currency.currency) as currency,
         -- no creation time in the v3 campaign: its start date stands in
-        campaigns.start_date::timestamp as created_ts
+        campaigns.start_date::timestamp as created_ts,
+        {{ gata_load_ids(['campaigns._dlt_load_id']) }} as source_load_ids
     from campaigns
     left join campaign_currency on campaign_currency.campaign_id = campaigns.campaign_id
     cross join profile_currency

@@ -11,11 +11,11 @@
     ),
 
     campaigns as (
-        select campaign_id, campaign_name from {{ gata_int(tenant, connector, 'campaigns') }}
+        select campaign_id, campaign_name, _dlt_load_id from {{ gata_int(tenant, connector, 'campaigns') }}
     ),
 
     ad_groups as (
-        select ad_group_id, ad_group_name from {{ gata_int(tenant, connector, 'ad_groups') }}
+        select ad_group_id, ad_group_name, _dlt_load_id from {{ gata_int(tenant, connector, 'ad_groups') }}
     )
 
     select
@@ -34,7 +34,9 @@
         report.account_id,
         coalesce(report.campaign_name, campaigns.campaign_name) as campaign_name,
         coalesce(report.ad_group_name, ad_groups.ad_group_name) as ad_group_name,
-        report.ad_title as ad_name
+        report.ad_title as ad_name,
+        {{ gata_load_ids(['report._dlt_load_id',
+                          'campaigns._dlt_load_id', 'ad_groups._dlt_load_id']) }} as source_load_ids
     from report
     left join campaigns on campaigns.campaign_id = report.campaign_id
     left join ad_groups on ad_groups.ad_group_id = report.ad_group_id
@@ -71,7 +73,8 @@
         -- every Bing budget type (standard, accelerated) is a daily budget
         campaigns.daily_budget,
         account_currency.currency,
-        campaign_start.start_date::timestamp as created_ts
+        campaign_start.start_date::timestamp as created_ts,
+        {{ gata_load_ids(['campaigns._dlt_load_id']) }} as source_load_ids
     from campaigns
     left join account_currency on account_currency.account_id = campaigns.account_id
     left join campaign_start on campaign_start.campaign_id = campaigns.campaign_id

@@ -11,7 +11,7 @@
     ),
 
     campaigns as (
-        select campaign_id, campaign_name from {{ gata_int(tenant, connector, 'campaigns') }}
+        select campaign_id, campaign_name, _dlt_load_id from {{ gata_int(tenant, connector, 'campaigns') }}
     )
 
     select
@@ -30,7 +30,8 @@
         insights.account_id,
         coalesce(insights.campaign_name, campaigns.campaign_name) as campaign_name,
         insights.ad_set_name as ad_group_name,
-        insights.ad_name
+        insights.ad_name,
+        {{ gata_load_ids(['insights._dlt_load_id', 'campaigns._dlt_load_id']) }} as source_load_ids
     from insights
     left join campaigns on campaigns.campaign_id = insights.campaign_id
 {%- endset -%}
@@ -60,7 +61,8 @@
         campaigns.objective,
         campaigns.daily_budget,
         account_currency.currency,
-        campaigns.created_ts
+        campaigns.created_ts,
+        {{ gata_load_ids(['campaigns._dlt_load_id']) }} as source_load_ids
     from campaigns
     left join account_currency on account_currency.account_id = campaigns.account_id
 {%- endset -%}

@@ -11,15 +11,15 @@
     ),
 
     campaigns as (
-        select campaign_id, campaign_name from {{ gata_int(tenant, connector, 'campaigns') }}
+        select campaign_id, campaign_name, _dlt_load_id from {{ gata_int(tenant, connector, 'campaigns') }}
     ),
 
     ad_groups as (
-        select ad_group_id, ad_group_name from {{ gata_int(tenant, connector, 'ad_groups') }}
+        select ad_group_id, ad_group_name, _dlt_load_id from {{ gata_int(tenant, connector, 'ad_groups') }}
     ),
 
     ads as (
-        select ad_id, ad_name from {{ gata_int(tenant, connector, 'ads') }}
+        select ad_id, ad_name, _dlt_load_id from {{ gata_int(tenant, connector, 'ads') }}
     )
 
     select
@@ -38,7 +38,9 @@
         ad_performance.customer_id as account_id,
         coalesce(ad_performance.campaign_name, campaigns.campaign_name) as campaign_name,
         coalesce(ad_performance.ad_group_name, ad_groups.ad_group_name) as ad_group_name,
-        ads.ad_name
+        ads.ad_name,
+        {{ gata_load_ids(['ad_performance._dlt_load_id',
+                          'campaigns._dlt_load_id', 'ad_groups._dlt_load_id', 'ads._dlt_load_id']) }} as source_load_ids
     from ad_performance
     left join campaigns on campaigns.campaign_id = ad_performance.campaign_id
     left join ad_groups on ad_groups.ad_group_id = ad_performance.ad_group_id
@@ -54,7 +56,7 @@
     ),
 
     customers as (
-        select customer_id, currency from {{ gata_int(tenant, connector, 'customers') }}
+        select customer_id, currency, _dlt_load_id from {{ gata_int(tenant, connector, 'customers') }}
     ),
 
     -- the report states the currency too: used when the customer entity is missing
@@ -74,7 +76,8 @@
         campaigns.advertising_channel_type as objective,
         campaigns.daily_budget,
         coalesce(customers.currency, reported_currency.currency) as currency,
-        campaigns.start_date::timestamp as created_ts
+        campaigns.start_date::timestamp as created_ts,
+        {{ gata_load_ids(['campaigns._dlt_load_id', 'customers._dlt_load_id']) }} as source_load_ids
     from campaigns
     left join customers on customers.customer_id = campaigns.customer_id
     left join reported_currency on reported_currency.customer_id = campaigns.customer_id

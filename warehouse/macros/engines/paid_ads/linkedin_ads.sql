@@ -11,7 +11,8 @@
     ),
 
     campaigns as (
-        select campaign_id, campaign_name, account_id, currency from {{ gata_int(tenant, connector, 'campaigns') }}
+        select campaign_id, campaign_name, account_id, currency, _dlt_load_id
+        from {{ gata_int(tenant, connector, 'campaigns') }}
     )
 
     select
@@ -30,7 +31,8 @@
         campaigns.account_id,
         campaigns.campaign_name,
         null::varchar as ad_group_name,
-        null::varchar as ad_name
+        null::varchar as ad_name,
+        {{ gata_load_ids(['creative_analytics._dlt_load_id', 'campaigns._dlt_load_id']) }} as source_load_ids
     from creative_analytics
     left join campaigns on campaigns.campaign_id = creative_analytics.campaign_id
 {%- endset -%}
@@ -49,7 +51,8 @@
         objective_type as objective,
         daily_budget,
         currency,
-        created_ts
+        created_ts,
+        {{ gata_load_ids(['_dlt_load_id']) }} as source_load_ids
     from {{ gata_int(tenant, connector, 'campaigns') }}
 {%- endset -%}
 {{ gata_ads_campaigns(rows) }}

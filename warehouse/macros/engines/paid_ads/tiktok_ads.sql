@@ -11,15 +11,16 @@
     ),
 
     campaigns as (
-        select campaign_id, campaign_name, advertiser_id from {{ gata_int(tenant, connector, 'campaigns') }}
+        select campaign_id, campaign_name, advertiser_id, _dlt_load_id
+        from {{ gata_int(tenant, connector, 'campaigns') }}
     ),
 
     ad_groups as (
-        select ad_group_id, ad_group_name from {{ gata_int(tenant, connector, 'ad_groups') }}
+        select ad_group_id, ad_group_name, _dlt_load_id from {{ gata_int(tenant, connector, 'ad_groups') }}
     ),
 
     ads as (
-        select ad_id, ad_name, advertiser_id from {{ gata_int(tenant, connector, 'ads') }}
+        select ad_id, ad_name, advertiser_id, _dlt_load_id from {{ gata_int(tenant, connector, 'ads') }}
     )
 
     select
@@ -38,7 +39,9 @@
         coalesce(campaigns.advertiser_id, ads.advertiser_id) as account_id,
         coalesce(report.campaign_name, campaigns.campaign_name) as campaign_name,
         coalesce(report.ad_group_name, ad_groups.ad_group_name) as ad_group_name,
-        coalesce(report.ad_name, ads.ad_name) as ad_name
+        coalesce(report.ad_name, ads.ad_name) as ad_name,
+        {{ gata_load_ids(['report._dlt_load_id',
+                          'campaigns._dlt_load_id', 'ad_groups._dlt_load_id', 'ads._dlt_load_id']) }} as source_load_ids
     from report
     left join campaigns on campaigns.campaign_id = report.campaign_id
     left join ad_groups on ad_groups.ad_group_id = report.ad_group_id
@@ -70,7 +73,8 @@
         campaigns.objective_type as objective,
         case when campaigns.budget_mode = 'BUDGET_MODE_DAY' then campaigns.budget end as daily_budget,
         advertiser_currency.currency,
-        campaigns.created_ts
+        campaigns.created_ts,
+        {{ gata_load_ids(['campaigns._dlt_load_id']) }} as source_load_ids
     from campaigns
     left join advertiser_currency on advertiser_currency.advertiser_id = campaigns.advertiser_id
 {%- endset -%}
