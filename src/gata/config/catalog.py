@@ -20,6 +20,13 @@ class ConnectorObject(BaseModel):
 
     primary_key: list[str] = Field(min_length=1, description="Paths of the natural key; `/` steps into nested objects.")
     grain: str = Field("entity", pattern="^(entity|daily)$", description="daily objects carry one row per day.")
+    restated_days: int = Field(
+        0,
+        ge=0,
+        le=90,
+        description="Daily objects: for how many days after its day the API may still change a record "
+        "(attribution windows, order lifecycles). A sync re-reads that many past days and lands what changed.",
+    )
 
     @field_validator("primary_key")
     @classmethod

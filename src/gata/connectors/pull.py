@@ -29,13 +29,15 @@ def pull(
     connectors: list[str] | None = None,
     world: World | None = None,
     on_day: Callable[[date], None] | None = None,
+    entities: bool = True,
 ) -> Iterator[tuple[str, str, Batch]]:
-    """Yield (connector, object, batch): entity objects first, then each day's daily objects."""
+    """Yield (connector, object, batch): entity objects first (unless `entities` is off: a sync diffs them
+    itself), then each day's daily objects."""
     world = world or build_world(tenant)
     as_of = as_of or max(days)
     wanted = connectors or [s.connector for s in tenant.enabled_sources()]
     contexts = [(c, connector_module(c), RenderContext(world, c, as_of)) for c in wanted]
-    for c, module, ctx in contexts:
+    for c, module, ctx in contexts if entities else []:
         for obj, batch in module.entities(ctx).items():
             yield c, obj, batch
     for day in days:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import dlt
 import duckdb
@@ -96,7 +97,13 @@ def _batches(files: list[Path]) -> Iterator[pa.Table]:
             yield table.slice(start, READ_BATCH_ROWS)
 
 
-def _resource(staged: StagedObject, initial: bool):
+def _with_state(rows: Iterator[pa.Table], state: dict[str, Any]) -> Iterator[pa.Table]:
+    """The resource's incremental state (first day, as-of day) is committed with the load that carries it."""
+    dlt.current.resource_state().update(state)
+    yield from rows
+
+
+def _resource(staged: StagedObject, initial: bool, state: dict[str, Any]):
     """A dlt resource over staged files. Staging guarantees one row per natural id within a load, so dlt's
     per-load dedup is skipped; a table's first load appends (merging into nothing is appending, without
     the staging copy), every later load merges on the natural id."""
@@ -108,7 +115,7 @@ def _resource(staged: StagedObject, initial: bool):
         else {"disposition": "merge", "strategy": "delete-insert", "deduplicated": True}
     )
     return dlt.resource(
-        _batches(staged.files),
+        _with_state(_batches(staged.files), state),
         name=staged.object,
         primary_key=NATURAL_ID,
         write_disposition=disposition,
@@ -128,9 +135,17 @@ def _existing_tables(pipeline: dlt.Pipeline) -> set[str]:
 
 
 def land_connector(
-    tenant_slug: str, connector: str, staged: list[StagedObject], workspace: Workspace, dest=None
+    tenant_slug: str,
+    connector: str,
+    staged: list[StagedObject],
+    workspace: Workspace,
+    dest=None,
+    state: dict[str, dict[str, Any]] | None = None,
 ) -> ConnectorLoad:
+    """Land one source's staged objects; `state` (object -> incremental state) is saved for every object
+    named, with or without rows, so a sync knows how far each resource has been read."""
     configure_dlt()
+    state = state or {}
     pipeline = dlt.pipeline(
         pipeline_name=pipeline_name(tenant_slug, connector),
         destination=dest or destination(workspace),
@@ -138,7 +153,14 @@ def land_connector(
         pipelines_dir=str(workspace.pipelines_dir),
     )
     existing = _existing_tables(pipeline)
-    info = pipeline.run([_resource(s, initial=s.object not in existing) for s in staged])
+    resources = [_resource(s, initial=s.object not in existing, state=state.get(s.object, {})) for s in staged]
+    staged_names = {s.object for s in staged}
+    resources += [
+        dlt.resource(_with_state(iter(()), obj_state), name=obj, write_disposition="merge", primary_key=NATURAL_ID)
+        for obj, obj_state in sorted(state.items())
+        if obj not in staged_names
+    ]
+    info = pipeline.run(resources)
     counts = pipeline.last_trace.last_normalize_info.row_counts if pipeline.last_trace.last_normalize_info else {}
     new_columns: dict[str, list[str]] = {}
     for package in info.load_packages:

@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import duckdb
 
 from gata.config.tenants import GataConfig, Tenant
 from gata.connectors.pull import window
+from gata.ingest.changes import days_between, pull_changes
 from gata.ingest.land import ConnectorLoad, destination, land_connector, open_warehouse
 from gata.ingest.record import IngestRun, record_run
-from gata.ingest.stage import StagedPull, stage_pull
+from gata.ingest.stage import StagedPull, stage_batches, stage_pull
+from gata.ingest.sync_state import SourceState, source_state, state_for
 from gata.observability import drift
 from gata.observability.capture import capture_run
 from gata.settings import Settings
@@ -40,6 +42,7 @@ class PendingIngest:
     staged: StagedPull
     started_at: datetime
     expected_schemas: dict[tuple[str, str], dict[str, str]]  # the connector library, for drift
+    objects: dict[str, list[str]]  # the objects of each enabled source: every one gets the new state
 
 
 def generate_tenant(
@@ -62,17 +65,76 @@ def generate_tenant(
     staged = stage_pull(
         tenant, config.catalog, span, workspace.staging_dir / tenant.slug / run_id, as_of=end, on_day=on_day
     )
+    return _pending(config, tenant, run_id, staged, started)
+
+
+def _pending(config: GataConfig, tenant: Tenant, run_id: str, staged: StagedPull, started: datetime) -> PendingIngest:
     return PendingIngest(
-        run_id=run_id, tenant=tenant, staged=staged, started_at=started, expected_schemas=stored_schemas(config.catalog)
+        run_id=run_id,
+        tenant=tenant,
+        staged=staged,
+        started_at=started,
+        expected_schemas=stored_schemas(config.catalog),
+        objects={s.connector: sorted(config.catalog[s.connector].objects) for s in tenant.enabled_sources()},
     )
+
+
+class NotOnboardedError(RuntimeError):
+    pass
+
+
+def sync_start(config: GataConfig, tenant: Tenant, workspace: Workspace) -> SourceState:
+    """Where the tenant's sources stand: the oldest as-of day of any enabled source (so a source that fell
+    behind is caught up), from dlt's resource state."""
+    states = {}
+    for s in tenant.enabled_sources():
+        state = source_state(workspace, tenant.slug, s.connector, sorted(config.catalog[s.connector].objects))
+        if state is None:
+            raise NotOnboardedError(
+                f"tenant '{tenant.slug}': source '{s.connector}' has never been loaded; onboard the tenant first "
+                f"(gata onboard {tenant.slug})"
+            )
+        states[s.connector] = state
+    return SourceState(
+        first_day=min(st.first_day for st in states.values()), as_of=min(st.as_of for st in states.values())
+    )
+
+
+def generate_sync(
+    config: GataConfig,
+    tenant: Tenant | str,
+    workspace: Workspace,
+    through: date | None = None,
+    on_day: Callable[[date], None] | None = None,
+) -> PendingIngest | None:
+    """Stage what a sync through `through` (default today) brings: None when the tenant is up to date."""
+    tenant = config.tenant(tenant) if isinstance(tenant, str) else tenant
+    start = sync_start(config, tenant, workspace)
+    through = through or today_utc()
+    if through <= start.as_of:
+        return None
+    run_id = new_run_id(tenant.slug)
+    started = datetime.now(UTC)
+    batches = pull_changes(tenant, config.catalog, start.as_of, through, start.first_day, on_day=on_day)
+    days = days_between(start.as_of + timedelta(days=1), through)
+    staged = stage_batches(
+        tenant.slug,
+        config.catalog,
+        batches,
+        workspace.staging_dir / tenant.slug / run_id,
+        days,
+        through,
+        first_day=start.first_day,
+    )
+    return _pending(config, tenant, run_id, staged, started)
 
 
 def land_pending(
     pending: PendingIngest, workspace: Workspace, on_landed: Callable[[ConnectorLoad], None] | None = None
 ) -> IngestRun:
     tenant, staged = pending.tenant, pending.staged
+    # every source is landed, even one without changed records, so its state moves to the new as-of day
     jobs = [(s.connector, staged.for_connector(s.connector)) for s in tenant.enabled_sources()]
-    jobs = [(c, objs) for c, objs in jobs if objs]
     findings = drift.detect([o for _, objs in jobs for o in objs], pending.expected_schemas)
     # each source is its own dlt pipeline and dataset: land them side by side (one DuckDB instance in
     # this process; appends to different tables never conflict), reported in configuration order
@@ -80,9 +142,16 @@ def land_pending(
     shared = None if settings.motherduck_database else open_warehouse(workspace, settings)
     try:
         with ThreadPoolExecutor(max_workers=LANDING_THREADS) as pool:
+            state = state_for(staged.first_day, staged.as_of)
             futures = [
                 pool.submit(
-                    land_connector, tenant.slug, c, objs, workspace, destination(workspace, settings, connection=shared)
+                    land_connector,
+                    tenant.slug,
+                    c,
+                    objs,
+                    workspace,
+                    destination(workspace, settings, connection=shared),
+                    {obj: state for obj in pending.objects.get(c, [])},
                 )
                 for c, objs in jobs
             ]
@@ -98,8 +167,8 @@ def land_pending(
     run = IngestRun(
         run_id=pending.run_id,
         tenant=tenant.slug,
-        window_start=staged.days[0],
-        window_end=staged.days[-1],
+        window_start=staged.days[0] if staged.days else staged.as_of,
+        window_end=staged.days[-1] if staged.days else staged.as_of,
         as_of=staged.as_of,
         started_at=pending.started_at,
         finished_at=datetime.now(UTC),

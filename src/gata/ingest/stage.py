@@ -8,7 +8,7 @@ per object and flushed in large files (schemas unioned, so late fields survive).
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 from gata.config.catalog import Catalog
 from gata.config.tenants import Tenant
 from gata.connectors.arrow import JSON_COLUMNS_KEY, as_arrow, json_columns, with_json_columns
+from gata.connectors.base import Batch
 from gata.connectors.pull import pull
 from gata.ingest.natural_id import NATURAL_ID, add_natural_id
 
@@ -72,9 +73,14 @@ class StagedObject:
 class StagedPull:
     tenant: str
     root: Path
-    days: list[date]
+    days: list[date]  # the days read (for a sync: the new days and the restated ones)
     as_of: date
     objects: dict[tuple[str, str], StagedObject]
+    first_day: date | None = None  # the first day of the tenant's history (a sync keeps the onboarding's)
+
+    def __post_init__(self) -> None:
+        if self.first_day is None:
+            self.first_day = self.days[0] if self.days else self.as_of
 
     def for_connector(self, connector: str) -> list[StagedObject]:
         return [o for (c, _), o in sorted(self.objects.items()) if c == connector]
@@ -92,15 +98,30 @@ def stage_pull(
     connectors: list[str] | None = None,
     on_day: Callable[[date], None] | None = None,
 ) -> StagedPull:
+    as_of = as_of or max(days)
+    batches = pull(tenant, days, as_of=as_of, connectors=connectors, on_day=on_day)
+    return stage_batches(tenant.slug, catalog, batches, root, days, as_of)
+
+
+def stage_batches(
+    tenant_slug: str,
+    catalog: Catalog,
+    batches: Iterable[tuple[str, str, Batch]],
+    root: Path,
+    days: list[date],
+    as_of: date,
+    first_day: date | None = None,
+) -> StagedPull:
+    """Stage (connector, object, batch) triples; a batch may already carry its natural ids."""
     if root.exists():
         shutil.rmtree(root)
-    as_of = as_of or max(days)
     objects: dict[tuple[str, str], StagedObject] = {}
-    for connector, obj, batch in pull(tenant, days, as_of=as_of, connectors=connectors, on_day=on_day):
+    for connector, obj, batch in batches:
         table = as_arrow(batch)
         if table.num_rows == 0:
             continue
-        table = add_natural_id(table, catalog[connector].objects[obj])
+        if NATURAL_ID not in table.column_names:
+            table = add_natural_id(table, catalog[connector].objects[obj])
         key = (connector, obj)
         if key not in objects:
             dedupe = catalog[connector].objects[obj].grain == "entity"
@@ -108,7 +129,7 @@ def stage_pull(
         objects[key].add(table)
     for staged in objects.values():
         staged.flush()
-    return StagedPull(tenant=tenant.slug, root=root, days=days, as_of=as_of, objects=objects)
+    return StagedPull(tenant=tenant_slug, root=root, days=days, as_of=as_of, objects=objects, first_day=first_day)
 
 
 def read_staged(path: Path) -> pa.Table:
