@@ -79,7 +79,9 @@ def _selection(cfg, tenant) -> list[str]:
 
 def _build(ws: Workspace, select: list[str]) -> DbtResult:
     # buildable: leave out tests that also need models of other domains (fct_sessions' relationship to orders)
-    return DbtRunner(ws).invoke(["build", "--select", *select, "--indirect-selection", "buildable"], scope=[SLUG])
+    return DbtRunner(ws).invoke(
+        ["build", "--full-refresh", "--select", *select, "--indirect-selection", "buildable"], scope=[SLUG]
+    )
 
 
 def _assert_built(result: DbtResult) -> None:

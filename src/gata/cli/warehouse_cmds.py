@@ -1,4 +1,4 @@
-"""`gata init`, `gata onboard`, `gata replay`, `gata build`: from configuration to star tables."""
+"""`gata init`, `gata onboard`, `gata replay`, `gata sync`, `gata schedule`: from configuration to star tables."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ from gata.cli.common import (
 from gata.warehouse.contracts import CONTRACTS
 from gata.warehouse.library import register_library
 from gata.warehouse.onboard import OnboardingError, OnboardResult, onboard, replay, star_table_counts
+from gata.warehouse.schedule import run_due, run_forever
+from gata.warehouse.sync import SyncOutcome, sync_all
 
 
 def _reporter():
@@ -136,8 +138,75 @@ def demo(
         run_server(ws, None, port)
 
 
+def _print_outcomes(outcomes: list[SyncOutcome]) -> None:
+    table = Table("tenant", "status", "seconds", "detail", title="sync")
+    for o in outcomes:
+        detail = o.error or (
+            "; ".join(f"{s.step}: {s.detail}" for s in o.result.steps if s.step in ("generate", "land"))
+            if o.result
+            else ""
+        )
+        seconds = f"{o.result.seconds:.1f}" if o.result else ""
+        color = {"failed": "red", "synced": "green"}.get(o.status, "cyan")
+        table.add_row(o.tenant, f"[{color}]{o.status}[/{color}]", seconds, detail)
+    console.print(table)
+
+
+def sync_cmd(
+    tenant: Annotated[str | None, typer.Argument(help="Tenant slug (or --all).")] = None,
+    all_tenants: Annotated[bool, typer.Option("--all", help="Sync every tenant of the tenants file.")] = False,
+    through: Annotated[
+        str | None, typer.Option("--through", help="Last day to read, YYYY-MM-DD (default: today, UTC).")
+    ] = None,
+    config: ConfigOption = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Daily refresh: read each source from its last loaded day through --through (restated days included),
+    land what is new or changed, build incrementally, test and publish. Exits 1 if any tenant failed."""
+    with cli_errors():
+        cfg = config_for(config, strict=False)
+        slugs = cfg.slugs() if all_tenants else [cfg.tenant(tenant).slug] if tenant else []
+    if not slugs:
+        raise typer.BadParameter("name a tenant or pass --all")
+    day = parse_day(through, "--through")
+    ws = workspace_for(workspace)
+    outcomes = sync_all(cfg, slugs, ws, through=day, progress=lambda slug: _reporter())
+    _print_outcomes(outcomes)
+    if any(o.status == "failed" for o in outcomes):
+        raise typer.Exit(1)
+
+
+def schedule_cmd(
+    once: Annotated[bool, typer.Option("--once", help="Run the due syncs once and exit (for system cron).")] = False,
+    max_sleep: Annotated[
+        int, typer.Option("--max-sleep", min=1, max=3600, help="Longest pause between checks, seconds.")
+    ] = 300,
+    config: ConfigOption = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Run each tenant's sync when its `schedule` (cron, UTC) fires; one tenant's failure does not stop the
+    others and shows as its failed run in `gata status`."""
+    with cli_errors():
+        config_for(config, strict=False)  # a broken tenants file is refused before the loop starts
+    ws = workspace_for(workspace)
+
+    def report(outcome: SyncOutcome) -> None:
+        _print_outcomes([outcome])
+
+    if once:
+        with cli_errors():
+            outcomes = run_due(config_for(config, strict=False), ws, on_outcome=report)
+        if not outcomes:
+            console.print("no tenant is due")
+        raise typer.Exit(1 if any(o.status == "failed" for o in outcomes) else 0)
+    console.print(f"scheduler running for {ws.root} (Ctrl-C stops it)")
+    run_forever(lambda: config_for(config, strict=False), ws, max_sleep=max_sleep, on_outcome=report)
+
+
 def register(app: typer.Typer) -> None:
     app.command()(demo)
     app.command()(init)
     app.command("onboard")(onboard_cmd)
     app.command("replay")(replay_cmd)
+    app.command("sync")(sync_cmd)
+    app.command("schedule")(schedule_cmd)

@@ -187,11 +187,18 @@ def build(
     previous: set[str] | None = None,
     project: str | None = None,
     run_id: str | None = None,
+    full: bool = True,
 ) -> DbtResult:
+    """Build the tenants: in full (onboarding, replay: tenant models rebuilt, their master slices replaced)
+    or incrementally (`full=False`, a sync: every model takes only what is newer than what it holds)."""
     runner = runner or DbtRunner(workspace, project=project, run_id=run_id)
-    return runner.invoke(
-        ["build", "--select", *(select or selection(catalog, tenants, previous))], scope=[t.slug for t in tenants]
-    )
+    args = [
+        "build",
+        *(["--full-refresh"] if full else []),
+        "--select",
+        *(select or selection(catalog, tenants, previous)),
+    ]
+    return runner.invoke(args, scope=[t.slug for t in tenants])
 
 
 def _check_build(result: DbtResult) -> str:

@@ -1,6 +1,7 @@
 {#-
   Intermediate: a tenant's slice of a master model (tenant isolation happens here), with the JSON payload
-  parsed into typed columns by the connector family's extraction macro. JSON is parsed here, once.
+  parsed into typed columns by the connector family's extraction macro. JSON is parsed here, once: a sync
+  parses only the records of loads newer than the model's watermark (and merges them on natural_id).
 -#}
 {% macro gata_master_slice(tenant, connector, object_name) -%}
 {%- set family = gata_catalog()[connector].master_model_id -%}
@@ -9,6 +10,9 @@
            raw_data_payload
     from {{ ref('platform_mm__' ~ family ~ '_' ~ object_name) }}
     where tenant_slug = '{{ tenant.slug }}' and source_platform = '{{ connector }}'
+    {%- if gata_sync_build() %}
+      and _dlt_load_id > '{{ gata_watermark() }}'
+    {%- endif %}
 )
 {%- endmacro %}
 

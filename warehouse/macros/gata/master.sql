@@ -2,15 +2,19 @@
   Master models: one multi-tenant sink per connector object, the union of every tenant's staging view
   for that object (refs, so dbt's graph shows the lineage). Keyed by (tenant, platform, natural id).
   A build replaces the slices of the tenants in scope (gata_platform.build_scope) and leaves the others'
-  rows untouched, so onboarding one tenant costs that tenant's data, not everyone's.
+  rows untouched, so onboarding one tenant costs that tenant's data, not everyone's. A sync build merges
+  only the records of loads newer than the slice's watermark (restated records replace their old rows).
 -#}
 {% macro gata_master(master_model_id, object_name) -%}
 {%- set scope = gata_scope() -%}
+{%- set watermarks = gata_master_watermarks() if gata_sync_build() else none -%}
 {%- set members = [] -%}
 {%- for m in gata_master_members(master_model_id, object_name) -%}
     {%- set model = ref(m.model) -%}  {#- every member is a ref at parse time: the full lineage -#}
     {%- if scope is none or m.tenant_slug in scope -%}
-        {%- do members.append(model) -%}
+        {%- do members.append({'relation': model,
+                               'newer_than': watermarks.get(m.tenant_slug ~ '|' ~ m.connector, '')
+                                             if watermarks is not none else none}) -%}
     {%- endif -%}
 {%- endfor -%}
 {%- if members | length == 0 %}
@@ -23,7 +27,10 @@ where false
 with staged as (
     {%- for m in members %}
     select tenant_slug, source_platform, natural_id, loaded_at, _dlt_load_id, source_schema_hash, raw_data_payload
-    from {{ m }}
+    from {{ m.relation }}
+    {%- if m.newer_than is not none %}
+    where _dlt_load_id > '{{ m.newer_than }}'
+    {%- endif %}
     {%- if not loop.last %}
     union all
     {%- endif %}
@@ -51,7 +58,7 @@ inner join {{ ref('platform_hub__tenant_keys') }} as tenant_keys
     {%- for connector in tenant.sources | sort -%}
         {%- if gata_catalog()[connector].master_model_id == master_model_id
               and object_name in gata_catalog()[connector].objects -%}
-            {%- do members.append({'tenant_slug': tenant_slug,
+            {%- do members.append({'tenant_slug': tenant_slug, 'connector': connector,
                                    'model': 'stg_' ~ tenant_slug ~ '__' ~ connector ~ '_' ~ object_name}) -%}
         {%- endif -%}
     {%- endfor -%}
@@ -59,13 +66,36 @@ inner join {{ ref('platform_hub__tenant_keys') }} as tenant_keys
 {{ return(members) }}
 {%- endmacro %}
 
-{#- Before a master build: drop the rows of the tenants being rebuilt (sources removed go with them). -#}
-{% macro gata_master_clear_scope() -%}
-{%- if is_incremental() -%}
+{#-
+  Before a master build: a full build drops the rows of the tenants being rebuilt (sources removed go with
+  them); a sync drops the old versions of the records its new loads bring again.
+-#}
+{% macro gata_master_clear_scope(master_model_id, object_name) -%}
+{%- if gata_sync_build() -%}
+{%- set watermarks = gata_master_watermarks() -%}
+{%- set scope = gata_scope() -%}
+{%- set statements = [] -%}
+{%- for m in gata_master_members(master_model_id, object_name) if m.tenant_slug in scope -%}
+    {%- do statements.append(
+        "delete from " ~ this ~ " where tenant_slug = '" ~ m.tenant_slug ~ "' and source_platform = '"
+        ~ m.connector ~ "' and natural_id in (select natural_id from " ~ ref(m.model) ~ " where _dlt_load_id > '"
+        ~ watermarks.get(m.tenant_slug ~ '|' ~ m.connector, '') ~ "')") -%}
+{%- endfor -%}
+{{ statements | join(';\n') if statements else 'select 1' }}
+{%- elif is_incremental() -%}
 delete from {{ this }} where tenant_slug in ({{ gata_scope_list() }})
 {%- else -%}
 select 1
 {%- endif -%}
+{%- endmacro %}
+
+{#- The newest load id of each (tenant, platform) slice in scope, keyed 'tenant|platform'. -#}
+{% macro gata_master_watermarks() -%}
+{%- set rows = run_query("select tenant_slug || '|' || source_platform, max(_dlt_load_id) from " ~ this
+                         ~ " where tenant_slug in (" ~ gata_scope_list() ~ ") group by 1") -%}
+{%- set out = {} -%}
+{%- for r in rows -%}{%- do out.update({r[0]: r[1]}) -%}{%- endfor -%}
+{{ return(out) }}
 {%- endmacro %}
 
 {#-

@@ -43,13 +43,62 @@ list_reduce(
 {%- endif -%}
 {%- endmacro %}
 
+{#-
+  A sync's scope in one tool: the clients with events newer than what the mart (`this`) holds, each with
+  the start of its first session holding one. Their sessions from that start on are recomputed (a new
+  event may extend or join earlier sessions); attribution only looks back, so earlier ones stay as they are.
+-#}
+{% macro gata_an_sync_scope(tenant, connector) -%}
+{%- set events = gata_int(tenant, connector, 'events') -%}
+{%- set newer_than = gata_watermark('list_max(source_load_ids)', "source_platform = '" ~ connector ~ "'") -%}
+select client_id, min(event_ts) as cutoff
+from {{ events }}
+where session_id in (select session_id from {{ events }} where _dlt_load_id > '{{ newer_than }}')
+group by client_id
+{%- endmacro %}
+
+{#- Before a sync build of fct_sessions: drop the sessions in scope (some may since have been joined). -#}
+{% macro gata_an_sessions_clear_sync_scope(tenant) -%}
+{%- set statements = [] -%}
+{%- if gata_sync_build() -%}
+{%- for connector in tenant.sources | sort if tenant.sources[connector].domain == 'analytics' -%}
+    {%- do statements.append(
+        "delete from " ~ this ~ " where session_id in (select held.session_id from " ~ this ~ " as held "
+        ~ "inner join (" ~ gata_an_sync_scope(tenant, connector) ~ ") as sync_scope "
+        ~ "on sync_scope.client_id = held.user_pseudo_id and held.session_start_ts >= sync_scope.cutoff "
+        ~ "where held.source_platform = '" ~ connector ~ "')") -%}
+{%- endfor -%}
+{%- endif -%}
+{{ statements | join(';\n') if statements else 'select 1' }}
+{%- endmacro %}
+
 {#- fct_sessions rows of one tool, every contract column by name. -#}
 {% macro gata_an_sessions(tenant, connector) -%}
 {%- set conversion_events = gata_an_logic(tenant, connector, 'conversion_events', []) -%}
 {%- set funnel_steps = gata_an_logic(tenant, connector, 'funnel_steps', []) -%}
 {%- set model = gata_an_logic(tenant, connector, 'attribution_model', 'last_non_direct') -%}
 {%- set lookback = gata_an_logic(tenant, connector, 'attribution_lookback_days', 30) -%}
-with session_rollup as (
+{%- set sync = gata_sync_build() -%}
+{%- set events = gata_int(tenant, connector, 'events') -%}
+with
+{%- if sync %}
+sync_scope as (
+    {{ gata_an_sync_scope(tenant, connector) }}
+),
+scoped_events as (
+    -- the sessions in scope and, for attribution, the visitor's sessions in the look-back before them
+    select e.*
+    from {{ events }} as e
+    where e.session_id in (
+        select held.session_id
+        from {{ events }} as held
+        inner join sync_scope on sync_scope.client_id = held.client_id
+        group by held.session_id, sync_scope.cutoff
+        having max(held.event_ts) >= sync_scope.cutoff - interval ({{ lookback }}) day
+    )
+),
+{%- endif %}
+session_rollup as (
     select
         any_value(tenant_slug) as tenant_slug,
         any_value(source_platform) as source_platform,
@@ -76,7 +125,7 @@ with session_rollup as (
         first(currency order by {{ gata_an_event_order() }}) filter (where order_id is not null) as currency,
         {{ gata_an_funnel_depth(funnel_steps) }} as funnel_depth,
         {{ gata_load_ids_agg('_dlt_load_id') }} as source_load_ids
-    from {{ gata_int(tenant, connector, 'events') }}
+    from {{ 'scoped_events' if sync else events }}
     group by session_id
 ),
 landed as (
@@ -150,6 +199,12 @@ select
     '{{ tenant.reporting_currency }}' as reporting_currency,
     source_load_ids
 from attributed
+{%- if sync %}
+where exists (
+    select 1 from sync_scope
+    where sync_scope.client_id = attributed.user_pseudo_id and attributed.session_start_ts >= sync_scope.cutoff
+)
+{%- endif %}
 {%- endmacro %}
 
 {#- fct_events rows of one tool; traffic fields are the event's session's attributed source. -#}
@@ -182,6 +237,11 @@ select
     e.currency,
     {{ gata_load_ids(['e._dlt_load_id']) }} as source_load_ids
 from {{ gata_int(tenant, connector, 'events') }} as e
+{%- if gata_sync_build() %}
+-- a sync: the events of the sessions recomputed in fct_sessions
+inner join ({{ gata_an_sync_scope(tenant, connector) }}) as sync_scope
+    on sync_scope.client_id = e.client_id and e.event_ts >= sync_scope.cutoff
+{%- endif %}
 left join {{ ref('fct_' ~ tenant.slug ~ '__sessions') }} as s
     on s.session_id = e.session_id and s.source_platform = '{{ connector }}'
 {%- endmacro %}

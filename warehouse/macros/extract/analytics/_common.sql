@@ -121,6 +121,35 @@ end
 {%- set partition -%}
 client_id{% if use_native %}, native_session_id is null{% endif %}
 {%- endset -%}
+{%- if gata_sync_build() %}
+-- a sync: the sessions new events can extend or join (ending within the timeout before the client's first
+-- new event, or later) are cut again together with the new events
+arriving as (
+    select client_id, min(event_ts) as first_new from {{ relation }} group by client_id
+),
+reopened as (
+    select held.client_id, min(held.session_start) as cutoff
+    from (
+        select client_id, session_id, min(event_ts) as session_start, max(event_ts) as session_end
+        from {{ this }}
+        where client_id in (select client_id from arriving)
+        group by client_id, session_id
+    ) as held
+    inner join arriving on arriving.client_id = held.client_id
+    where held.session_end >= arriving.first_new - interval ({{ timeout_minutes }}) minute
+    group by held.client_id
+),
+with_reopened as (
+    select * from {{ relation }}
+    union all by name
+    select held.* exclude (session_id)
+    from {{ this }} as held
+    inner join reopened on reopened.client_id = held.client_id
+    where held.event_ts >= reopened.cutoff
+      and held.natural_id not in (select natural_id from {{ relation }})
+),
+{%- set relation = 'with_reopened' %}
+{%- endif %}
 session_breaks as (
     select
         *,

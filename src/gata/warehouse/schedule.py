@@ -1,0 +1,108 @@
+"""Refresh schedules: each tenant's cron expression (UTC) says when its daily sync is due.
+
+A tenant is due when its schedule has fired since its last onboarding or sync started (failed runs count:
+a failing tenant is retried at its next fire time, not in a tight loop). `gata schedule` runs the due
+syncs one tenant after another; a failure is recorded as that tenant's failed run and the others go on.
+With system cron instead, `gata sync --all` (or `gata schedule --once`) does the same from a crontab.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import duckdb
+from croniter import croniter
+
+from gata.config.tenants import GataConfig
+from gata.observability.capture import PLATFORM_SCHEMA, ensure_tables
+from gata.warehouse.sync import SyncOutcome, sync_all
+from gata.workspace import Workspace
+
+REFRESH_KINDS = ("onboard", "sync")
+
+
+@dataclass(frozen=True)
+class Due:
+    tenant: str
+    fired_at: datetime  # the schedule's latest fire time at or before now
+    last_run: datetime | None
+
+
+def last_fire(schedule: str, now: datetime) -> datetime:
+    """The latest time at or before `now` (naive UTC) the cron expression fires."""
+    probe = now.replace(second=0, microsecond=0)
+    if croniter.match(schedule, probe):
+        return probe
+    return croniter(schedule, probe).get_prev(datetime)
+
+
+def next_fire(schedule: str, now: datetime) -> datetime:
+    return croniter(schedule, now.replace(microsecond=0)).get_next(datetime)
+
+
+def last_refreshes(workspace: Workspace) -> dict[str, datetime]:
+    """When each tenant's last onboarding or sync started, whatever its outcome."""
+    if not workspace.warehouse_path.exists():
+        return {}
+    with duckdb.connect(str(workspace.warehouse_path)) as con:
+        ensure_tables(con)
+        rows = con.execute(
+            f"select tenant_slug, max(started_at) from {PLATFORM_SCHEMA}.pipeline_runs "
+            f"where kind in {REFRESH_KINDS} group by tenant_slug"
+        ).fetchall()
+    return dict(rows)
+
+
+def due_tenants(config: GataConfig, workspace: Workspace, now: datetime) -> list[Due]:
+    """Tenants of the configuration whose schedule fired since their last refresh (never-refreshed ones are
+    due: they show up as failed syncs until onboarded)."""
+    last = last_refreshes(workspace)
+    due = []
+    for tenant in config.tenants:
+        fired = last_fire(tenant.schedule, now)
+        previous = last.get(tenant.slug)
+        if previous is None or previous < fired:
+            due.append(Due(tenant.slug, fired, previous))
+    return due
+
+
+def run_due(
+    config: GataConfig,
+    workspace: Workspace,
+    now: datetime | None = None,
+    on_outcome: Callable[[SyncOutcome], None] | None = None,
+) -> list[SyncOutcome]:
+    """Sync every due tenant through today (UTC), one after another."""
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    outcomes = []
+    for due in due_tenants(config, workspace, now):
+        for outcome in sync_all(config, [due.tenant], workspace, through=now.date()):
+            outcomes.append(outcome)
+            if on_outcome:
+                on_outcome(outcome)
+    return outcomes
+
+
+def seconds_until_next(config: GataConfig, now: datetime, cap: float) -> float:
+    """How long the loop may sleep: until the earliest next fire time, at most `cap` seconds."""
+    soonest = min((next_fire(t.schedule, now) for t in config.tenants), default=None)
+    if soonest is None:
+        return cap
+    return max(1.0, min(cap, (soonest - now).total_seconds()))
+
+
+def run_forever(
+    load_config: Callable[[], GataConfig],
+    workspace: Workspace,
+    max_sleep: float = 300.0,
+    on_outcome: Callable[[SyncOutcome], None] | None = None,
+) -> None:
+    """The scheduler loop. The configuration is read again each round, so schedule edits take effect."""
+    while True:
+        config = load_config()
+        run_due(config, workspace, on_outcome=on_outcome)
+        now = datetime.now(UTC).replace(tzinfo=None)
+        time.sleep(seconds_until_next(config, now, max_sleep))

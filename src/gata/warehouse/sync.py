@@ -1,0 +1,145 @@
+"""Daily refresh of onboarded tenants: read what is new or restated, land it, build incrementally, publish.
+
+sync = generate (changes since the last pull) -> land (merge) -> build (incremental) -> test -> publish.
+A tenant that is up to date is left alone (no run, no new snapshot), unless its last build failed: then
+the build is retried over what has already landed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+
+from gata.config.tenants import GataConfig, Tenant
+from gata.ingest.run import NotOnboardedError, PendingIngest, generate_sync, land_pending, sync_start, today_utc
+from gata.observability.capture import PLATFORM_SCHEMA, capture_run
+from gata.warehouse.onboard import (
+    OnboardingError,
+    OnboardResult,
+    ProgressCallback,
+    _build_and_test,
+    _captured,
+    _scaffold_detail,
+    _set_status,
+    _Steps,
+    build,
+    project_for,
+    scaffold,
+    scaffolded_tenants,
+)
+from gata.workspace import Workspace
+
+# what a sync may not change without onboarding again: everything but the name and the schedule
+_SYNC_NEUTRAL = {"name", "schedule"}
+
+
+class ConfigChangedError(RuntimeError):
+    pass
+
+
+@dataclass
+class SyncOutcome:
+    tenant: str
+    status: str  # synced | up to date | failed
+    result: OnboardResult | None = None
+    error: str | None = None
+
+
+def _check_onboarded(workspace: Workspace, tenant: Tenant) -> None:
+    registered = scaffolded_tenants(workspace).get(tenant.slug)
+    if registered is None:
+        raise NotOnboardedError(f"tenant '{tenant.slug}' has not been onboarded here; run: gata onboard {tenant.slug}")
+    now = {k: v for k, v in tenant.model_dump(mode="json").items() if k not in _SYNC_NEUTRAL}
+    then = {k: v for k, v in registered.items() if k not in _SYNC_NEUTRAL}
+    if now != then:
+        changed = sorted(k for k in now.keys() | then.keys() if now.get(k) != then.get(k))
+        raise ConfigChangedError(
+            f"tenant '{tenant.slug}': configuration changed since onboarding ({', '.join(changed)}); "
+            f"run `gata onboard {tenant.slug}` (sources) or `gata replay {tenant.slug}` (logic) first"
+        )
+
+
+def _last_status(workspace: Workspace, slug: str) -> str | None:
+    with duckdb.connect(str(workspace.warehouse_path), read_only=True) as con:
+        row = con.execute(
+            f"select status from {PLATFORM_SCHEMA}.tenant_status where tenant_slug = ?", [slug]
+        ).fetchone()
+    return row[0] if row else None
+
+
+def sync_tenant(
+    config: GataConfig,
+    slug: str,
+    workspace: Workspace,
+    through: date | None = None,
+    progress: ProgressCallback | None = None,
+) -> SyncOutcome:
+    """Bring one tenant up to `through` (default today). Raises OnboardingError naming the failed step."""
+    tenant = config.tenant(slug)
+    _check_onboarded(workspace, tenant)
+    through = through or today_utc()
+    if through <= sync_start(config, tenant, workspace).as_of and _last_status(workspace, tenant.slug) == "active":
+        return SyncOutcome(tenant.slug, "up to date")
+    result = OnboardResult(tenants=[tenant.slug])
+    steps = _Steps(result, progress)
+    with _captured(workspace, config, "sync", [tenant], steps) as run_id:
+        _sync_steps(config, tenant, workspace, steps, result, through, run_id)
+    return SyncOutcome(tenant.slug, "synced", result=result)
+
+
+def _sync_steps(
+    config: GataConfig,
+    tenant: Tenant,
+    workspace: Workspace,
+    steps: _Steps,
+    result: OnboardResult,
+    through: date,
+    run_id: str,
+) -> None:
+    pending: list[PendingIngest] = []
+
+    def generate() -> str:
+        found = generate_sync(config, tenant, workspace, through=through)
+        if found is None:
+            return "up to date: retrying the build"
+        pending.append(found)
+        days = found.staged.days
+        return f"{sum(o.rows for o in found.staged.objects.values()):,} new or changed records, {days[0]} to {days[-1]}"
+
+    steps.run("generate", generate)
+    if pending:
+        steps.run("land", lambda: f"{land_pending(pending[0], workspace).rows:,} rows")
+    # the tenant's own project, current with the code (it may have been onboarded with others)
+    project = project_for([tenant])
+    steps.run("scaffold", lambda: _scaffold_detail(scaffold(workspace, config.catalog, [tenant], project=project)))
+    _build_and_test(
+        steps,
+        result,
+        lambda: build(workspace, config.catalog, [tenant], project=project_for([tenant]), run_id=run_id, full=False),
+    )
+    steps.run("activate", lambda: (_set_status(workspace, [tenant], "active"), "active")[1])
+
+
+def sync_all(
+    config: GataConfig,
+    slugs: list[str],
+    workspace: Workspace,
+    through: date | None = None,
+    progress: Callable[[str], ProgressCallback | None] | None = None,
+) -> list[SyncOutcome]:
+    """Sync each tenant in turn; one tenant's failure is recorded (its run, its health) and the rest go on."""
+    outcomes = []
+    for slug in slugs:
+        try:
+            outcomes.append(sync_tenant(config, slug, workspace, through, progress(slug) if progress else None))
+        except OnboardingError as exc:  # recorded by the run's capture, health published
+            outcomes.append(SyncOutcome(slug, "failed", error=str(exc)))
+        except (NotOnboardedError, ConfigChangedError) as exc:  # refused before it ran: record it as a run
+            with suppress(type(exc)), capture_run(workspace, "sync", [slug]):
+                raise exc
+            outcomes.append(SyncOutcome(slug, "failed", error=str(exc)))
+    return outcomes
