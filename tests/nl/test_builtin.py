@@ -7,11 +7,14 @@ import statistics
 import time
 from datetime import date
 
+import nl_fixtures
 import pytest
 
 from gata.nl.builtin import BuiltinInterpreter
 from gata.nl.text import normalise, stem, tokens
 from gata.nl.vocabulary import MODEL_PRIORITY
+
+answers = nl_fixtures.answers  # the in-process answer service fixture
 
 TODAY = date(2026, 11, 26)
 ONE = BuiltinInterpreter()

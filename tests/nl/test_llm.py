@@ -9,12 +9,15 @@ import threading
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import nl_fixtures
 import pytest
 
 from gata.nl.answer import AnswerService, LlmNotConfigured
 from gata.nl.llm import parse_output
 from gata.semantic.service import SemanticService
 from gata.settings import Settings
+
+answers = nl_fixtures.answers  # the in-process answer service fixture
 
 TENANT = "wayne_enterprises"
 GOOD = {"query": {"model": "ad_performance", "dimensions": ["source_platform"], "measures": ["spend"]}}

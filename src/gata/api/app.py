@@ -23,6 +23,8 @@ def create_app(workspace: Workspace | None = None, settings: Settings | None = N
         title="GATA",
         version=version("gata"),
         description="Multi-tenant marketing analytics: a governed semantic layer over each tenant's star schema.",
+        # one schema per model: an answer's `query` is the very SemanticQuery that /query accepts
+        separate_input_output_schemas=False,
     )
     app.state.workspace = workspace
     store = SnapshotStore(workspace, settings.serving_memory_limit)

@@ -1,4 +1,7 @@
-"""An in-process answer service over the served demo's snapshots (the same files the API reads)."""
+"""An in-process answer service over the served demo's snapshots (the same files the API reads).
+
+Imported by the tests that use it: a conftest.py here would shadow the suite's own `conftest` module,
+which other tests import helpers from."""
 
 from __future__ import annotations
 
