@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,3 +24,12 @@ class Settings(BaseSettings):
     motherduck_token: SecretStr | None = Field(
         None, validation_alias=AliasChoices("GATA_MOTHERDUCK_TOKEN", "MOTHERDUCK_TOKEN")
     )
+    nl_interpreter: Literal["builtin", "llm"] = Field(
+        "builtin", description="How `/ask` reads questions by default: built-in rules, or the LLM below."
+    )
+    llm_base_url: str | None = Field(
+        None, description="OpenAI-compatible API base, e.g. http://localhost:11434/v1 (Ollama), for `/ask`."
+    )
+    llm_model: str | None = Field(None, description="Model name sent to the LLM endpoint.")
+    llm_api_key: SecretStr | None = Field(None, description="Bearer key of the LLM endpoint, if it needs one.")
+    llm_timeout: float = Field(30.0, gt=0, le=600, description="Seconds to wait for one LLM reply.")

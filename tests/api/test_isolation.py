@@ -20,6 +20,7 @@ def endpoints(tenant: str) -> list[tuple[str, str, dict | None]]:
         ("GET", f"/semantic-layer/{tenant}/models", None),
         ("GET", f"/semantic-layer/{tenant}/models/orders", None),
         ("POST", f"/semantic-layer/{tenant}/query", QUERY),
+        ("POST", f"/semantic-layer/{tenant}/ask", {"question": "spend by campaign and platform"}),
         ("GET", f"/semantic-layer/{tenant}/tables/campaigns.arrow", None),
         ("GET", f"/observability/{tenant}/summary", None),
         ("GET", f"/observability/{tenant}/runs", None),

@@ -40,12 +40,15 @@ async def _session(served, key: str) -> dict:
         )
         bad = _payload(await client.call_tool("query", {"query": {"model": "orders", "measures": ["nope"]}}))
         foreign = _payload(await client.call_tool("get_model", {"model": "../tyrell_corp"}))
-    return {"tools": tools, "models": models, "detail": detail, "result": result, "bad": bad, "foreign": foreign}
+        asked = _payload(await client.call_tool("ask", {"question": "spend by platform last 14 days"}))
+        refused = _payload(await client.call_tool("ask", {"question": "spend on the Holiday Promo campaign"}))
+    return {"tools": tools, "models": models, "detail": detail, "result": result, "bad": bad, "foreign": foreign,
+            "asked": asked, "refused": refused}  # fmt: skip
 
 
 def test_mcp_tools_answer_for_the_keys_tenant_only(served):
     out = asyncio.run(_session(served, served.keys[TENANT]))
-    assert out["tools"] == ["get_model", "list_models", "query"]
+    assert out["tools"] == ["ask", "get_model", "list_models", "query"]
     assert {m["name"] for m in out["models"]} >= {
         "ad_performance",
         "orders",
@@ -66,6 +69,11 @@ def test_mcp_tools_answer_for_the_keys_tenant_only(served):
     assert f'"fct_{TENANT}__ad_performance"' in out["result"]["sql"]
     assert "nope" in out["bad"]["error"] and "revenue" in out["bad"]["error"]
     assert "error" in out["foreign"] and "tyrell" not in json.dumps(out["result"])
+    asked = out["asked"]
+    assert asked["answered"] and asked["query"]["dimensions"] == ["source_platform"] and asked["chart"]["kind"] == "bar"
+    assert {r["source_platform"] for r in asked["rows"]} <= set(want)
+    refused = out["refused"]  # a tyrell campaign, asked with a wayne key
+    assert not refused["answered"] and refused["rows"] == [] and refused["suggestions"]
 
 
 def test_mcp_refuses_admin_and_invalid_keys(served):

@@ -7,7 +7,8 @@ from importlib.metadata import version
 from fastapi import FastAPI
 
 from gata.api.keys import KeyStore
-from gata.api.routers import health, observability, semantic
+from gata.api.routers import ask, health, observability, semantic
+from gata.nl.answer import AnswerService
 from gata.observability.service import ObservabilityService
 from gata.semantic.service import SemanticService
 from gata.semantic.store import SnapshotStore
@@ -22,13 +23,17 @@ def create_app(workspace: Workspace | None = None, settings: Settings | None = N
         title="GATA",
         version=version("gata"),
         description="Multi-tenant marketing analytics: a governed semantic layer over each tenant's star schema.",
+        # one schema per model: an answer's `query` is the very SemanticQuery that /query accepts
+        separate_input_output_schemas=False,
     )
     app.state.workspace = workspace
     store = SnapshotStore(workspace, settings.serving_memory_limit)
     app.state.service = SemanticService(store, result_cache=settings.result_cache)
+    app.state.answers = AnswerService(app.state.service, settings)
     app.state.observability = ObservabilityService(store)
     app.state.keys = KeyStore(workspace)
     app.include_router(health.router)
     app.include_router(semantic.router)
+    app.include_router(ask.router)
     app.include_router(observability.router)
     return app

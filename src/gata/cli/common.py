@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from gata.config import ConfigError, GataConfig, load_config
 from gata.workspace import Workspace
@@ -68,3 +69,20 @@ def config_for(config: Path | None, catalog: Path | None = None, strict: bool = 
 
 def workspace_for(path: Path | None) -> Workspace:
     return Workspace.resolve(path)
+
+
+def print_rows(columns, rows: list[dict], title: str) -> None:
+    """Rows of a query result as a table, labelled columns, numbers with separators."""
+    table = Table(*[c.label for c in columns], title=title)
+    for row in rows:
+        table.add_row(
+            *[
+                ""
+                if row[c.name] is None
+                else f"{row[c.name]:,.2f}"
+                if isinstance(row[c.name], float)
+                else str(row[c.name])
+                for c in columns
+            ]
+        )
+    console.print(table)

@@ -9,7 +9,16 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 
-from gata.cli.common import ConfigOption, WorkspaceOption, cli_errors, config_for, console, err_console, workspace_for
+from gata.cli.common import (
+    ConfigOption,
+    WorkspaceOption,
+    cli_errors,
+    config_for,
+    console,
+    err_console,
+    print_rows,
+    workspace_for,
+)
 from gata.settings import Settings
 from gata.workspace import Workspace
 
@@ -72,19 +81,7 @@ def query(
     if output == "json":
         print(result.model_dump_json(indent=2))
         return
-    table = Table(*[c.label for c in result.columns], title=f"{tenant}: {parsed.model} ({result.row_count} rows)")
-    for row in result.rows:
-        table.add_row(
-            *[
-                ""
-                if row[c.name] is None
-                else f"{row[c.name]:,.2f}"
-                if isinstance(row[c.name], float)
-                else str(row[c.name])
-                for c in result.columns
-            ]
-        )
-    console.print(table)
+    print_rows(result.columns, result.rows, f"{tenant}: {parsed.model} ({result.row_count} rows)")
 
 
 @keys_app.command("create")

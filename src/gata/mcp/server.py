@@ -1,4 +1,4 @@
-"""`gata mcp`: list_models, get_model and query over the same service as the HTTP API.
+"""`gata mcp`: list_models, get_model, query and ask over the same services as the HTTP API.
 
 The server is started with one API key and serves exactly that key's tenant: the tools take no tenant
 argument, so an agent cannot even ask for another tenant's data.
@@ -13,6 +13,8 @@ from mcp.server.mcpserver import MCPServer
 from pydantic import ValidationError
 
 from gata.api.keys import ADMIN, KeyStore
+from gata.nl.answer import AnswerService, LlmNotConfigured
+from gata.nl.schemas import MAX_QUESTION
 from gata.semantic.compiler import QueryValidationError
 from gata.semantic.dates import DateRangeError
 from gata.semantic.layer import UnknownModelError
@@ -37,11 +39,12 @@ def tenant_for_key(workspace: Workspace, key: str) -> str:
 
 def build_server(workspace: Workspace, tenant: str, service: SemanticService | None = None) -> MCPServer:
     svc = service or SemanticService(SnapshotStore(workspace))
+    answers = AnswerService(svc)
     server = MCPServer(
         name="gata",
         instructions=(
             f"Marketing analytics for tenant '{tenant}'. Call list_models, then get_model for a model's "
-            "dimensions and measures, then query with a structured query (never SQL)."
+            "dimensions and measures, then query with a structured query (never SQL), or ask in plain English."
         ),
     )
 
@@ -79,5 +82,21 @@ def build_server(workspace: Workspace, tenant: str, service: SemanticService | N
         except (QueryValidationError, UnknownModelError, DateRangeError) as exc:
             return {"error": str(exc)}
         return json.loads(result.model_dump_json())
+
+    @server.tool(
+        description=(
+            "Ask a question in plain English (e.g. 'top 5 campaigns by spend last 30 days'). Returns how it was "
+            "read (the structured query and an explanation), columns, rows and a chart kind; or answered=false "
+            "with what could not be mapped and questions that can be answered."
+        )
+    )
+    def ask(question: str) -> dict[str, Any]:
+        question = question.strip()
+        if not question or len(question) > MAX_QUESTION:
+            return {"error": f"the question must have 1 to {MAX_QUESTION} characters"}
+        try:
+            return json.loads(answers.ask(tenant, question).model_dump_json())
+        except LlmNotConfigured as exc:
+            return {"error": str(exc)}
 
     return server

@@ -1,0 +1,99 @@
+"""Benchmark of natural-language questions on the demo tenants (21 days, the three tenants of tenants.yaml).
+
+For the evaluation set's questions: p50/p95 of the built-in interpreter alone (in process, vocabulary
+built), of `POST /ask` end to end over HTTP, and of `POST /query` with the same structured query in the
+same run as the baseline (same server, same caches): the difference is what reading a question costs.
+
+    uv run python bench/bench_nl.py [--reuse] [--repeats 20]
+
+Goal (issue 6): built-in interpreter p50 <= 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_api import pct, run, serve, timed_ms  # noqa: E402
+
+from gata.nl.answer import AnswerService  # noqa: E402
+from gata.nl.evaluation import load_cases  # noqa: E402
+from gata.semantic.service import SemanticService  # noqa: E402
+from gata.semantic.store import SnapshotStore  # noqa: E402
+from gata.warehouse.publish import current_version  # noqa: E402
+from gata.workspace import Workspace  # noqa: E402
+
+HERE = Path(__file__).parent
+DEMO = ["tyrell_corp", "wayne_enterprises", "stark_industries"]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--days", type=int, default=21)
+    ap.add_argument("--repeats", type=int, default=20)
+    ap.add_argument("--reuse", action="store_true", help="Reuse bench/out/nl_ws if it holds the demo tenants.")
+    args = ap.parse_args()
+    ws = Workspace.resolve(HERE / "out" / "nl_ws")
+    if not (args.reuse and all(current_version(ws, t) for t in DEMO)):
+        started = time.perf_counter()
+        run("onboard", "--all", "--days", str(args.days), "--workspace", str(ws.root))
+        print(f"onboarded the demo tenants ({args.days} days) in {time.perf_counter() - started:.1f} s")
+    today = datetime.now(UTC).date()
+    cases = load_cases(today=today)
+
+    answers = AnswerService(SemanticService(SnapshotStore(ws)))
+    readings = {}
+    for c in cases:
+        readings[(c.tenant, c.question)] = answers.interpret(c.tenant, c.question, today)  # builds vocabularies
+    interpret = [
+        timed_ms(lambda c=c: answers.builtin.interpret(c.question, answers.vocabulary(c.tenant), today))
+        for _ in range(args.repeats)
+        for c in cases
+    ]
+    answers.semantic.store.close()
+
+    keys = {t: run("keys", "create", t, "--workspace", str(ws.root)).strip().splitlines()[-1] for t in DEMO}
+    proc, base = serve(ws, result_cache=True)
+    ask, query = [], []
+    try:
+        clients = {
+            t: httpx.Client(base_url=base, headers={"Authorization": f"Bearer {k}"}, timeout=60)
+            for t, k in keys.items()
+        }
+        for c in cases:  # warm: vocabularies and compiled queries
+            clients[c.tenant].post(f"/semantic-layer/{c.tenant}/ask", json={"question": c.question}).raise_for_status()
+        for _ in range(args.repeats):
+            for c in cases:
+                cl, path = clients[c.tenant], f"/semantic-layer/{c.tenant}"
+                ask.append(timed_ms(lambda cl=cl, p=path, q=c.question: cl.post(f"{p}/ask", json={"question": q})))
+                reading = readings[(c.tenant, c.question)]
+                if reading.answered:
+                    body = json.loads(reading.query.model_dump_json(by_alias=True, exclude_defaults=True))
+                    query.append(timed_ms(lambda cl=cl, p=path, b=body: cl.post(f"{p}/query", json=b)))
+    finally:
+        proc.terminate()
+
+    i50, a50, q50 = statistics.median(interpret), statistics.median(ask), statistics.median(query)
+    print(f"\n{len(cases)} questions x {args.repeats} repeats")
+    print(f"built-in interpreter   p50 {i50:7.2f} ms  p95 {pct(interpret, 0.95):7.2f} ms  (goal p50 <= 50 ms)")
+    print(f"POST /ask end to end   p50 {a50:7.2f} ms  p95 {pct(ask, 0.95):7.2f} ms")
+    print(f"POST /query (baseline) p50 {q50:7.2f} ms  p95 {pct(query, 0.95):7.2f} ms")
+    print(f"ask / query p50 ratio {a50 / q50:.2f}x (+{a50 - q50:.2f} ms to read the question)")
+    (HERE / "out").mkdir(exist_ok=True)
+    (HERE / "out" / "bench_nl.json").write_text(
+        json.dumps({"interpret_p50": i50, "ask_p50": a50, "query_p50": q50, "questions": len(cases)}, indent=2)
+    )
+    if i50 > 50:
+        sys.exit("built-in interpreter p50 above 50 ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""`gata ask` and `gata eval-nl`: questions in plain English, and how well they are read."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from gata.cli.common import WorkspaceOption, console, err_console, print_rows, workspace_for
+
+Interpreter = Annotated[
+    str | None, typer.Option("--interpreter", help="builtin or llm (default: GATA_NL_INTERPRETER, else builtin).")
+]
+
+
+def _answers(workspace):
+    from gata.nl.answer import AnswerService
+    from gata.semantic.service import SemanticService
+    from gata.semantic.store import SnapshotStore
+
+    return AnswerService(SemanticService(SnapshotStore(workspace_for(workspace))))
+
+
+def ask(
+    tenant: Annotated[str, typer.Argument(help="Tenant slug.")],
+    question: Annotated[str, typer.Argument(help="The question, in quotes.")],
+    output: Annotated[str, typer.Option("--output", help="text or json (the API's answer).")] = "text",
+    interpreter: Interpreter = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Answer a question about a tenant's data through the semantic layer (exit 1 when it cannot)."""
+    from pydantic import ValidationError
+
+    from gata.nl.answer import LlmNotConfigured
+    from gata.nl.schemas import AskRequest
+    from gata.semantic.store import TenantNotServed
+
+    try:
+        request = AskRequest(question=question, interpreter=interpreter)
+        answer = _answers(workspace).ask(tenant, request.question, interpreter=request.interpreter)
+    except ValidationError as exc:
+        for e in exc.errors(include_url=False):
+            err_console.print(f"[red]{'.'.join(str(p) for p in e['loc'])}: {e['msg']}[/red]", highlight=False)
+        raise typer.Exit(2) from None
+    except TenantNotServed:
+        err_console.print(f"[red]tenant '{tenant}' has no published data (run gata onboard)[/red]")
+        raise typer.Exit(2) from None
+    except LlmNotConfigured as exc:
+        err_console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    if output == "json":
+        print(answer.model_dump_json(indent=2))
+    elif answer.answered:
+        console.print(f"[bold]Read as[/bold] ({answer.interpreter}): {answer.explanation.text}", highlight=False)
+        for note in answer.explanation.notes:
+            console.print(f"  note: {note}", highlight=False)
+        console.print(
+            "query: " + answer.query.model_dump_json(by_alias=True, exclude_defaults=True),
+            highlight=False,
+            soft_wrap=True,
+        )
+        print_rows(answer.columns, answer.rows, f"{tenant} ({answer.row_count} rows)")
+        console.print(f"chart: {answer.chart.kind}" + (f" (x: {answer.chart.x})" if answer.chart.x else ""))
+    else:
+        console.print(f"[yellow]{answer.message}[/yellow]", highlight=False, soft_wrap=True)
+        if answer.unmapped:
+            console.print("not understood: " + ", ".join(answer.unmapped), highlight=False)
+        console.print("questions I can answer:")
+        for s in answer.suggestions:
+            console.print(f"  - {s}", highlight=False)
+    if not answer.answered:
+        raise typer.Exit(1)
+
+
+def eval_nl(
+    questions: Annotated[
+        Path | None, typer.Option("--questions", help="Question set (default: the built-in one).")
+    ] = None,
+    min_accuracy: Annotated[
+        float, typer.Option("--min-accuracy", min=0, max=1, help="Exit 1 if result-match accuracy is lower.")
+    ] = 0.0,
+    output: Annotated[str, typer.Option("--output", help="text or json.")] = "text",
+    interpreter: Interpreter = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Accuracy of reading questions over the demo tenants: structured-query and result match, per model."""
+    from gata.nl.evaluation import QUESTIONS, evaluate, load_cases
+
+    today = datetime.now(UTC).date()
+    report = evaluate(_answers(workspace), load_cases(questions or QUESTIONS, today), today, interpreter)
+    if not report.outcomes:
+        err_console.print("[red]no question's tenant is served in this workspace (run gata demo or onboard)[/red]")
+        raise typer.Exit(2)
+    groups = report.by_group()
+    if output == "json":
+        print(
+            json.dumps(
+                {
+                    "questions": len(report.outcomes),
+                    "query_accuracy": report.query_accuracy,
+                    "result_accuracy": report.result_accuracy,
+                    "by_model": {
+                        g: dict(zip(("questions", "query", "result"), v, strict=True)) for g, v in groups.items()
+                    },
+                    "failures": [
+                        {
+                            "tenant": o.case.tenant,
+                            "question": o.case.question,
+                            "detail": o.detail,
+                            "produced": o.produced,
+                        }
+                        for o in report.failures()
+                    ],
+                },
+                indent=2,
+            )
+        )
+    else:
+        table = Table("model", "questions", "query match", "result match", title=f"NL evaluation ({today})")
+        for g, (n, q, r) in groups.items():
+            table.add_row(g, str(n), f"{q}/{n} ({q / n:.0%})", f"{r}/{n} ({r / n:.0%})")
+        n = len(report.outcomes)
+        table.add_row(
+            "[bold]overall[/bold]",
+            str(n),
+            f"{report.query_accuracy:.1%}",
+            f"{report.result_accuracy:.1%}",
+        )
+        console.print(table)
+        for o in report.failures():
+            kind = "result" if not o.result_match else "query only"
+            console.print(f"[red]✗ {kind}[/red] {o.case.tenant}: {o.case.question!r}: {o.detail}", highlight=False)
+            console.print(f"    expected {json.dumps(o.case.expected)}", highlight=False, soft_wrap=True)
+            console.print(f"    produced {json.dumps(o.produced)}", highlight=False, soft_wrap=True)
+        if report.skipped:
+            console.print(f"skipped (not served here): {', '.join(report.skipped)}")
+    if report.result_accuracy < min_accuracy:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(ask)
+    app.command("eval-nl")(eval_nl)

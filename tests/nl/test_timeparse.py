@@ -1,0 +1,115 @@
+"""Time expressions read against a fixed day: periods, grains and comparisons, and impossible days refused."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from gata.nl.text import normalise
+from gata.nl.timeparse import TimeError, auto_grain, parse_time
+
+TODAY = date(2026, 11, 26)  # a Thursday
+
+
+def read(text: str):
+    return parse_time(normalise(text), TODAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "relative"),
+    [
+        ("spend last 30 days", "last_30_days"),
+        ("spend in the past 7 days", "last_7_days"),
+        ("last two weeks", "last_14_days"),
+        ("yesterday", "yesterday"),
+        ("today", "today"),
+        ("this month", "this_month"),
+        ("month to date", "this_month"),
+        ("ytd", "this_year"),
+        ("last week", "last_week"),
+        ("previous quarter", "last_quarter"),
+        ("in the last year", "last_year"),
+        ("so far this week", "this_week"),
+    ],
+)
+def test_named_periods_keep_their_relative_name(text, relative):
+    r = read(text)
+    assert r.date_range is not None and r.date_range.relative == relative
+    assert r.grain is None and not r.compare
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("revenue in March", date(2026, 3, 1), date(2026, 3, 31)),
+        ("in December", date(2025, 12, 1), date(2025, 12, 31)),  # the most recent December that has begun
+        ("in November", date(2026, 11, 1), TODAY),  # never past today
+        ("March 2025", date(2025, 3, 1), date(2025, 3, 31)),
+        ("orders in Q3", date(2026, 7, 1), date(2026, 9, 30)),
+        ("Q1 2025", date(2025, 1, 1), date(2025, 3, 31)),
+        ("the second quarter", date(2026, 4, 1), date(2026, 6, 30)),
+        ("since June 1", date(2026, 6, 1), TODAY),
+        ("since 1st of June", date(2026, 6, 1), TODAY),
+        ("since March", date(2026, 3, 1), TODAY),
+        ("from 2026-11-01 to 2026-11-10", date(2026, 11, 1), date(2026, 11, 10)),
+        ("between November 2 and November 9", date(2026, 11, 2), date(2026, 11, 9)),
+        ("on November 20", date(2026, 11, 20), date(2026, 11, 20)),
+        ("on 2026-11-20", date(2026, 11, 20), date(2026, 11, 20)),
+        ("in 2025", date(2025, 1, 1), date(2025, 12, 31)),
+        ("last 3 months", date(2026, 8, 1), date(2026, 10, 31)),  # complete months before this one
+    ],
+)
+def test_absolute_periods(text, start, end):
+    r = read(text)
+    assert r.date_range is not None and (r.date_range.start, r.date_range.end) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("text", "grain"),
+    [("daily spend", "day"), ("by week", "week"), ("per month", "month"), ("quarterly", "quarter"),
+     ("by date", "day"), ("spend over time", "auto"), ("trend", "auto")],
+)  # fmt: skip
+def test_grains(text, grain):
+    assert read(text).grain == grain
+
+
+@pytest.mark.parametrize(
+    ("text", "relative"),
+    [
+        ("revenue this month vs previous period", "this_month"),
+        ("last 14 days compared to the prior period", "last_14_days"),
+        ("sessions week over week", "last_7_days"),
+        ("revenue mom", "last_30_days"),
+        ("revenue vs last month", "this_month"),
+    ],
+)
+def test_comparisons(text, relative):
+    r = read(text)
+    assert r.compare and r.date_range.relative == relative
+
+
+def test_may_the_verb_is_not_a_month_and_untimed_text_is_untouched():
+    r = read("may I see spend by campaign")
+    assert r.date_range is None and r.grain is None and r.spans == []
+
+
+def test_matched_words_are_reported_with_their_positions():
+    text = normalise("daily spend last 7 days")
+    r = parse_time(text, TODAY)
+    assert sorted(text[a:b] for a, b in r.spans) == ["daily", "last 7 days"]
+
+
+@pytest.mark.parametrize(
+    "text", ["on June 31", "last 0 days", "in March and in April", "from 2026-11-10 to 2026-11-01", "daily and weekly"]
+)
+def test_impossible_or_conflicting_time_is_an_error(text):
+    with pytest.raises(TimeError):
+        read(text)
+
+
+def test_auto_grain_follows_the_period_length():
+    assert auto_grain(date(2026, 11, 1), date(2026, 11, 26)) == "day"
+    assert auto_grain(date(2026, 6, 1), date(2026, 11, 26)) == "week"
+    assert auto_grain(date(2025, 1, 1), date(2026, 11, 26)) == "month"
+    assert auto_grain(None, None) == "day"
