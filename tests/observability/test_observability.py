@@ -270,3 +270,32 @@ def test_status_and_drift_from_the_shell(env):
     assert drift.returncode == 0 and "creative_rotation" in drift.stdout and "type_changed" in drift.stdout
     unknown = subprocess.run([gata, "status", "nobody_here", "--workspace", ws], capture_output=True, text=True)
     assert unknown.returncode == 2 and "nobody_here" in unknown.stderr
+
+
+def test_a_tenant_whose_first_build_failed_shows_its_health_and_no_data(env):
+    """Only health is published for it: data endpoints say so by name (404), never a 5xx."""
+    ws, root = env["ws"], env["ws"].root.parent
+    demo = {t["slug"]: t for t in yaml.safe_load(DEFAULT_TENANTS.read_text())["tenants"]}
+    gamma = "gamma_obs"
+    path = root / "gamma.yaml"
+    path.write_text(yaml.safe_dump({"tenants": [{**demo["stark_industries"], "slug": gamma, "seed": 13}]}))
+    config = load_config(path)
+    land_pending(generate_tenant(config, gamma, ws, days=2, end_date=END), ws)
+    with duckdb.connect(str(ws.warehouse_path)) as con:  # a duplicated record fails its first build's tests
+        con.execute(f"insert into raw_{gamma}__facebook_ads.campaigns from raw_{gamma}__facebook_ads.campaigns limit 1")
+    with pytest.raises(OnboardingError):
+        onboard(config, [gamma], ws, ingest=False)
+    key = KeyStore(ws).create(gamma)[1]
+    headers = {"Authorization": f"Bearer {key}"}
+    summary = httpx.get(f"{env['base']}/observability/{gamma}/summary", headers=headers, timeout=60)
+    assert summary.status_code == 200 and summary.json()["status"] == "failed"
+    for method, path_, body in [
+        ("GET", "models", None),
+        ("POST", "query", {"model": "orders", "measures": ["orders"]}),
+        ("POST", "ask", {"question": "revenue last 7 days"}),
+    ]:
+        res = httpx.request(
+            method, f"{env['base']}/semantic-layer/{gamma}/{path_}", json=body, headers=headers, timeout=60
+        )
+        assert res.status_code == 404, (path_, res.status_code, res.text)
+        assert gamma in res.json()["detail"]

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from importlib.metadata import version
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 
 from gata.api.keys import KeyStore
 from gata.api.routers import ask, health, observability, semantic
 from gata.nl.answer import AnswerService
 from gata.observability.service import ObservabilityService
 from gata.semantic.service import SemanticService
-from gata.semantic.store import SnapshotStore
+from gata.semantic.store import SnapshotStore, TenantNotServed
 from gata.settings import Settings
 from gata.workspace import Workspace
 
@@ -36,4 +37,12 @@ def create_app(workspace: Workspace | None = None, settings: Settings | None = N
     app.include_router(semantic.router)
     app.include_router(ask.router)
     app.include_router(observability.router)
+
+    @app.exception_handler(TenantNotServed)
+    async def not_served(request: Request, exc: TenantNotServed) -> JSONResponse:
+        # only health was published (the tenant's first build failed): its data cannot be queried yet
+        tenant = request.path_params.get("tenant", str(exc))
+        detail = f"tenant '{tenant}' has no published data yet; see /observability/{tenant}/summary"
+        return JSONResponse({"detail": detail}, status_code=404)
+
     return app
