@@ -7,7 +7,11 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_VERSION_CHECK := false
 export RUNTIME__DLTHUB_TELEMETRY := false
 
-.PHONY: setup demo test bench lint clean
+WEB := src/gata/web
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+.PHONY: setup browser demo test bench lint clean
 
 $(UV):
 	python3 -m pip install --quiet --user "uv==$(UV_VERSION)" || python3 -m pip install --quiet "uv==$(UV_VERSION)"
@@ -16,12 +20,23 @@ $(UV):
 	$(UV) sync --frozen --all-groups --compile-bytecode
 	touch .venv/.synced
 
-setup: .venv/.synced
+# front-end assets from npm (package-lock.json is committed, node_modules is not); npm writes the stamp
+$(WEB)/node_modules/.package-lock.json: $(WEB)/package.json $(WEB)/package-lock.json
+	cd $(WEB) && npm ci --no-audit --no-fund
+
+# the browser tests drive Debian's Chromium (never a browser downloaded at run time)
+$(CHROMIUM):
+	$(SUDO) apt-get install -y chromium || \
+	  ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium)
+
+setup: .venv/.synced $(WEB)/node_modules/.package-lock.json
+
+browser: | $(CHROMIUM)
 
 demo: setup
 	$(UV) run --frozen gata demo
 
-test: setup
+test: setup browser
 	$(UV) run --frozen pytest -q
 
 bench: setup
@@ -31,4 +46,4 @@ lint: setup
 	$(UV) run --frozen ruff check src tests bench
 
 clean:
-	rm -rf workspace .pytest_cache
+	rm -rf workspace .pytest_cache test-artifacts

@@ -15,6 +15,9 @@ class Settings(BaseSettings):
     workspace: Path = Field(Path("workspace"), description="Folder of the warehouse, generated files and runs.")
     duckdb_memory_limit: str = Field("4GB", description="Memory limit of DuckDB while loading and building.")
     serving_memory_limit: str = Field("1GB", description="Memory limit of each tenant snapshot the API reads.")
+    session_hours: float = Field(
+        12.0, gt=0, le=24 * 30, description="How long a web-app sign-in lasts before the user signs in again."
+    )
     result_cache: bool = Field(True, description="Cache query results per tenant and data version.")
     host: str = Field("127.0.0.1", description="Address `gata serve` binds to.")
     port: int = Field(8000, ge=1, le=65535, description="Port of `gata serve`.")

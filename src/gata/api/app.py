@@ -14,6 +14,7 @@ from gata.observability.service import ObservabilityService
 from gata.semantic.service import SemanticService
 from gata.semantic.store import SnapshotStore, TenantNotServed
 from gata.settings import Settings
+from gata.web import install as install_web
 from gata.workspace import Workspace
 
 
@@ -37,6 +38,7 @@ def create_app(workspace: Workspace | None = None, settings: Settings | None = N
     app.include_router(semantic.router)
     app.include_router(ask.router)
     app.include_router(observability.router)
+    install_web(app, workspace, settings)
 
     @app.exception_handler(TenantNotServed)
     async def not_served(request: Request, exc: TenantNotServed) -> JSONResponse:

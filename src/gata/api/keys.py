@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
-import os
 import re
 import secrets
-import threading
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from gata.jsonfile import WatchedJson
 from gata.workspace import Workspace
 
 _KEY = re.compile(r"^gata_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
@@ -45,29 +43,14 @@ class KeyStore:
 
     def __init__(self, workspace: Workspace):
         self.path: Path = workspace.auth_dir / "api_keys.json"
-        self._lock = threading.RLock()
-        self._stamp: tuple[int, int] | None = None
-        self._keys: dict[str, ApiKey] = {}
+        self._file = WatchedJson(self.path, lambda raw: {k["key_id"]: ApiKey(**k) for k in raw.get("keys", [])})
+        self._lock = self._file.lock
 
     def _load(self) -> dict[str, ApiKey]:
-        try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
-            return {}
-        stamp = (st.st_mtime_ns, st.st_ino)
-        if stamp != self._stamp:
-            with self._lock:
-                raw = json.loads(self.path.read_text())
-                self._keys = {k["key_id"]: ApiKey(**k) for k in raw.get("keys", [])}
-                self._stamp = stamp
-        return self._keys
+        return self._file.read()
 
     def _save(self, keys: dict[str, ApiKey]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"keys": [asdict(k) for k in keys.values()]}, indent=2))
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, self.path)
+        self._file.write({"keys": [asdict(k) for k in keys.values()]})
 
     def create(self, tenant: str | None, name: str = "") -> tuple[ApiKey, str]:
         """A new key; the secret is returned once and never stored."""

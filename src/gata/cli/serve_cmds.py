@@ -30,7 +30,7 @@ def serve(
     port: Annotated[int | None, typer.Option("--port", help="Port (default 8000, GATA_PORT).")] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Serve the API (and, later, the web app) from the workspace's published snapshots."""
+    """Serve the API and the web app (sign in at /login) from the workspace's published snapshots."""
     run_server(workspace_for(workspace), host, port)
 
 

@@ -1,0 +1,40 @@
+"""The web app: sign-in, dashboards and pipeline health, served by the API's own FastAPI service.
+
+Same origin as the API, so pages call `/semantic-layer/...` and `/observability/...` with the session cookie
+(see `gata.api.deps.principal`) and need no CORS or token handling in the browser. Pages are server-rendered
+shells (Jinja2); the dashboards are plain ES modules; Chart.js comes from npm (`src/gata/web/node_modules`,
+installed by `make setup`) and only the files the pages import are served.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from gata.settings import Settings
+from gata.web.sessions import SessionStore
+from gata.web.users import UserStore
+from gata.workspace import Workspace
+
+WEB_DIR = Path(__file__).parent
+STATIC_DIR = WEB_DIR / "static"
+
+
+@dataclass
+class WebState:
+    users: UserStore
+    sessions: SessionStore
+
+
+def install(app: FastAPI, workspace: Workspace, settings: Settings) -> None:
+    """Mount the web app's routers and static files on the API's app."""
+    from gata.web.routers import assets, auth, pages
+
+    app.state.web = WebState(UserStore(workspace), SessionStore(workspace, settings.session_hours * 3600))
+    app.mount("/static/app", StaticFiles(directory=STATIC_DIR), name="static-app")
+    app.include_router(assets.router)
+    app.include_router(auth.router)
+    app.include_router(pages.router)

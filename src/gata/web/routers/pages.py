@@ -1,0 +1,65 @@
+"""The pages: the tenant picker and each tenant's dashboard, for signed-in users only.
+
+A tenant user reaches only their own tenant; any other tenant's page is the same 404 as a tenant that does
+not exist, exactly like the API, so a user cannot learn which tenants are served here.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from gata.api.deps import Principal, session_principal
+from gata.web.render import page
+
+router = APIRouter(include_in_schema=False)
+
+
+def _sign_in(request: Request) -> RedirectResponse:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={quote(target, safe='/')}", status_code=303)
+
+
+def _readable(request: Request, who: Principal) -> list[str]:
+    """The served tenants this user may open."""
+    return [t for t in request.app.state.service.tenants() if who.may_read(t)]
+
+
+def _context(who: Principal, tenants: list[str], tenant: str | None) -> dict:
+    return {"user": who, "tenants": tenants, "tenant": tenant, "csrf_token": who.session.csrf_token}
+
+
+@router.get("/")
+def root() -> RedirectResponse:
+    return RedirectResponse("/app", status_code=303)
+
+
+@router.get("/app", response_class=HTMLResponse)
+def home(request: Request, tenant: str | None = None) -> Response:
+    """The tenant picker (admin), or straight to the user's own dashboard. `?tenant=` opens that tenant."""
+    who = session_principal(request)
+    if who is None:
+        return _sign_in(request)
+    if tenant:
+        return RedirectResponse(f"/app/{quote(tenant, safe='')}", status_code=303)
+    tenants = _readable(request, who)
+    if who.role != "admin" and tenants:
+        return RedirectResponse(f"/app/{tenants[0]}", status_code=303)
+    return page(request, "tenants.html", title="Tenants", **_context(who, tenants, None))
+
+
+@router.get("/app/{tenant}", response_class=HTMLResponse)
+def dashboard(request: Request, tenant: str) -> Response:
+    who = session_principal(request)
+    if who is None:
+        return _sign_in(request)
+    tenants = _readable(request, who)
+    if tenant not in tenants:
+        return page(
+            request, "not_found.html", 404, title="Not found", what=f"tenant '{tenant}'", **_context(who, tenants, None)
+        )
+    return page(
+        request, "dashboard.html", title=f"{tenant}: dashboard", page_id="dashboard", **_context(who, tenants, tenant)
+    )

@@ -1,0 +1,69 @@
+// Chart.js (from npm, resolved by the page's import map) with the dashboard's shared look:
+// no animation (charts are read, not watched), axis ticks and tooltips in the column's unit.
+import { Chart, registerables } from "chart.js";
+import { formatValue } from "./format.js";
+
+Chart.register(...registerables);
+Chart.defaults.animation = false;
+Chart.defaults.maintainAspectRatio = false;
+Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+Chart.defaults.color = "#3d4451";
+
+export const PALETTE = ["#2563eb", "#f97316", "#16a34a", "#9333ea", "#dc2626", "#0891b2", "#ca8a04", "#db2777",
+  "#4b5563", "#65a30d"];
+
+const charts = new Map();
+
+/** Draw (or redraw) the chart of a dashboard card; `unit` is the result column whose format the values have. */
+export function drawChart(id, config, unit) {
+  const card = document.querySelector(`[data-chart="${id}"]`);
+  const canvas = card.querySelector("canvas");
+  const empty = card.querySelector('[data-role="empty"]');
+  charts.get(id)?.destroy();
+  charts.delete(id);
+  canvas.hidden = false;
+  empty.hidden = true;
+  const tick = (v) => formatValue(v, unit, { compact: true });
+  const valueAxis = config.options?.indexAxis === "y" ? "x" : "y";
+  const options = {
+    responsive: true,
+    interaction: { mode: "index", intersect: false },
+    plugins: {
+      legend: { position: "bottom", labels: { boxWidth: 12 } },
+      tooltip: {
+        callbacks: {
+          label: (ctx) => {
+            const raw = typeof ctx.raw === "object" && ctx.raw !== null ? ctx.parsed[valueAxis] : ctx.raw;
+            return `${ctx.dataset.label ?? ctx.label}: ${formatValue(raw, ctx.dataset.unit ?? unit)}`;
+          },
+        },
+      },
+    },
+    ...config.options,
+  };
+  if (config.type !== "doughnut") {
+    options.scales = {
+      ...options.scales,
+      [valueAxis]: { beginAtZero: true, ...options.scales?.[valueAxis], ticks: { callback: tick } },
+    };
+  }
+  charts.set(id, new Chart(canvas, { ...config, options }));
+  card.dataset.state = "ready";
+}
+
+/** A card with nothing to draw says why, instead of an empty frame. */
+export function showEmpty(id, message, state = "empty") {
+  const card = document.querySelector(`[data-chart="${id}"]`);
+  charts.get(id)?.destroy();
+  charts.delete(id);
+  card.querySelector("canvas").hidden = true;
+  const empty = card.querySelector('[data-role="empty"]');
+  empty.textContent = message;
+  empty.hidden = false;
+  empty.classList.toggle("error", state === "error");
+  card.dataset.state = state;
+}
+
+export function setLoading(id) {
+  document.querySelector(`[data-chart="${id}"]`).dataset.state = "loading";
+}

@@ -1,0 +1,54 @@
+// Numbers as the semantic layer describes them: each result column has a format and, for money, a currency.
+
+const locale = undefined; // the browser's
+
+const cache = new Map();
+function nf(key, options) {
+  if (!cache.has(key)) cache.set(key, new Intl.NumberFormat(locale, options));
+  return cache.get(key);
+}
+
+export function formatValue(value, column, { compact = false } = {}) {
+  if (value === null || value === undefined || Number.isNaN(value)) return "–";
+  const fmt = column?.format ?? "number";
+  switch (fmt) {
+    case "currency":
+      return nf(`cur-${column.currency}-${compact}`, {
+        style: "currency",
+        currency: column.currency || "USD",
+        notation: compact ? "compact" : "standard",
+        maximumFractionDigits: compact ? 1 : 2,
+        minimumFractionDigits: compact ? 0 : 2,
+      }).format(value);
+    case "integer":
+      return nf(`int-${compact}`, { notation: compact ? "compact" : "standard", maximumFractionDigits: compact ? 1 : 0 })
+        .format(value);
+    case "percent":
+      return nf("pct", { style: "percent", minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value);
+    case "ratio":
+      return `${nf("ratio", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value)}×`;
+    case "seconds":
+      return `${nf("sec", { maximumFractionDigits: 0 }).format(value)} s`;
+    case "date":
+    case "text":
+    case "boolean":
+      return String(value);
+    default:
+      return nf("num", { maximumFractionDigits: 2 }).format(value);
+  }
+}
+
+/** A change as "+12.3%" (pct_change is a fraction). */
+export function formatChange(fraction) {
+  if (fraction === null || fraction === undefined || !Number.isFinite(fraction)) return null;
+  return nf("chg", { style: "percent", signDisplay: "exceptZero", maximumFractionDigits: 1 }).format(fraction);
+}
+
+const dayFmt = new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+export function formatDay(iso) {
+  return dayFmt.format(new Date(`${iso}T00:00:00Z`));
+}
+
+export function label(text) {
+  return String(text ?? "(none)").replaceAll("_", " ");
+}
