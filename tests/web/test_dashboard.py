@@ -7,7 +7,7 @@ import re
 
 import pytest
 import web_fixtures
-from web_fixtures import DESKTOP, PHONE, user_of
+from web_fixtures import DESKTOP, PHONE, drawn_pixels, user_of
 
 web, browser = web_fixtures.web, web_fixtures.browser
 session, open_session = web_fixtures.session, web_fixtures.open_session
@@ -49,18 +49,6 @@ def shown_number(text: str) -> float:
     """'$15,089.62' -> 15089.62, '3.30×' -> 3.3, '3.32%' -> 0.0332 (what a reader reads off the card)."""
     number = float(re.sub(r"[^0-9.\-]", "", text))
     return number / 100 if text.endswith("%") else number
-
-
-def drawn_pixels(page, chart: str) -> int:
-    return page.evaluate(
-        """(id) => {
-            const c = document.getElementById(`chart-${id}`);
-            const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
-            let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-            return n;
-        }""",
-        chart,
-    )
 
 
 def test_kpis_match_the_api_and_every_chart_draws(session, web):

@@ -79,6 +79,19 @@ def browser() -> Browser:
         chromium.close()
 
 
+def drawn_pixels(page: Page, chart: str) -> int:
+    """Painted pixels of a dashboard chart's canvas: zero for a chart that did not draw."""
+    return page.evaluate(
+        """(id) => {
+            const c = document.getElementById(`chart-${id}`);
+            const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+            let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+            return n;
+        }""",
+        chart,
+    )
+
+
 class Session:
     """A browser context (its own cookies) with the page it drives, failing the test on any page error."""
 

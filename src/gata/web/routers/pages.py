@@ -1,4 +1,4 @@
-"""The pages: the tenant picker and each tenant's dashboard, for signed-in users only.
+"""The pages: the tenant picker, each tenant's dashboard and pipeline health, for signed-in users only.
 
 A tenant user reaches only their own tenant; any other tenant's page is the same 404 as a tenant that does
 not exist, exactly like the API, so a user cannot learn which tenants are served here.
@@ -50,8 +50,8 @@ def home(request: Request, tenant: str | None = None) -> Response:
     return page(request, "tenants.html", title="Tenants", **_context(who, tenants, None))
 
 
-@router.get("/app/{tenant}", response_class=HTMLResponse)
-def dashboard(request: Request, tenant: str) -> Response:
+def _tenant_page(request: Request, tenant: str, template: str, page_id: str, title: str) -> Response:
+    """A page of one tenant: sign-in first, then the same 404 for another tenant as for none at all."""
     who = session_principal(request)
     if who is None:
         return _sign_in(request)
@@ -60,6 +60,14 @@ def dashboard(request: Request, tenant: str) -> Response:
         return page(
             request, "not_found.html", 404, title="Not found", what=f"tenant '{tenant}'", **_context(who, tenants, None)
         )
-    return page(
-        request, "dashboard.html", title=f"{tenant}: dashboard", page_id="dashboard", **_context(who, tenants, tenant)
-    )
+    return page(request, template, title=f"{tenant}: {title}", page_id=page_id, **_context(who, tenants, tenant))
+
+
+@router.get("/app/{tenant}", response_class=HTMLResponse)
+def dashboard(request: Request, tenant: str) -> Response:
+    return _tenant_page(request, tenant, "dashboard.html", "dashboard", "dashboard")
+
+
+@router.get("/app/{tenant}/health", response_class=HTMLResponse)
+def health(request: Request, tenant: str) -> Response:
+    return _tenant_page(request, tenant, "health.html", "health", "pipeline health")

@@ -4,6 +4,7 @@ import { model, query } from "./api.js";
 import { drawChart, PALETTE, setLoading, showEmpty } from "./charts.js";
 import { formatDay, formatValue, label } from "./format.js";
 import { loadKpis } from "./kpis.js";
+import { failTable, fillTable } from "./table.js";
 import { watchRange } from "./range.js";
 
 const root = document.getElementById("dashboard");
@@ -112,54 +113,25 @@ async function devices(dateRange) {
 }
 
 async function campaigns(dateRange) {
-  const table = document.getElementById("campaigns");
-  const body = table.querySelector("tbody");
-  const empty = table.closest("section").querySelector('[data-role="empty"]');
-  const section = table.closest("section");
+  const section = document.getElementById("campaigns").closest("section");
   section.dataset.state = "loading";
-  body.replaceChildren();
-  empty.hidden = true;
   try {
     const ads = await query(tenant, { model: "ad_performance", dimensions: ["source_platform", "campaign_name"], measures: ["spend", "clicks", "ctr", "cpc", "conversions"], date_range: dateRange, order_by: [{ field: "spend", direction: "desc" }], limit: 10 });
-    if (!ads.rows.length) {
-      table.hidden = true;
-      empty.textContent = "No campaign spent anything in this period.";
-      empty.hidden = false;
-      section.dataset.state = "empty";
-      return;
-    }
+    if (!ads.rows.length) return fillTable(section, [], null, "No campaign spent anything in this period.");
     const blended = await query(tenant, { model: "blended", dimensions: ["source_platform", "campaign_name"], measures: ["revenue", "blended_roas"], date_range: dateRange, filters: [{ field: "campaign_name", op: "in", value: ads.rows.map((r) => r.campaign_name) }], limit: 1000 });
     const attributed = new Map(blended.rows.map((r) => [`${r.source_platform}|${r.campaign_name}`, r]));
     const columns = [
       ["spend", col(ads, "spend")], ["clicks", col(ads, "clicks")], ["ctr", col(ads, "ctr")], ["cpc", col(ads, "cpc")],
       ["conversions", col(ads, "conversions")], ["revenue", col(blended, "revenue")], ["blended_roas", col(blended, "blended_roas")],
     ];
-    for (const r of ads.rows) {
-      const merged = { ...r, ...(attributed.get(`${r.source_platform}|${r.campaign_name}`) ?? { revenue: 0, blended_roas: r.spend ? 0 : null }) };
-      const tr = document.createElement("tr");
-      const name = document.createElement("th");
-      name.scope = "row";
-      name.textContent = r.campaign_name ?? "(unnamed)";
-      const platform = document.createElement("td");
-      platform.textContent = label(r.source_platform);
-      tr.append(name, platform);
-      for (const [key, column] of columns) {
-        const td = document.createElement("td");
-        td.className = "num";
-        td.dataset.col = key;
-        td.textContent = formatValue(merged[key], column);
-        tr.append(td);
-      }
-      body.append(tr);
-    }
-    table.hidden = false;
-    section.dataset.state = "ready";
+    const rows = ads.rows.map((r) => ({ ...r, ...(attributed.get(`${r.source_platform}|${r.campaign_name}`) ?? { revenue: 0, blended_roas: r.spend ? 0 : null }) }));
+    fillTable(section, rows, (r) => [
+      [r.campaign_name ?? "(unnamed)", { head: true }],
+      label(r.source_platform),
+      ...columns.map(([key, column]) => [formatValue(r[key], column), { num: true, col: key }]),
+    ]);
   } catch (err) {
-    table.hidden = true;
-    empty.textContent = `Could not load campaigns: ${err.message}`;
-    empty.classList.add("error");
-    empty.hidden = false;
-    section.dataset.state = "error";
+    failTable(section, `Could not load campaigns: ${err.message}`);
     throw err;
   }
 }

@@ -24,7 +24,8 @@ export function formatValue(value, column, { compact = false } = {}) {
       return nf(`int-${compact}`, { notation: compact ? "compact" : "standard", maximumFractionDigits: compact ? 1 : 0 })
         .format(value);
     case "percent":
-      return nf("pct", { style: "percent", minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value);
+      return nf(`pct-${compact}`, { style: "percent", minimumFractionDigits: compact ? 0 : 2, maximumFractionDigits: compact ? 0 : 2 })
+        .format(value);
     case "ratio":
       return `${nf("ratio", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value)}×`;
     case "seconds":
