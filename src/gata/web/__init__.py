@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 
 from gata.settings import Settings
 from gata.web.sessions import SessionStore
+from gata.web.throttle import SignInThrottle
 from gata.web.users import UserStore
 from gata.workspace import Workspace
 
@@ -27,13 +28,15 @@ STATIC_DIR = WEB_DIR / "static"
 class WebState:
     users: UserStore
     sessions: SessionStore
+    throttle: SignInThrottle
 
 
 def install(app: FastAPI, workspace: Workspace, settings: Settings) -> None:
     """Mount the web app's routers and static files on the API's app."""
     from gata.web.routers import assets, auth, pages
 
-    app.state.web = WebState(UserStore(workspace), SessionStore(workspace, settings.session_hours * 3600))
+    sessions = SessionStore(workspace, settings.session_hours * 3600)
+    app.state.web = WebState(UserStore(workspace), sessions, SignInThrottle())
     app.mount("/static/app", StaticFiles(directory=STATIC_DIR), name="static-app")
     app.include_router(assets.router)
     app.include_router(auth.router)

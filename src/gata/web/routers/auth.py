@@ -60,9 +60,19 @@ def login(
         return _login_page(request, next, "The sign-in form expired or was not sent by this site: try again.", 403)
     if not username or not password:
         return _login_page(request, next, "Enter your username and password.", 422)
-    user = web.users.authenticate(username.strip().lower(), password)
+    name = username.strip().lower()
+    client = request.client.host if request.client else ""
+    wait = web.throttle.retry_after(name, client)
+    if wait:
+        message = f"Too many failed sign-ins for this username: try again in {(wait + 59) // 60} minute(s)."
+        response = _login_page(request, next, message, 429)
+        response.headers["Retry-After"] = str(wait)
+        return response
+    user = web.users.authenticate(name, password)
     if user is None:
+        web.throttle.failed(name, client)
         return _login_page(request, next, "Wrong username or password.", 401)
+    web.throttle.succeeded(name, client)
     old = request.cookies.get(COOKIE)
     if old:
         web.sessions.delete(old)
