@@ -99,5 +99,4 @@ def tenant_snapshot(
 
 
 Snapshot = Annotated[TenantSnapshot, Depends(tenant_snapshot)]
-Caller = Annotated[Principal, Depends(principal)]
 Service = Annotated[SemanticService, Depends(service)]

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from gata.api.deps import Principal, session_principal
+from gata.api.keys import ADMIN
 from gata.web.render import page
 
 router = APIRouter(include_in_schema=False)
@@ -45,7 +46,7 @@ def home(request: Request, tenant: str | None = None) -> Response:
     if tenant:
         return RedirectResponse(f"/app/{quote(tenant, safe='')}", status_code=303)
     tenants = _readable(request, who)
-    if who.role != "admin" and tenants:
+    if who.role != ADMIN and tenants:
         return RedirectResponse(f"/app/{tenants[0]}", status_code=303)
     return page(request, "tenants.html", title="Tenants", **_context(who, tenants, None))
 
