@@ -135,7 +135,28 @@ def demo(
         console.print("demo API keys (new for this run, stored hashed; send as 'Authorization: Bearer <key>'):")
         for who in [*cfg.slugs(), None]:
             print(f"  {who or 'admin'}: {keys.create(who, name='demo')[1]}")  # whole, never wrapped or cut
+        console.print("demo web users (sign in at /login; passwords new for this run):")
+        for who, password in _demo_users(ws, cfg.slugs()):
+            print(f"  {who} / {password}")
         run_server(ws, None, port)
+
+
+def _demo_users(ws, slugs: list[str]) -> list[tuple[str, str]]:
+    """A web user per demo tenant and an admin, with fresh random passwords (replacing the last run's)."""
+    import secrets
+
+    from gata.web.users import UserStore
+
+    users = UserStore(ws)
+    created = []
+    for slug in [*slugs, None]:
+        name = f"{slug or 'admin'}-demo".replace("_", "-")
+        if users.get(name) is not None:
+            users.delete(name)
+        password = secrets.token_urlsafe(12)
+        users.create(name, password, slug)
+        created.append((name, password))
+    return created
 
 
 def _print_outcomes(outcomes: list[SyncOutcome]) -> None:
