@@ -42,6 +42,16 @@ class Served:
         return duckdb.connect(str(snapshot_path(self.ws, slug, version)), read_only=True)
 
 
+def table_digest(con: duckdb.DuckDBPyConnection, relation: str, exclude: tuple[str, ...] = ()) -> tuple[int, str]:
+    """Row count and an order-independent digest of a relation's content (the `exclude` columns left out):
+    equal digests, equal rows."""
+    columns = f"* exclude ({', '.join(exclude)})" if exclude else "*"
+    return con.execute(
+        "select count(*), md5(string_agg(doc, '' order by doc)) from "
+        f"(select to_json(t)::varchar as doc from (select {columns} from {relation}) t)"
+    ).fetchone()
+
+
 def _run(*args: str, env: dict | None = None) -> str:
     proc = subprocess.run([GATA, *args], capture_output=True, text=True, timeout=900, env=env)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
+from conftest import table_digest
 from gata.config import load_config
 from gata.config.catalog import ConnectorObject
 from gata.connectors.arrow import as_records, records_to_arrow
@@ -72,10 +73,7 @@ def _checksums(con, datasets: list[str]) -> dict[tuple[str, str], tuple[int, str
             ).fetchall()
         ]
         for t in tables:
-            out[(ds, t)] = con.execute(
-                f"select count(*), md5(string_agg(doc, '' order by doc)) from (select to_json(columns(c -> c <> "
-                f'\'_dlt_load_id\'))::varchar as doc from "{ds}"."{t}")'
-            ).fetchone()
+            out[(ds, t)] = table_digest(con, f'"{ds}"."{t}"', exclude=("_dlt_load_id",))
     return out
 
 

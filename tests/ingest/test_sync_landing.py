@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
+from conftest import table_digest
 from gata.config import load_config
 from gata.connectors.base import RenderContext
 from gata.connectors.registry import connector_module
@@ -35,10 +36,7 @@ def _landed(ws: Workspace) -> dict[tuple[str, str], tuple[int, str]]:
             "and not ends_with(table_schema, '_staging') and table_name not like '\\_dlt%' escape '\\'"
         ).fetchall()
         for schema, table in tables:
-            out[(schema, table)] = con.execute(
-                f"select count(*), md5(string_agg(doc, '' order by doc)) from (select to_json(t)::varchar as doc "
-                f'from (select * exclude (_dlt_load_id) from "{schema}"."{table}") t)'
-            ).fetchone()
+            out[(schema, table)] = table_digest(con, f'"{schema}"."{table}"', exclude=("_dlt_load_id",))
     return out
 
 

@@ -17,6 +17,7 @@ import duckdb
 import pytest
 import yaml
 
+from conftest import table_digest
 from gata.config import load_config
 from gata.config.loader import DEFAULT_TENANTS
 from gata.warehouse.contracts import CONTRACTS
@@ -37,15 +38,12 @@ def _con(ws: Workspace) -> duckdb.DuckDBPyConnection:
 def _checksums(ws: Workspace, slugs: list[str], lineage: bool = True) -> dict[str, tuple]:
     """Row count and content digest per star table; without `lineage`, the load ids rows carry are left out."""
     out = {}
-    columns = "*" if lineage else "* exclude (source_load_ids)"
+    exclude = () if lineage else ("source_load_ids",)
     with _con(ws) as con:
         for slug in slugs:
             for contract in CONTRACTS:
                 name = contract.model_name(slug)
-                out[name] = con.execute(
-                    f"select count(*), md5(string_agg(doc, '' order by doc)) from "
-                    f'(select to_json(t)::varchar as doc from (select {columns} from analytics."{name}") t)'
-                ).fetchone()
+                out[name] = table_digest(con, f'analytics."{name}"', exclude)
     return out
 
 

@@ -12,6 +12,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from conftest import table_digest
 from gata.cli.main import app
 from gata.config import load_config
 from gata.ingest.run import NotOnboardedError
@@ -53,13 +54,7 @@ def _con(ws: Workspace):
 def _checksums(ws: Workspace) -> dict[str, tuple[int, str]]:
     """Row count and digest of every star table, lineage included."""
     with _con(ws) as con:
-        return {
-            c.table: con.execute(
-                "select count(*), md5(string_agg(doc, '' order by doc)) from "
-                f'(select to_json(t)::varchar as doc from analytics."{c.model_name(SLUG)}" t)'
-            ).fetchone()
-            for c in CONTRACTS
-        }
+        return {c.table: table_digest(con, f'analytics."{c.model_name(SLUG)}"') for c in CONTRACTS}
 
 
 def _conversions(ws: Workspace) -> dict[str, float]:

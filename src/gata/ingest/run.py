@@ -106,10 +106,12 @@ def generate_sync(
     workspace: Workspace,
     through: date | None = None,
     on_day: Callable[[date], None] | None = None,
+    start: SourceState | None = None,
 ) -> PendingIngest | None:
-    """Stage what a sync through `through` (default today) brings: None when the tenant is up to date."""
+    """Stage what a sync through `through` (default today) brings: None when the tenant is up to date.
+    `start` is where its sources stand (read from their dlt state when not given)."""
     tenant = config.tenant(tenant) if isinstance(tenant, str) else tenant
-    start = sync_start(config, tenant, workspace)
+    start = start or sync_start(config, tenant, workspace)
     through = through or today_utc()
     if through <= start.as_of:
         return None

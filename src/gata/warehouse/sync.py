@@ -16,6 +16,7 @@ import duckdb
 
 from gata.config.tenants import GataConfig, Tenant
 from gata.ingest.run import NotOnboardedError, PendingIngest, generate_sync, land_pending, sync_start, today_utc
+from gata.ingest.sync_state import SourceState
 from gata.observability.capture import PLATFORM_SCHEMA, capture_run
 from gata.warehouse.onboard import (
     OnboardingError,
@@ -82,12 +83,13 @@ def sync_tenant(
     tenant = config.tenant(slug)
     _check_onboarded(workspace, tenant)
     through = through or today_utc()
-    if through <= sync_start(config, tenant, workspace).as_of and _last_status(workspace, tenant.slug) == "active":
+    start = sync_start(config, tenant, workspace)
+    if through <= start.as_of and _last_status(workspace, tenant.slug) == "active":
         return SyncOutcome(tenant.slug, "up to date")
     result = OnboardResult(tenants=[tenant.slug])
     steps = _Steps(result, progress)
     with _captured(workspace, config, "sync", [tenant], steps) as run_id:
-        _sync_steps(config, tenant, workspace, steps, result, through, run_id)
+        _sync_steps(config, tenant, workspace, steps, result, through, start, run_id)
     return SyncOutcome(tenant.slug, "synced", result=result)
 
 
@@ -98,12 +100,13 @@ def _sync_steps(
     steps: _Steps,
     result: OnboardResult,
     through: date,
+    start: SourceState,
     run_id: str,
 ) -> None:
     pending: list[PendingIngest] = []
 
     def generate() -> str:
-        found = generate_sync(config, tenant, workspace, through=through)
+        found = generate_sync(config, tenant, workspace, through=through, start=start)
         if found is None:
             return "up to date: retrying the build"
         pending.append(found)
