@@ -4,6 +4,7 @@ running as its own process on a free port, with a key per tenant and an admin ke
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from gata.warehouse.publish import current_version, snapshot_path
 from gata.workspace import Workspace
 
 GATA = str(Path(sys.executable).parent / "gata")
+REPO = Path(__file__).resolve().parents[1]
 DEMO = ["tyrell_corp", "wayne_enterprises", "stark_industries"]
 DAYS = 21  # ends today: relative ranges and a previous period have data
 
@@ -64,9 +66,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(ws: Workspace) -> tuple[subprocess.Popen, str]:
+def start_server(ws: Workspace, tenants_file: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """`gata serve` on a free port. Its tenants file (what the onboarding wizard writes to) is a copy of the
+    repo's unless given, so no test ever changes tenants.yaml."""
+    if tenants_file is None:
+        tenants_file = ws.root / "tenants.yaml"
+        if not tenants_file.exists():
+            shutil.copy(REPO / "tenants.yaml", tenants_file)
     port = free_port()
-    env = {**os.environ, "GATA_WORKSPACE": str(ws.root)}
+    env = {**os.environ, "GATA_WORKSPACE": str(ws.root), "GATA_TENANTS_FILE": str(tenants_file)}
     proc = subprocess.Popen(
         [GATA, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )

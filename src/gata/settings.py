@@ -13,6 +13,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GATA_", extra="ignore")
 
     workspace: Path = Field(Path("workspace"), description="Folder of the warehouse, generated files and runs.")
+    tenants_file: Path | None = Field(
+        None, description="Tenants file the CLI reads and the web app's wizard adds tenants to (default: tenants.yaml)."
+    )
     duckdb_memory_limit: str = Field("4GB", description="Memory limit of DuckDB while loading and building.")
     serving_memory_limit: str = Field("1GB", description="Memory limit of each tenant snapshot the API reads.")
     session_hours: float = Field(

@@ -191,8 +191,8 @@ CASES = [
         "empty_conversion_events",
         {"tenants": [_tenant(sources__google_analytics={"logic": {"conversion_events": []}})]},
         [
-            f"{T}: sources.google_analytics.logic.conversion_events: Value error, must list at least one event name "
-            "(got [])"
+            f"{T}: sources.google_analytics.logic.conversion_events: Value error, must list at least one event name, "
+            "or be left out for the default (got [])"
         ],
     ),
     (

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from importlib.metadata import version
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from gata.api.keys import KeyStore
-from gata.api.routers import ask, health, observability, semantic
+from gata.api.routers import ask, health, observability, onboarding, semantic
+from gata.config.loader import DEFAULT_TENANTS
+from gata.jobs.launch import JobLauncher
 from gata.nl.answer import AnswerService
 from gata.observability.service import ObservabilityService
 from gata.semantic.service import SemanticService
@@ -34,10 +37,13 @@ def create_app(workspace: Workspace | None = None, settings: Settings | None = N
     app.state.answers = AnswerService(app.state.service, settings)
     app.state.observability = ObservabilityService(store)
     app.state.keys = KeyStore(workspace)
+    app.state.jobs = JobLauncher(workspace)
+    app.state.tenants_file = Path(settings.tenants_file or DEFAULT_TENANTS).resolve()
     app.include_router(health.router)
     app.include_router(semantic.router)
     app.include_router(ask.router)
     app.include_router(observability.router)
+    app.include_router(onboarding.router)
     install_web(app, workspace, settings)
 
     @app.exception_handler(TenantNotServed)

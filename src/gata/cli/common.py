@@ -18,7 +18,8 @@ console = Console()
 err_console = Console(stderr=True)
 
 ConfigOption = Annotated[
-    Path | None, typer.Option("--config", help="Tenants file (default: tenants.yaml at the repo root).")
+    Path | None,
+    typer.Option("--config", envvar="GATA_TENANTS_FILE", help="Tenants file (default: tenants.yaml at the repo root)."),
 ]
 CatalogOption = Annotated[
     Path | None, typer.Option("--catalog", help="Connector catalog (default: supported_connectors.yaml).")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -28,18 +29,22 @@ keys_app = typer.Typer(help="API keys: one per tenant, or admin. Stored hashed."
 def serve(
     host: Annotated[str | None, typer.Option("--host", help="Bind address (default 127.0.0.1, GATA_HOST).")] = None,
     port: Annotated[int | None, typer.Option("--port", help="Port (default 8000, GATA_PORT).")] = None,
+    config: ConfigOption = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Serve the API and the web app (sign in at /login) from the workspace's published snapshots."""
-    run_server(workspace_for(workspace), host, port)
+    run_server(workspace_for(workspace), host, port, config)
 
 
-def run_server(ws: Workspace, host: str | None, port: int | None) -> None:
+def run_server(ws: Workspace, host: str | None, port: int | None, config: Path | None = None) -> None:
+    """`config`: the tenants file the onboarding wizard adds tenants to."""
     import uvicorn
 
     from gata.api.app import create_app
 
     settings = Settings()
+    if config is not None:
+        settings = settings.model_copy(update={"tenants_file": config})
     host, port = host or settings.host, port or settings.port
     console.print(f"GATA serving {ws.root} on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     uvicorn.run(create_app(ws, settings), host=host, port=port, log_level="info")

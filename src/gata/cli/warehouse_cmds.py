@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -138,7 +139,7 @@ def demo(
         console.print("demo web users (sign in at /login; passwords new for this run):")
         for who, password in _demo_users(ws, cfg.slugs()):
             print(f"  {who} / {password}")
-        run_server(ws, None, port)
+        run_server(ws, None, port, Path(cfg.tenants_file))
 
 
 def _demo_users(ws, slugs: list[str]) -> list[tuple[str, str]]:

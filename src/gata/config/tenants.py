@@ -67,6 +67,17 @@ class AnalyticsGeneration(_Strict):
 
 # --- business logic ----------------------------------------------------------------------------------
 
+
+def _non_empty_names(v: list[str] | None, what: str) -> list[str] | None:
+    """None means the default; a list given must name at least one, none blank."""
+    if v is not None:
+        if not v:
+            raise ValueError(f"must list at least one {what} name, or be left out for the default")
+        if any(not isinstance(x, str) or not x.strip() for x in v):
+            raise ValueError(f"{what} names must be non-empty strings")
+    return v
+
+
 META_DEFAULT_ACTION_TYPES = ("offsite_conversion.fb_pixel_purchase", "onsite_conversion.purchase")
 META_CONNECTORS = ("facebook_ads", "instagram_ads")
 
@@ -77,6 +88,11 @@ class PaidAdsLogic(_Strict):
         description="Meta only: action types counted as conversions "
         f"(default: {', '.join(META_DEFAULT_ACTION_TYPES)}).",
     )
+
+    @field_validator("conversion_action_types")
+    @classmethod
+    def _non_empty_types(cls, v: list[str] | None) -> list[str] | None:
+        return _non_empty_names(v, "action type")
 
 
 class EcommerceLogic(_Strict):
@@ -116,13 +132,8 @@ class AnalyticsLogic(_Strict):
 
     @field_validator("conversion_events", "funnel_steps")
     @classmethod
-    def _non_empty_names(cls, v: list[str] | None) -> list[str] | None:
-        if v is not None:
-            if not v:
-                raise ValueError("must list at least one event name")
-            if any(not isinstance(x, str) or not x.strip() for x in v):
-                raise ValueError("event names must be non-empty strings")
-        return v
+    def _non_empty_events(cls, v: list[str] | None) -> list[str] | None:
+        return _non_empty_names(v, "event")
 
     def resolved(self, connector_id: str) -> AnalyticsLogic:
         """The logic with the tool's default event names filled in."""

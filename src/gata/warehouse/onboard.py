@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -25,6 +25,7 @@ from gata.observability.capture import capture_run, ensure_tables
 from gata.warehouse.contracts import CONTRACTS
 from gata.warehouse.dbt_runner import PLATFORM_SCHEMA, DbtResult, DbtRunner
 from gata.warehouse.library import library_registered, register_library
+from gata.warehouse.locks import tenant_lock, warehouse_lock
 from gata.warehouse.publish import publish_snapshot
 from gata.warehouse.scaffold import (
     ScaffoldResult,
@@ -39,7 +40,7 @@ from gata.workspace import Workspace
 
 class OnboardingError(RuntimeError):
     def __init__(self, step: str, message: str):
-        self.step = step
+        self.step, self.message = step, message
         super().__init__(f"{step} failed: {message}")
 
 
@@ -230,18 +231,36 @@ def onboard(
     result = OnboardResult(tenants=list(slugs))
     steps = _Steps(result, progress)
     tenants: list[Tenant] = []
+    with ExitStack() as held:
 
-    def validate() -> str:
-        for slug in slugs:
-            t = config.tenant(slug)
-            tenants.append(t.model_copy(update={"seed": seed}) if seed is not None else t)
-        return f"{len(tenants)} tenant(s) valid"
+        def validate() -> str:
+            for slug in slugs:
+                t = config.tenant(slug)
+                tenants.append(t.model_copy(update={"seed": seed}) if seed is not None else t)
+            for t in tenants:  # a second run of the same tenant is refused here, before anything is written
+                held.enter_context(tenant_lock(workspace, t.slug, f"onboarding of {t.slug}"))
+            return f"{len(tenants)} tenant(s) valid"
 
-    steps.run("validate", validate)
-    workspace.ensure()
-    with _captured(workspace, config, "onboard", tenants, steps) as run_id:
-        _onboard_steps(config, tenants, workspace, steps, result, days, end_date, ingest, run_id)
+        steps.run("validate", validate)
+        hold_warehouse(held, workspace, "onboarding of " + ", ".join(slugs), progress)
+        workspace.ensure()
+        with _captured(workspace, config, "onboard", tenants, steps) as run_id:
+            _onboard_steps(config, tenants, workspace, steps, result, days, end_date, ingest, run_id)
     return result
+
+
+def hold_warehouse(held: ExitStack, workspace: Workspace, what: str, progress: ProgressCallback | None) -> None:
+    """Queue for the warehouse behind any other tenant's run; the wait is reported as a "wait" step."""
+    waiting: list[str] = []
+
+    def on_wait(holder: str) -> None:
+        waiting.append(holder)
+        if progress:
+            progress("wait", "start")
+
+    waited = held.enter_context(warehouse_lock(workspace, what, on_wait))
+    if waiting and progress:
+        progress("wait", f"done: waited {waited:.1f} s for {waiting[0] or 'another run'}")
 
 
 def _onboard_steps(config, tenants, workspace, steps, result, days, end_date, ingest, run_id) -> None:
@@ -347,6 +366,20 @@ def replay(
     result = OnboardResult(tenants=list(slugs))
     steps = _Steps(result, progress)
     tenants = [config.tenant(s) for s in slugs]
+    with ExitStack() as held:
+
+        def validate() -> str:
+            for t in tenants:
+                held.enter_context(tenant_lock(workspace, t.slug, f"replay of {t.slug}"))
+            return f"{len(tenants)} tenant(s) valid"
+
+        steps.run("validate", validate)
+        hold_warehouse(held, workspace, "replay of " + ", ".join(slugs), progress)
+        _replay_steps(config, tenants, workspace, steps, result)
+    return result
+
+
+def _replay_steps(config: GataConfig, tenants: list[Tenant], workspace: Workspace, steps: _Steps, result) -> None:
     project = project_for(tenants)
     steps.run("scaffold", lambda: _scaffold_detail(scaffold(workspace, config.catalog, tenants, project=project)))
     # logic applies to the daily objects' intermediate models (conversion action types, sessionization) and
@@ -368,4 +401,3 @@ def replay(
             lambda: build(workspace, config.catalog, tenants, select=select, project=project, run_id=run_id),
         )
         _set_status(workspace, tenants, "active")
-    return result

@@ -195,6 +195,9 @@ def _copy_observability(con: duckdb.DuckDBPyConnection, slug: str) -> list[str]:
             con.execute(f'create table gata_snap.main."obs_{view}" as select * from {OBSERVABILITY_SCHEMA}."{name}"')
             copied.append(view)
     platform = _existing(con, PLATFORM_SCHEMA)
+    if "pipeline_runs" not in copied and "pipeline_runs" in platform:
+        _copy_runs_unbuilt(con, slug)
+        copied.append("pipeline_runs")
     if "ingest_loads" in platform:
         con.execute(
             "create table gata_snap.main.obs_loads as select * exclude (tenant_slug) "
@@ -212,6 +215,21 @@ def _copy_observability(con: duckdb.DuckDBPyConnection, slug: str) -> list[str]:
         )
         copied.append("identity_resolution")
     return copied
+
+
+def _copy_runs_unbuilt(con: duckdb.DuckDBPyConnection, slug: str) -> None:
+    """The runs of a tenant whose observability views were never built (its first onboarding failed before
+    dbt ran): the same columns, without dbt's node counts, so its health page shows the failure."""
+    counts = ", ".join(
+        f"0::bigint as {c}"
+        for c in ("models_succeeded", "models_failed", "tests_passed", "tests_failed", "tests_warned", "tests_errored")
+    )
+    con.execute(
+        "create table gata_snap.main.obs_pipeline_runs as select run_id, kind, tenant_slug, status, started_at, "
+        "finished_at, date_diff('millisecond', started_at, finished_at) / 1000.0 as duration_seconds, message, "
+        f"steps, {counts} from {PLATFORM_SCHEMA}.pipeline_runs where tenant_slug = ?",
+        [slug],
+    )
 
 
 def _copy_relation_counts(con: duckdb.DuckDBPyConnection, slug: str) -> None:

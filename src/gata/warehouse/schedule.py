@@ -18,6 +18,7 @@ from croniter import croniter
 
 from gata.config.tenants import GataConfig
 from gata.observability.capture import PLATFORM_SCHEMA, ensure_tables
+from gata.warehouse.locks import warehouse_lock
 from gata.warehouse.sync import SyncOutcome, sync_all
 from gata.workspace import Workspace
 
@@ -47,7 +48,7 @@ def last_refreshes(workspace: Workspace) -> dict[str, datetime]:
     """When each tenant's last onboarding or sync started, whatever its outcome."""
     if not workspace.warehouse_path.exists():
         return {}
-    with duckdb.connect(str(workspace.warehouse_path)) as con:
+    with warehouse_lock(workspace, "the scheduler's check"), duckdb.connect(str(workspace.warehouse_path)) as con:
         ensure_tables(con)
         rows = con.execute(
             f"select tenant_slug, max(started_at) from {PLATFORM_SCHEMA}.pipeline_runs "

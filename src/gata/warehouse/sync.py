@@ -8,7 +8,7 @@ the build is retried over what has already landed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import suppress
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,6 +18,7 @@ from gata.config.tenants import GataConfig, Tenant
 from gata.ingest.run import NotOnboardedError, PendingIngest, generate_sync, land_pending, sync_start, today_utc
 from gata.ingest.sync_state import SourceState
 from gata.observability.capture import PLATFORM_SCHEMA, capture_run
+from gata.warehouse.locks import TenantBusyError, tenant_lock, warehouse_lock
 from gata.warehouse.onboard import (
     OnboardingError,
     OnboardResult,
@@ -28,6 +29,7 @@ from gata.warehouse.onboard import (
     _set_status,
     _Steps,
     build,
+    hold_warehouse,
     project_for,
     scaffold,
     scaffolded_tenants,
@@ -83,13 +85,16 @@ def sync_tenant(
     tenant = config.tenant(slug)
     _check_onboarded(workspace, tenant)
     through = through or today_utc()
-    start = sync_start(config, tenant, workspace)
-    if through <= start.as_of and _last_status(workspace, tenant.slug) == "active":
-        return SyncOutcome(tenant.slug, "up to date")
-    result = OnboardResult(tenants=[tenant.slug])
-    steps = _Steps(result, progress)
-    with _captured(workspace, config, "sync", [tenant], steps) as run_id:
-        _sync_steps(config, tenant, workspace, steps, result, through, start, run_id)
+    with ExitStack() as held:
+        held.enter_context(tenant_lock(workspace, tenant.slug, f"sync of {tenant.slug}"))
+        hold_warehouse(held, workspace, f"sync of {tenant.slug}", progress)
+        start = sync_start(config, tenant, workspace)
+        if through <= start.as_of and _last_status(workspace, tenant.slug) == "active":
+            return SyncOutcome(tenant.slug, "up to date")
+        result = OnboardResult(tenants=[tenant.slug])
+        steps = _Steps(result, progress)
+        with _captured(workspace, config, "sync", [tenant], steps) as run_id:
+            _sync_steps(config, tenant, workspace, steps, result, through, start, run_id)
     return SyncOutcome(tenant.slug, "synced", result=result)
 
 
@@ -141,8 +146,14 @@ def sync_all(
             outcomes.append(sync_tenant(config, slug, workspace, through, progress(slug) if progress else None))
         except OnboardingError as exc:  # recorded by the run's capture, health published
             outcomes.append(SyncOutcome(slug, "failed", error=str(exc)))
+        except TenantBusyError as exc:  # its other run is recording itself; nothing to add
+            outcomes.append(SyncOutcome(slug, "failed", error=str(exc)))
         except (NotOnboardedError, ConfigChangedError) as exc:  # refused before it ran: record it as a run
-            with suppress(type(exc)), capture_run(workspace, "sync", [slug]):
+            with (
+                warehouse_lock(workspace, f"recording the refused sync of {slug}"),
+                suppress(type(exc)),
+                capture_run(workspace, "sync", [slug]),
+            ):
                 raise exc
             outcomes.append(SyncOutcome(slug, "failed", error=str(exc)))
     return outcomes

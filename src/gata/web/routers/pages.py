@@ -64,6 +64,27 @@ def _tenant_page(request: Request, tenant: str, template: str, page_id: str, tit
     return page(request, template, title=f"{tenant}: {title}", page_id=page_id, **_context(who, tenants, tenant))
 
 
+def _admin_page(request: Request, template: str, title: str, what: str, **extra) -> Response:
+    """An admin page; for anyone else the same 404 as a page that does not exist."""
+    who = session_principal(request)
+    if who is None:
+        return _sign_in(request)
+    tenants = _readable(request, who)
+    if who.role != ADMIN:
+        return page(request, "not_found.html", 404, title="Not found", what=what, **_context(who, tenants, None))
+    return page(request, template, title=title, **_context(who, tenants, None), **extra)
+
+
+@router.get("/admin/onboard", response_class=HTMLResponse)
+def onboarding_wizard(request: Request) -> Response:
+    return _admin_page(request, "onboard.html", "Onboard a tenant", "page '/admin/onboard'")
+
+
+@router.get("/admin/onboard/jobs/{job_id}", response_class=HTMLResponse)
+def onboarding_job(request: Request, job_id: str) -> Response:
+    return _admin_page(request, "job.html", "Onboarding job", f"job '{job_id}'", job_id=job_id)
+
+
 @router.get("/app/{tenant}", response_class=HTMLResponse)
 def dashboard(request: Request, tenant: str) -> Response:
     return _tenant_page(request, tenant, "dashboard.html", "dashboard", "dashboard")

@@ -4,9 +4,10 @@
 const csrf = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
 
 export class ApiError extends Error {
-  constructor(status, message) {
+  constructor(status, message, body = null) {
     super(message);
     this.status = status;
+    this.body = body; // the whole error answer, e.g. {"detail": ..., "issues": [...]}
   }
 }
 
@@ -38,7 +39,7 @@ export async function request(method, path, body) {
   const data = await response.json().catch(() => null);
   if (!response.ok) {
     const message = data?.detail ? detailText(data.detail) : `${response.status} ${response.statusText}`;
-    throw new ApiError(response.status, message);
+    throw new ApiError(response.status, message, data);
   }
   return data;
 }

@@ -1,0 +1,140 @@
+"""Onboarding from the web app (admins only): the catalog as a form, and onboarding jobs with live progress.
+
+`POST /onboarding/jobs` validates the new tenant with the configuration loader, appends it to the tenants
+file and starts `gata onboard` for it in its own process; `GET /onboarding/jobs/{id}` is its progress.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from gata.api.deps import Principal, principal
+from gata.api.keys import ADMIN
+from gata.api.schemas import ERRORS, ErrorBody
+from gata.config.errors import ConfigError
+from gata.config.levers import wizard_catalog
+from gata.config.loader import load_catalog, load_config
+from gata.config.writer import TenantExistsError, add_tenant
+from gata.jobs.launch import JobLauncher, TenantJobRunning
+from gata.jobs.store import Job, UnknownJobError
+
+router = APIRouter(
+    prefix="/onboarding",
+    tags=["onboarding"],
+    responses={
+        **ERRORS,
+        403: {"model": ErrorBody, "description": "Not an admin."},
+        409: {"model": ErrorBody, "description": "The tenant exists already, or has a run in progress."},
+    },
+)
+
+
+def admin(who: Annotated[Principal, Depends(principal)]) -> Principal:
+    if who.role != ADMIN:
+        raise HTTPException(403, "only an admin can onboard tenants")
+    return who
+
+
+Admin = Annotated[Principal, Depends(admin)]
+
+
+def launcher(request: Request) -> JobLauncher:
+    return request.app.state.jobs
+
+
+def tenants_file(request: Request) -> Path:
+    return request.app.state.tenants_file
+
+
+Launcher = Annotated[JobLauncher, Depends(launcher)]
+TenantsFile = Annotated[Path, Depends(tenants_file)]
+
+
+class OnboardRequest(BaseModel):
+    tenant: dict[str, Any] = Field(
+        description="The tenant as tenants.yaml spells it: slug, name, reporting_currency, seed, schedule, sources."
+    )
+    days: int = Field(30, ge=1, le=365, description="Days of history to generate.")
+
+
+class Issue(BaseModel):
+    path: str
+    message: str
+
+
+class InvalidTenant(BaseModel):
+    detail: str
+    issues: list[Issue]
+
+
+@router.get("/catalog")
+def catalog(who: Admin, file: TenantsFile) -> dict[str, Any]:
+    """Connectors grouped by domain with their generation levers and business logic, and the tenants that
+    exist already (their slugs are taken)."""
+    existing = load_config(file, strict=False)
+    return {**wizard_catalog(existing.catalog), "tenants_file": str(file), "taken_slugs": existing.slugs()}
+
+
+@router.post(
+    "/jobs",
+    response_model=Job,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses={422: {"model": InvalidTenant, "description": "The tenant's configuration has issues."}},
+)
+def start_onboarding(body: OnboardRequest, who: Admin, jobs: Launcher, file: TenantsFile) -> Any:
+    slug = body.tenant.get("slug")
+    if not isinstance(slug, str) or not slug:
+        return _invalid([Issue(path="slug", message="required: the tenant's slug")])
+    try:
+        job = jobs.start(
+            slug,
+            body.days,
+            str(file),
+            who.name,
+            prepare=lambda: add_tenant(file, body.tenant, load_catalog()),
+        )
+    except ConfigError as exc:
+        return _invalid([Issue(path=i.path, message=i.message) for i in exc.issues])
+    except (TenantExistsError, TenantJobRunning) as exc:
+        raise HTTPException(409, str(exc)) from None
+    return job
+
+
+def _invalid(issues: list[Issue]) -> JSONResponse:
+    body = InvalidTenant(detail=f"{len(issues)} issue(s) in the tenant's configuration", issues=issues)
+    return JSONResponse(body.model_dump(), status_code=422)
+
+
+@router.get("/jobs", response_model=list[Job])
+def list_jobs(who: Admin, jobs: Launcher) -> list[Job]:
+    jobs.reap()
+    return jobs.store.all()
+
+
+@router.get("/jobs/{job_id}", response_model=Job)
+def get_job(job_id: str, who: Admin, jobs: Launcher) -> Job:
+    jobs.reap()
+    try:
+        return jobs.store.get(job_id)
+    except UnknownJobError as exc:
+        raise HTTPException(404, exc.args[0]) from None
+
+
+@router.post("/jobs/{job_id}/retry", response_model=Job, status_code=status.HTTP_202_ACCEPTED)
+def retry_job(job_id: str, who: Admin, jobs: Launcher, file: TenantsFile) -> Job:
+    """Onboard the failed job's tenant again, from its configuration as it is now in the tenants file."""
+    try:
+        failed = jobs.store.get(job_id)
+    except UnknownJobError as exc:
+        raise HTTPException(404, exc.args[0]) from None
+    if failed.status != "failed":
+        raise HTTPException(409, f"job {job_id} is {failed.status}; only a failed job can be retried")
+    try:
+        return jobs.start(failed.tenant, failed.days, str(file), who.name)
+    except TenantJobRunning as exc:
+        raise HTTPException(409, str(exc)) from None

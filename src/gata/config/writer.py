@@ -1,0 +1,82 @@
+"""Adding a tenant to the tenants file (the onboarding wizard's only write to configuration).
+
+The file stays the one source of truth every stage reads, so a tenant added in the browser is synced,
+replayed and scheduled like one written by hand. The new entry is validated by the same loader, in the
+context of the whole file (duplicate slugs, id namespaces), before the file is replaced atomically; the
+existing text, comments included, is kept and the entry appended after it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gata.config.catalog import Catalog
+from gata.config.errors import ConfigError, ConfigIssue
+from gata.config.loader import load_tenants
+from gata.config.tenants import Tenant
+
+
+class TenantExistsError(ValueError):
+    pass
+
+
+def add_tenant(path: Path, raw: dict[str, Any], catalog: Catalog) -> Tenant:
+    """Append `raw` (a tenant as tenants.yaml spells it) to the file; ConfigError names each issue, and
+    nothing is written unless the whole file with the new tenant validates."""
+    path = Path(path)
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)  # one writer at a time, across processes
+        return _add(path, raw, catalog)
+    finally:
+        os.close(folder)
+
+
+def _add(path: Path, raw: dict[str, Any], catalog: Catalog) -> Tenant:
+    text = path.read_text(encoding="utf-8")
+    existing = (yaml.safe_load(text) or {}).get("tenants") or []
+    slug = raw.get("slug")
+    if any(isinstance(t, dict) and t.get("slug") == slug for t in existing):
+        raise TenantExistsError(f"tenant '{slug}' already exists in {path}; choose another slug")
+    new_text = _appended(text, raw, existing)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(new_text)
+        tenants, issues = load_tenants(tmp, catalog, strict=False)
+        where = f"tenants[{len(existing)}]"
+        own = [
+            ConfigIssue(str(path), i.path, i.message, slug if isinstance(slug, str) else where)
+            for i in issues
+            if i.tenant in (slug, where)
+        ]
+        added = next((t for t in tenants if t.slug == slug), None)
+        if own or added is None:
+            raise ConfigError(own or [ConfigIssue(str(path), "", "the tenant was not accepted", where)])
+        os.chmod(tmp, path.stat().st_mode & 0o777)
+        os.replace(tmp, path)
+        return added
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _appended(text: str, raw: dict[str, Any], existing: list) -> str:
+    """The file's text with the tenant added at the end of its list; a full re-dump (comments lost) only when
+    the list's layout cannot be extended in place."""
+    items = re.findall(r"^( *)- ", text, flags=re.MULTILINE)
+    if existing and items and text.rstrip().splitlines()[-1].startswith((" ", "-")):
+        indent = min(items, key=len)  # the tenants list's own items are the least indented
+        block = yaml.safe_dump([raw], sort_keys=False, allow_unicode=True, width=120)
+        entry = "".join(f"{indent}{line}\n" if line else "\n" for line in block.splitlines())
+        candidate = text.rstrip("\n") + "\n\n" + entry
+        if (yaml.safe_load(candidate) or {}).get("tenants") == [*existing, raw]:
+            return candidate
+    return yaml.safe_dump({"tenants": [*existing, raw]}, sort_keys=False, allow_unicode=True, width=120)
