@@ -1,4 +1,4 @@
-"""The pages: the tenant picker, each tenant's dashboard and pipeline health, for signed-in users only.
+"""The pages: the tenant picker, each tenant's dashboard, explorer and pipeline health, for signed-in users only.
 
 A tenant user reaches only their own tenant; any other tenant's page is the same 404 as a tenant that does
 not exist, exactly like the API, so a user cannot learn which tenants are served here.
@@ -67,6 +67,11 @@ def _tenant_page(request: Request, tenant: str, template: str, page_id: str, tit
 @router.get("/app/{tenant}", response_class=HTMLResponse)
 def dashboard(request: Request, tenant: str) -> Response:
     return _tenant_page(request, tenant, "dashboard.html", "dashboard", "dashboard")
+
+
+@router.get("/app/{tenant}/explore", response_class=HTMLResponse)
+def explore(request: Request, tenant: str) -> Response:
+    return _tenant_page(request, tenant, "explore.html", "explore", "explorer")
 
 
 @router.get("/app/{tenant}/health", response_class=HTMLResponse)
