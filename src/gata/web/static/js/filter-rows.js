@@ -110,10 +110,13 @@ export function readFilters() {
     const field = li.querySelector('[name="filter-field"]').value;
     const op = li.querySelector('[name="filter-op"]').value;
     const text = li.querySelector('[name="filter-value"]').value;
-    const format = fields.find((f) => f.name === field)?.format;
+    const known = fields.find((f) => f.name === field);
     if (NO_VALUE.has(op)) return { field, op };
     const values = LIST_OPS.has(op) ? text.split(",").map((v) => v.trim()).filter(Boolean) : [text.trim()];
-    if (!values.length || values[0] === "") throw new Error(`Filter ${i + 1} (${field}) needs a value.`);
+    if (!values.length || values[0] === "") {
+      throw new Error(`Filter ${i + 1} (${known?.label ?? field}) needs a value.`);
+    }
+    const format = known?.format;
     return { field, op, value: LIST_OPS.has(op) ? values.map((v) => typed(v, format)) : typed(text, format) };
   });
 }

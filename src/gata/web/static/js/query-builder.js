@@ -56,8 +56,14 @@ export function showModel(d) {
   dimensions.replaceChildren();
   for (const m of d.measures) checkbox(measures, m.name, m.label, m.description);
   for (const dim of d.dimensions) checkbox(dimensions, dim.name, dim.label, dim.description);
+  for (const j of d.joins) {
+    const group = document.createElement("p");
+    group.className = "checklist-group";
+    group.textContent = `Joined from ${label(j.model)}`;
+    dimensions.append(group);
+    for (const name of j.dimensions) checkbox(dimensions, name, label(name.split(".")[1]), name);
+  }
   const joined = d.joins.flatMap((j) => j.dimensions);
-  for (const name of joined) checkbox(dimensions, name, `${label(name.split(".")[0])}: ${label(name.split(".")[1])}`);
   setFilterFields([
     ...d.dimensions.map((x) => ({ group: "Dimensions", name: x.name, label: x.label, format: x.format })),
     ...joined.map((n) => ({ group: "Joined dimensions", name: n, label: label(n), format: "text" })),
