@@ -157,6 +157,28 @@ def test_a_question_fills_the_controls_and_its_json_can_be_edited_and_rerun(sess
     assert drawn_pixels(page, "explore") > 1000
 
 
+def test_a_question_that_cannot_be_read_offers_questions_that_can(session, web):
+    page = open_explorer(session)
+    page.fill("#question", "how tall is the eiffel tower")
+    page.press("#question", "Enter")
+    page.wait_for_selector('section.ask[data-state="refused"]')
+    with web.client(TENANT) as client:
+        refusal = client.post(f"/semantic-layer/{TENANT}/ask", json={"question": "how tall is the eiffel tower"}).json()
+    assert page.locator("#ask-answer").inner_text().startswith(refusal["message"])
+    buttons = page.locator("#ask-suggestions button")
+    assert buttons.all_inner_texts() == refusal["suggestions"]
+    assert page.locator("#explorer").get_attribute("data-runs") is None  # nothing ran
+    daily = next(s for s in refusal["suggestions"] if s.startswith("daily revenue"))
+    run_and_wait(page, lambda: buttons.filter(has_text=daily).click())
+    page.wait_for_selector('section.ask[data-state="answered"]')
+    assert page.locator("#question").input_value() == daily
+    shown = json.loads(page.locator("#query-json").input_value())
+    assert shown["time_grain"] == page.locator("#q-grain").input_value() == "day"
+    assert page.locator("#q-range").input_value() == shown["date_range"]["relative"]
+    assert_table_is(page, api_query(web, shown))
+    assert page.locator('[data-chart="explore"]').get_attribute("data-kind") == "line"
+
+
 def test_csv_download_is_exactly_the_table(session, web):
     page = open_explorer(session)
     page.check("#q-measure-spend")

@@ -148,8 +148,7 @@ async function ask(text) {
     return fail(`The question could not be asked: ${err.message}`);
   }
   if (!answer.answered) {
-    const words = answer.unmapped.length ? ` Not understood: ${answer.unmapped.join(", ")}.` : "";
-    answerText.textContent = `${answer.message ?? "The question could not be answered."}${words}` +
+    answerText.textContent = (answer.message ?? "The question could not be answered.") +
       (answer.suggestions.length ? " Try one of these:" : "");
     askSection.dataset.state = "refused";
     return suggest(answer.suggestions);
