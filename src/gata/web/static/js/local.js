@@ -60,14 +60,15 @@ async function loadTable(table) {
   const started = performance.now();
   say("load-status", `Loading ${table}…`, "loading");
   const bytes = await fetchArrow(table);
+  const size = bytes.length; // the buffer is handed over to DuckDB's worker, and empty afterwards
   await conn.query(`DROP TABLE IF EXISTS ${quoteIdent(table)}`);
   await conn.insertArrowFromIPCStream(bytes, { name: table, create: true });
   counts[table] = await count(conn, table);
   const ms = performance.now() - started;
   const status = $("load-status");
-  Object.assign(status.dataset, { table, rows: counts[table], ms: Math.round(ms), bytes: bytes.length });
+  Object.assign(status.dataset, { table, rows: counts[table], ms: Math.round(ms), bytes: size });
   say("load-status", `${table}: ${counts[table].toLocaleString()} rows loaded into this tab in ` +
-    `${(ms / 1000).toFixed(2)} s (${(bytes.length / 1e6).toFixed(1)} MB of Arrow).`, "ready");
+    `${(ms / 1000).toFixed(2)} s (${(size / 1e6).toFixed(1)} MB of Arrow).`, "ready");
   current = table;
   await refreshTables(counts);
   await profile(table);
