@@ -18,22 +18,13 @@ import statistics
 import time
 
 import duckdb
-from bench_api import HERE, pct, run, serve
+from bench_api import pct, serve
+from bench_web import ARGS, PASSWORD, TENANT, USER, prepare
 from playwright.sync_api import Page, sync_playwright
 
 from gata.warehouse.contracts import contract_named
 from gata.warehouse.publish import current_version, snapshot_path
 from gata.workspace import Workspace
-
-TENANT = "tyrell_corp"
-USER, PASSWORD = "bench-user", "bench-password-1"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 def open_local(page: Page) -> float:
@@ -83,15 +74,7 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--reuse", action="store_true", help="Reuse bench/out/wasm_ws if it holds the tenant.")
     args = ap.parse_args()
-    ws = Workspace.resolve(HERE / "out" / "wasm_ws")
-    if not (args.reuse and current_version(ws, TENANT)):
-        started = time.perf_counter()
-        run("onboard", TENANT, "--days", str(args.days), "--workspace", str(ws.root))
-        print(f"onboarded {TENANT} ({args.days} days) in {time.perf_counter() - started:.1f} s")
-    from gata.web.users import UserStore
-
-    if UserStore(ws).get(USER) is None:
-        UserStore(ws).create(USER, PASSWORD, TENANT)
+    ws = prepare("wasm_ws", args.days, args.reuse)
     proc, base = serve(ws, result_cache=False)
     try:
         with sync_playwright() as pw:
