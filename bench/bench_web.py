@@ -107,21 +107,27 @@ def page_loads_ms(base: str, repeats: int) -> list[float]:
         return times
 
 
+def prepare(name: str, days: int, reuse: bool) -> Workspace:
+    """bench/out/<name> with TENANT onboarded for `days` (kept with `reuse`) and the bench user."""
+    ws = Workspace.resolve(HERE / "out" / name)
+    if not (reuse and current_version(ws, TENANT)):
+        started = time.perf_counter()
+        run("onboard", TENANT, "--days", str(days), "--workspace", str(ws.root))
+        print(f"onboarded {TENANT} ({days} days) in {time.perf_counter() - started:.1f} s")
+    from gata.web.users import UserStore
+
+    if UserStore(ws).get(USER) is None:
+        UserStore(ws).create(USER, PASSWORD, TENANT)
+    return ws
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--days", type=int, default=90)
     ap.add_argument("--repeats", type=int, default=10)
     ap.add_argument("--reuse", action="store_true", help="Reuse bench/out/web_ws if it holds the tenant.")
     args = ap.parse_args()
-    ws = Workspace.resolve(HERE / "out" / "web_ws")
-    if not (args.reuse and current_version(ws, TENANT)):
-        started = time.perf_counter()
-        run("onboard", TENANT, "--days", str(args.days), "--workspace", str(ws.root))
-        print(f"onboarded {TENANT} ({args.days} days) in {time.perf_counter() - started:.1f} s")
-    from gata.web.users import UserStore
-
-    if UserStore(ws).get(USER) is None:
-        UserStore(ws).create(USER, PASSWORD, TENANT)
+    ws = prepare("web_ws", args.days, args.reuse)
     key = run("keys", "create", TENANT, "--workspace", str(ws.root)).strip().splitlines()[-1]
     for cache in (False, True):
         proc, base = serve(ws, result_cache=cache)

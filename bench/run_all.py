@@ -7,7 +7,15 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-BENCHES = ["bench_landing.py", "bench_warehouse.py", "bench_api.py", "bench_nl.py", "bench_sync.py", "bench_web.py"]
+BENCHES = [
+    "bench_landing.py",
+    "bench_warehouse.py",
+    "bench_api.py",
+    "bench_nl.py",
+    "bench_sync.py",
+    "bench_web.py",
+    "bench_wasm.py",
+]
 
 if __name__ == "__main__":
     failed = []

@@ -24,6 +24,8 @@ def endpoints(tenant: str) -> list[tuple[str, str, dict | None]]:
         ("GET", f"/semantic-layer/{tenant}/tables/campaigns.arrow", None),
         ("GET", f"/observability/{tenant}/summary", None),
         ("GET", f"/observability/{tenant}/runs", None),
+        ("GET", f"/observability/{tenant}/runs/latest/models", None),
+        ("GET", f"/observability/{tenant}/freshness", None),
         ("GET", f"/observability/{tenant}/tests", None),
         ("GET", f"/observability/{tenant}/identity-resolution", None),
         ("GET", f"/observability/{tenant}/lineage?table=orders", None),

@@ -3,6 +3,7 @@ range picker works by mouse and keyboard, empty periods and bad ranges say so, a
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -159,6 +160,34 @@ def test_a_period_without_data_shows_empty_states(session):
     assert page.locator("#campaigns").is_hidden()
     assert "No campaign spent" in page.locator(".table-card [data-role=empty]").inner_text()
     session.screenshot("dashboard-empty-period")
+
+
+def test_a_failing_query_shows_its_error_in_the_page(session):
+    """One of the dashboard's queries answered with a 500 (intercepted in the browser): that card says what
+    failed, the page says some figures are missing, and every other card still draws."""
+    detail = "the semantic layer is unavailable (injected by the test)"
+
+    def fail_devices(route):
+        body = route.request.post_data_json or {}
+        if body.get("dimensions") == ["device_category"]:
+            route.fulfill(status=500, content_type="application/json", body=json.dumps({"detail": detail}))
+        else:
+            route.continue_()
+
+    session.page.route("**/semantic-layer/*/query", fail_devices)
+    page = session.sign_in(user_of(TENANT), path=f"/app/{TENANT}?range=last_7_days")
+    page.wait_for_selector('#dashboard[data-state="error"]')
+    card = page.locator('[data-chart="devices"]')
+    assert card.get_attribute("data-state") == "error" and card.locator("canvas").is_hidden()
+    assert card.locator('[data-role="empty"]').inner_text() == f"Could not load this chart: {detail}"
+    error = page.locator("#dashboard-error")
+    assert error.is_visible() and error.inner_text() == f"Some figures could not be loaded: {detail}"
+    for chart in CHARTS:
+        if chart != "devices":
+            assert page.locator(f'[data-chart="{chart}"]').get_attribute("data-state") == "ready", chart
+            assert drawn_pixels(page, chart) > 1000, chart
+    assert page.locator('[data-kpi="spend"]').get_attribute("data-state") == "ready"
+    session.screenshot("dashboard-query-error")
 
 
 def test_fits_a_phone(open_session):

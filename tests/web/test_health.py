@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import web_fixtures
-from web_fixtures import PHONE, drawn_pixels, user_of
+from web_fixtures import PHONE, drawn_pixels, open_from_dashboard, user_of
 
 web, browser = web_fixtures.web, web_fixtures.browser
 session, open_session = web_fixtures.session, web_fixtures.open_session
@@ -12,12 +12,7 @@ TENANT = "tyrell_corp"
 
 
 def open_health(s, tenant: str = TENANT):
-    """Sign in, land on the dashboard, follow the 'Pipeline health' link like a user."""
-    page = s.sign_in(user_of(tenant), path=f"/app/{tenant}")
-    page.click("nav.subnav >> text=Pipeline health")
-    page.wait_for_url(f"**/app/{tenant}/health")
-    page.wait_for_selector('#health[data-state="ready"]')
-    return page
+    return open_from_dashboard(s, tenant, "Pipeline health", "health", '#health[data-state="ready"]')
 
 
 def api(web, path: str):
@@ -60,6 +55,33 @@ def test_health_page_shows_the_observability_api(session, web):
         assert page.locator(f'[data-chart="{chart}"]').get_attribute("data-state") == "ready"
         assert drawn_pixels(page, chart) > 1000, chart
     session.screenshot("health-1280")
+
+
+def test_freshness_per_source_and_models_of_the_last_run(session, web):
+    page = open_health(session)
+    sources = api(web, "freshness")
+    rows = page.locator("#sources tbody tr")
+    assert rows.count() == len(sources) > 0
+    for i, s in enumerate(sources):
+        tr = rows.nth(i)
+        assert tr.locator("th").get_attribute("data-value") == s["connector"]
+        cells = tr.locator("td")
+        assert cells.nth(0).inner_text() == s["last_loaded_at"].replace("T", " ")[:19]
+        assert cells.nth(1).inner_text() == s["data_through"]
+        assert abs(float(cells.nth(2).get_attribute("data-value")) - s["hours_since_load"]) < 0.05
+        assert cells.nth(3).inner_text() == f"{s['last_load_rows']:,}"
+        assert cells.nth(4).inner_text() == str(len(s["objects"]))
+    run = api(web, "runs/latest/models")
+    rows = page.locator("#models tbody tr")
+    assert rows.count() == len(run["models"]) > 6
+    for i in (0, 1, len(run["models"]) - 1):
+        m, tr = run["models"][i], rows.nth(i)
+        assert tr.locator("th").inner_text() == m["name"]
+        assert tr.locator("td").nth(1).inner_text() == m["status"]
+        assert tr.locator("td").nth(2).inner_text() == f"{m['execution_time']:.2f}"
+    started = run["started_at"].replace("T", " ")[:19]
+    summary = page.locator("#models-summary").inner_text()
+    assert summary.startswith(f"{run['kind']} run of {started} UTC: {len(run['models'])} models, 0 failed")
 
 
 def test_lineage_follows_the_chosen_table(session, web):

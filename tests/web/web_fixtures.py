@@ -79,6 +79,15 @@ def browser() -> Browser:
         chromium.close()
 
 
+def open_from_dashboard(s: Session, tenant: str, link: str, path: str, ready: str) -> Page:
+    """Sign in, land on the tenant's dashboard, follow one of its page links like a user, wait for `ready`."""
+    page = s.sign_in(user_of(tenant), path=f"/app/{tenant}")
+    page.click(f"nav.subnav >> text={link}")
+    page.wait_for_url(f"**/app/{tenant}/{path}")
+    page.wait_for_selector(ready)
+    return page
+
+
 def drawn_pixels(page: Page, chart: str) -> int:
     """Painted pixels of a dashboard chart's canvas: zero for a chart that did not draw."""
     return page.evaluate(

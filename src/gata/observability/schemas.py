@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class RunRecord(BaseModel):
@@ -69,6 +69,50 @@ class Freshness(BaseModel):
     data_through: str | None
     oldest_table_hours_since_load: float | None
     tables: int
+
+
+class ObjectFreshness(BaseModel):
+    table_name: str
+    last_load_id: str | None
+    last_loaded_at: str | None
+    last_load_rows: int | None
+    data_through: str | None
+    loads: int
+
+
+class SourceFreshness(BaseModel):
+    """One source (connector) of the tenant, from the loads recorded in its published snapshot."""
+
+    connector: str
+    dataset: str
+    last_loaded_at: str | None = Field(description="The source's newest load (UTC).")
+    data_through: str | None = Field(description="The last day every one of its objects holds data for.")
+    hours_since_load: float | None = Field(description="Hours from last_loaded_at to the time of the request.")
+    last_load_rows: int = Field(description="Rows of every object's last load, together.")
+    objects: list[ObjectFreshness]
+
+
+class ModelRun(BaseModel):
+    unique_id: str
+    name: str
+    resource_type: str
+    owner: str = Field(description="The tenant, or '(shared)' for platform models its run built.")
+    relation_name: str | None
+    status: str
+    execution_time: float = Field(description="Seconds.")
+    rows_affected: int | None
+    message: str | None
+    completed_at: str
+
+
+class RunModels(BaseModel):
+    """The models a run built: failures first, then the slowest."""
+
+    run_id: str | None
+    kind: str | None
+    status: str | None
+    started_at: str | None
+    models: list[ModelRun]
 
 
 class Readiness(BaseModel):

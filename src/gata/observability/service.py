@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from gata.semantic.store import SnapshotStore, TenantSnapshot
@@ -19,6 +19,17 @@ class UnknownLineageTable(LookupError):
 
 class UnknownRow(LookupError):
     pass
+
+
+class UnknownRun(LookupError):
+    pass
+
+
+def _hours_since(iso: str | None, now: datetime) -> float | None:
+    """Hours from a stored (naive, UTC) timestamp to now: at request time, not frozen at publish time."""
+    if iso is None:
+        return None
+    return round((now - datetime.fromisoformat(iso).replace(tzinfo=UTC)).total_seconds() / 3600, 2)
 
 
 def _rows(snap: TenantSnapshot, sql: str, params: list | None = None) -> list[dict[str, Any]]:
@@ -107,6 +118,62 @@ class ObservabilityService:
         if not _has(snap, "source_freshness"):
             return []
         return _rows(snap, "select * from obs_source_freshness order by connector, table_name")
+
+    def source_freshness(self, slug: str, now: datetime | None = None) -> list[dict[str, Any]]:
+        """Per source (connector) of the tenant: its newest load, the day all of its objects are in through
+        (the earliest of their `data_through`), hours since that load, and each landed object's own figures."""
+        now = now or datetime.now(UTC)
+        sources: dict[str, dict[str, Any]] = {}
+        for t in self.freshness(slug):
+            src = sources.setdefault(t["connector"], {"connector": t["connector"], "dataset": t["dataset_name"]})
+            src.setdefault("objects", []).append(
+                {k: t[k] for k in ("table_name", "last_load_id", "last_loaded_at", "last_load_rows", "data_through")}
+                | {"loads": t["loads"]}
+            )
+        out = []
+        for src in sources.values():
+            objects = src["objects"]
+            last = max((o["last_loaded_at"] for o in objects if o["last_loaded_at"]), default=None)
+            through = [o["data_through"] for o in objects if o["data_through"]]
+            out.append(
+                {
+                    **src,
+                    "last_loaded_at": last,
+                    "data_through": min(through, default=None),
+                    "hours_since_load": _hours_since(last, now),
+                    "last_load_rows": sum(o["last_load_rows"] or 0 for o in objects),
+                }
+            )
+        return out
+
+    def run_models(self, slug: str, run_id: str = "latest") -> dict[str, Any]:
+        """Models (and seeds, snapshots) of one run, or of the latest: status, seconds, rows; slowest first."""
+        snap = self.store.get(slug)
+        runs = self.runs(slug, limit=1) if run_id == "latest" else self._run(snap, run_id)
+        if not runs:
+            if run_id == "latest":
+                return {"run_id": None, "kind": None, "status": None, "started_at": None, "models": []}
+            raise UnknownRun(f"no run '{run_id}' for tenant '{slug}'")
+        run = runs[0]
+        models = (
+            _rows(
+                snap,
+                "select unique_id, name, resource_type, owner, relation_name, status, execution_time, "
+                "rows_affected, message, completed_at from obs_node_results "
+                "where run_id = ? and resource_type in ('model', 'seed', 'snapshot') "
+                "order by status = 'success', execution_time desc, unique_id",
+                [run["run_id"]],
+            )
+            if _has(snap, "node_results")
+            else []
+        )
+        return {k: run[k] for k in ("run_id", "kind", "status", "started_at")} | {"models": models}
+
+    @staticmethod
+    def _run(snap: TenantSnapshot, run_id: str) -> list[dict[str, Any]]:
+        if not _has(snap, "pipeline_runs"):
+            return []
+        return _rows(snap, "select run_id, kind, status, started_at from obs_pipeline_runs where run_id = ?", [run_id])
 
     def readiness(self, slug: str) -> list[dict[str, Any]]:
         snap = self.store.get(slug)

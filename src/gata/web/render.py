@@ -1,7 +1,8 @@
 """Rendering pages: Jinja2 templates with a strict Content-Security-Policy.
 
 Only our own scripts run: the one inline script, the import map that resolves `chart.js`, is allowed by its
-SHA-256 hash, so an injected inline script or a script from elsewhere is refused by the browser.
+SHA-256 hash, so an injected inline script or a script from elsewhere is refused by the browser. Only the
+in-browser tier's page may also compile WebAssembly (`WASM_CSP`).
 """
 
 from __future__ import annotations
@@ -21,12 +22,15 @@ from gata.web.routers.assets import IMPORT_MAP
 templates = Jinja2Templates(directory=WEB_DIR / "templates")
 _IMPORT_MAP = json.dumps(IMPORT_MAP, indent=2)
 _IMPORT_MAP_HASH = base64.b64encode(hashlib.sha256(_IMPORT_MAP.encode()).digest()).decode()
-CSP = (
+_POLICY = (
     "default-src 'self'; "
-    f"script-src 'self' 'sha256-{_IMPORT_MAP_HASH}'; "
+    "script-src 'self' 'sha256-{hash}'{extra}; "
     "style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+CSP = _POLICY.format(hash=_IMPORT_MAP_HASH, extra="")
+# the in-browser tier compiles DuckDB's WebAssembly and runs its worker (both from 'self'); no other page may
+WASM_CSP = _POLICY.format(hash=_IMPORT_MAP_HASH, extra=" 'wasm-unsafe-eval'") + "; worker-src 'self'"
 HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -35,11 +39,11 @@ HEADERS = {
 }
 
 
-def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+def page(request: Request, template: str, status_code: int = 200, csp: str = CSP, **context: Any) -> HTMLResponse:
     return templates.TemplateResponse(
         request,
         template,
         {"import_map": _IMPORT_MAP, **context},
         status_code=status_code,
-        headers=HEADERS,
+        headers={**HEADERS, "Content-Security-Policy": csp},
     )

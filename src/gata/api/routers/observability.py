@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 
 from gata.api.deps import Snapshot
 from gata.api.schemas import ERRORS
@@ -13,11 +13,13 @@ from gata.observability.schemas import (
     IdentityResolution,
     Lineage,
     RowLineage,
+    RunModels,
     RunRecord,
+    SourceFreshness,
     Summary,
     TestResult,
 )
-from gata.observability.service import ObservabilityService, UnknownLineageTable, UnknownRow
+from gata.observability.service import ObservabilityService, UnknownLineageTable, UnknownRow, UnknownRun
 
 router = APIRouter(prefix="/observability/{tenant}", tags=["observability"], responses=ERRORS)
 
@@ -37,6 +39,21 @@ def summary(snap: Snapshot, obs: Obs) -> Any:
 @router.get("/runs", response_model=list[RunRecord])
 def runs(snap: Snapshot, obs: Obs, limit: Annotated[int, Query(ge=1, le=1000)] = 50) -> Any:
     return obs.runs(snap.tenant, limit)
+
+
+@router.get("/runs/{run_id}/models", response_model=RunModels)
+def run_models(run_id: Annotated[str, Path(max_length=200)], snap: Snapshot, obs: Obs) -> Any:
+    """Status and execution time of every model a run built; `latest` for the tenant's last run."""
+    try:
+        return obs.run_models(snap.tenant, run_id)
+    except UnknownRun as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+@router.get("/freshness", response_model=list[SourceFreshness])
+def freshness(snap: Snapshot, obs: Obs) -> Any:
+    """Per source: last load, data through, hours since load (as of this request)."""
+    return obs.source_freshness(snap.tenant)
 
 
 @router.get("/tests", response_model=list[TestResult])

@@ -1,4 +1,4 @@
-"""The pages: the tenant picker, each tenant's dashboard and pipeline health, for signed-in users only.
+"""The pages: the tenant picker, each tenant's dashboard, explorer, pipeline health and in-browser tier.
 
 A tenant user reaches only their own tenant; any other tenant's page is the same 404 as a tenant that does
 not exist, exactly like the API, so a user cannot learn which tenants are served here.
@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from gata.api.deps import Principal, session_principal
 from gata.api.keys import ADMIN
-from gata.web.render import page
+from gata.web.render import WASM_CSP, page
 
 router = APIRouter(include_in_schema=False)
 
@@ -51,7 +51,7 @@ def home(request: Request, tenant: str | None = None) -> Response:
     return page(request, "tenants.html", title="Tenants", **_context(who, tenants, None))
 
 
-def _tenant_page(request: Request, tenant: str, template: str, page_id: str, title: str) -> Response:
+def _tenant_page(request: Request, tenant: str, template: str, page_id: str, title: str, **extra) -> Response:
     """A page of one tenant: sign-in first, then the same 404 for another tenant as for none at all."""
     who = session_principal(request)
     if who is None:
@@ -61,7 +61,9 @@ def _tenant_page(request: Request, tenant: str, template: str, page_id: str, tit
         return page(
             request, "not_found.html", 404, title="Not found", what=f"tenant '{tenant}'", **_context(who, tenants, None)
         )
-    return page(request, template, title=f"{tenant}: {title}", page_id=page_id, **_context(who, tenants, tenant))
+    return page(
+        request, template, title=f"{tenant}: {title}", page_id=page_id, **_context(who, tenants, tenant), **extra
+    )
 
 
 def _admin_page(request: Request, template: str, title: str, what: str, **extra) -> Response:
@@ -90,6 +92,17 @@ def dashboard(request: Request, tenant: str) -> Response:
     return _tenant_page(request, tenant, "dashboard.html", "dashboard", "dashboard")
 
 
+@router.get("/app/{tenant}/explore", response_class=HTMLResponse)
+def explore(request: Request, tenant: str) -> Response:
+    return _tenant_page(request, tenant, "explore.html", "explore", "explorer")
+
+
 @router.get("/app/{tenant}/health", response_class=HTMLResponse)
 def health(request: Request, tenant: str) -> Response:
     return _tenant_page(request, tenant, "health.html", "health", "pipeline health")
+
+
+@router.get("/app/{tenant}/local", response_class=HTMLResponse)
+def local(request: Request, tenant: str) -> Response:
+    """The in-browser tier: star tables queried by DuckDB-WASM in the page, no server round trip per query."""
+    return _tenant_page(request, tenant, "local.html", "local", "in-browser analysis", csp=WASM_CSP)

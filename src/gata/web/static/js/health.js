@@ -1,5 +1,6 @@
-// Pipeline health of one tenant: status, runs, tests, identity resolution, drift and lineage, every part
-// from GET /observability/{tenant}/... (served from the tenant's published snapshot, never the warehouse).
+// Pipeline health of one tenant: status, runs, freshness per source, models of the last run, tests, identity
+// resolution, drift and lineage, every part from GET /observability/{tenant}/... (served from the tenant's
+// published snapshot, never the warehouse).
 import { request } from "./api.js";
 import { drawChart, PALETTE, showEmpty } from "./charts.js";
 import { formatValue, label } from "./format.js";
@@ -89,6 +90,36 @@ async function runs() {
   ], "No runs recorded for this tenant yet.");
 }
 
+async function sources() {
+  const list = await request("GET", `${base}/freshness`);
+  fillTable(part("sources"), list, (s) => [
+    [label(s.connector), { head: true, value: s.connector }],
+    when(s.last_loaded_at),
+    s.data_through ?? "–",
+    [hoursAgo(s.hours_since_load), { num: true, value: s.hours_since_load ?? "" }],
+    [formatValue(s.last_load_rows, INTEGER), { num: true }],
+    [String(s.objects.length), { num: true }],
+  ], "No loads recorded for this tenant yet.");
+}
+
+async function models() {
+  const run = await request("GET", `${base}/runs/latest/models`);
+  const failed = run.models.filter((m) => m.status !== "success").length;
+  const total = run.models.reduce((t, m) => t + m.execution_time, 0);
+  document.getElementById("models-summary").textContent = run.run_id
+    ? `${run.kind} run of ${when(run.started_at)} UTC: ${run.models.length} models, ${failed} failed, ` +
+      `${duration(total)} of model time; failures first, then the slowest.`
+    : "No run recorded yet.";
+  fillTable(part("models"), run.models, (m) => [
+    [m.name, { head: true }],
+    m.owner,
+    [m.status, { cls: m.status === "success" ? "ok" : "bad" }],
+    [m.execution_time.toFixed(2), { num: true, value: m.execution_time }],
+    [m.rows_affected === null ? "–" : formatValue(m.rows_affected, INTEGER), { num: true }],
+    m.status === "success" ? "" : m.message ?? "",
+  ], "The last run built no models.");
+}
+
 async function tests() {
   const section = part("tests");
   const failing = await request("GET", `${base}/tests?status=fail&limit=200`);
@@ -165,7 +196,7 @@ async function lineage(table) {
 
 function guarded(name, load) {
   return load().catch((err) => {
-    if (name === "runs" || name === "tests" || name === "drift") failTable(part(name), `Could not load: ${err.message}`);
+    if (["runs", "tests", "drift", "sources", "models"].includes(name)) failTable(part(name), `Could not load: ${err.message}`);
     if (name === "summary") showEmpty("steps", `Could not load: ${err.message}`, "error");
     if (name === "identity") showEmpty("identity", `Could not load: ${err.message}`, "error");
     throw err;
@@ -176,7 +207,7 @@ async function loadAll() {
   const table = document.getElementById("lineage-table").value;
   const outcomes = await Promise.allSettled([
     guarded("summary", summary), guarded("runs", runs), guarded("tests", tests), guarded("identity", identity),
-    guarded("drift", drift), lineage(table),
+    guarded("drift", drift), guarded("sources", sources), guarded("models", models), lineage(table),
   ]);
   const errors = outcomes.filter((o) => o.status === "rejected").map((o) => o.reason.message);
   errorBox.hidden = !errors.length;

@@ -15,12 +15,24 @@ function showCustom() {
   custom.hidden = preset.value !== "custom";
 }
 
-/** The date_range of a query, or throws an Error naming what is wrong with the custom range. */
+/** A query's date_range from a preset ("custom" for the two days given), or an Error naming what is wrong. */
+export function rangeOf(presetValue, startDay, endDay) {
+  if (presetValue !== "custom") return { relative: presetValue };
+  if (!DAY.test(startDay) || !DAY.test(endDay)) throw new Error("Choose both a start and an end day.");
+  if (endDay < startDay) throw new Error("The end day is before the start day.");
+  return { start: startDay, end: endDay };
+}
+
+/** Empty custom-range inputs start as the last 30 days, so the user edits a range rather than types one. */
+export function defaultCustom(startInput, endInput) {
+  if (startInput.value || endInput.value) return;
+  endInput.value = new Date().toISOString().slice(0, 10);
+  startInput.value = new Date(Date.now() - 29 * 86400000).toISOString().slice(0, 10);
+}
+
+/** The date_range of the page's picker, or throws an Error naming what is wrong with the custom range. */
 export function currentRange() {
-  if (preset.value !== "custom") return { relative: preset.value };
-  if (!DAY.test(start.value) || !DAY.test(end.value)) throw new Error("Choose both a start and an end day.");
-  if (end.value < start.value) throw new Error("The end day is before the start day.");
-  return { start: start.value, end: end.value };
+  return rangeOf(preset.value, start.value, end.value);
 }
 
 function fromUrl() {
@@ -46,11 +58,7 @@ export function watchRange(onChange, onError) {
   preset.addEventListener("change", () => {
     showCustom();
     if (preset.value === "custom") {
-      if (!start.value && !end.value) {
-        const today = new Date().toISOString().slice(0, 10);
-        end.value = today;
-        start.value = new Date(Date.now() - 29 * 86400000).toISOString().slice(0, 10);
-      }
+      defaultCustom(start, end);
       start.focus();
     }
   });

@@ -1,8 +1,9 @@
 // Tables of a card: rows rendered as text (never HTML), an empty message when there are none.
 
 /**
- * Fill the table inside `section` with one row per item; `cells(item)` gives [text, {num, col, head}] pairs
- * or plain texts. With no items the table is hidden and `emptyMessage` shown instead.
+ * Fill the table inside `section` with one row per item; `cells(item)` gives [text, {num, col, head, value}]
+ * pairs (value: the raw value, kept in data-value) or plain texts. With no items the table is hidden and
+ * `emptyMessage` shown instead.
  */
 export function fillTable(section, items, cells, emptyMessage) {
   const table = section.querySelector("table");
@@ -26,6 +27,7 @@ export function fillTable(section, items, cells, emptyMessage) {
       if (opts.num) td.className = "num";
       if (opts.col) td.dataset.col = opts.col;
       if (opts.cls) td.classList.add(opts.cls);
+      if (opts.value !== undefined) td.dataset.value = opts.value;
       td.textContent = text ?? "";
       tr.append(td);
     }

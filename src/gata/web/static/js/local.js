@@ -1,0 +1,192 @@
+// The in-browser tier: star tables fetched once as Arrow from the API, then profiled, queried with SQL and
+// asked about in DuckDB-WASM, in this tab; uploaded files join them without leaving it.
+import { count, openDb, quoteIdent, run, schema } from "./localdb.js";
+import { loadFile } from "./enrich.js";
+import { profileTable } from "./profile.js";
+import { QueryError, compile, readQuestion, validate } from "./reader.js";
+import { showError, showResult } from "./results.js";
+
+const root = document.getElementById("local");
+const tenant = root.dataset.tenant;
+const $ = (id) => document.getElementById(id);
+const resultCard = $("result");
+let db;
+let conn;
+let tables = new Map(); // name -> [{name, type}]
+let current = null; // the table last loaded or profiled: the default for questions
+
+function say(id, text, state) {
+  $(id).textContent = text;
+  if (state) $(id).dataset.state = state;
+}
+
+function busy(on) {
+  for (const id of ["load-button", "sql-button", "ask-button", "profile-button", "upload-file", "profile-table"]) {
+    $(id).disabled = on;
+  }
+  root.setAttribute("aria-busy", String(on));
+}
+
+async function refreshTables(counts) {
+  tables = await schema(conn);
+  const list = $("loaded");
+  list.replaceChildren(...[...tables.keys()].map((t) => {
+    const li = document.createElement("li");
+    li.dataset.table = t;
+    li.textContent = `${t} (${tables.get(t).length} columns${counts[t] === undefined ? "" : `, ${counts[t].toLocaleString()} rows`})`;
+    return li;
+  }));
+  const select = $("profile-table");
+  select.replaceChildren(...[...tables.keys()].map((t) => new Option(t, t, false, t === current)));
+}
+
+const counts = {};
+
+async function fetchArrow(table) {
+  const response = await fetch(`/semantic-layer/${encodeURIComponent(tenant)}/tables/${encodeURIComponent(table)}.arrow`,
+    { credentials: "same-origin" });
+  if (response.status === 401) {
+    window.location.assign(`/login?next=${encodeURIComponent(location.pathname)}`);
+    throw new Error("Your session has ended: sign in again.");
+  }
+  if (!response.ok) {
+    const detail = await response.json().then((d) => d.detail).catch(() => response.statusText);
+    throw new Error(`The table could not be fetched (${response.status}): ${detail}`);
+  }
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function loadTable(table) {
+  const started = performance.now();
+  say("load-status", `Loading ${table}…`, "loading");
+  const bytes = await fetchArrow(table);
+  const size = bytes.length; // the buffer is handed over to DuckDB's worker, and empty afterwards
+  await conn.query(`DROP TABLE IF EXISTS ${quoteIdent(table)}`);
+  await conn.insertArrowFromIPCStream(bytes, { name: table, create: true });
+  counts[table] = await count(conn, table);
+  const ms = performance.now() - started;
+  const status = $("load-status");
+  Object.assign(status.dataset, { table, rows: counts[table], ms: Math.round(ms), bytes: size });
+  say("load-status", `${table}: ${counts[table].toLocaleString()} rows loaded into this tab in ` +
+    `${(ms / 1000).toFixed(2)} s (${(size / 1e6).toFixed(1)} MB of Arrow).`, "ready");
+  current = table;
+  await refreshTables(counts);
+  await profile(table);
+}
+
+async function profile(table) {
+  $("profile").dataset.state = "loading";
+  say("profile-status", `Profiling ${table}…`);
+  const started = performance.now();
+  await profileTable(conn, table, tables.get(table), $("profile"));
+  Object.assign($("profile").dataset, { state: "ready", table });
+  say("profile-status", `${table}: ${tables.get(table).length} columns profiled in ` +
+    `${((performance.now() - started) / 1000).toFixed(2)} s.`);
+}
+
+async function runSql(sql, source) {
+  resultCard.dataset.state = "running";
+  const started = performance.now();
+  try {
+    const result = await run(conn, sql);
+    showResult(resultCard, result, `${source}, ${(performance.now() - started).toFixed(0)} ms in this tab`);
+  } catch (err) {
+    showError(resultCard, `DuckDB could not run this SQL: ${err.message}`);
+  }
+}
+
+/** A question, read by the built-in rules, validated, compiled, shown and run here. */
+async function ask(question) {
+  resultCard.dataset.state = "running";
+  $("ask-details").hidden = false;
+  let query;
+  try {
+    query = readQuestion(question, tables, current);
+    $("ask-json").textContent = JSON.stringify(query, null, 2);
+    const errors = validate(query, tables);
+    if (errors.length) throw new QueryError(errors.join(" "));
+  } catch (err) {
+    if (!(err instanceof QueryError)) throw err;
+    if (!query) $("ask-json").textContent = "";
+    $("sql").value = "";
+    showError(resultCard, err.message);
+    return;
+  }
+  const sql = compile(query, tables);
+  $("sql").value = sql;
+  await runSql(sql, "question read in this tab");
+}
+
+/** WebGPU is there only if an adapter is (headless Chromium without a GPU has `navigator.gpu` but none). */
+async function describeWebGpu() {
+  const adapter = await navigator.gpu?.requestAdapter().catch(() => null);
+  if (adapter) {
+    say("webgpu-status", "This browser has WebGPU, but the in-browser language model (WebLLM, Qwen2.5-Coder) is " +
+      "not installed with this server: questions are read by the built-in rules, in this tab.", "available");
+  } else {
+    say("webgpu-status", "This browser has no WebGPU, so the in-browser language model (WebLLM, Qwen2.5-Coder) " +
+      "cannot run here: questions are read by the built-in rules, in this tab.", "absent");
+  }
+}
+
+function guard(fn) {
+  return async (event) => {
+    event.preventDefault();
+    busy(true);
+    $("local-error").hidden = true;
+    try {
+      await fn(event);
+    } catch (err) {
+      $("local-error").textContent = err.message;
+      $("local-error").hidden = false;
+    } finally {
+      busy(false);
+    }
+  };
+}
+
+$("load-form").addEventListener("submit", guard(async () => {
+  try {
+    await loadTable($("load-table").value);
+  } catch (err) {
+    say("load-status", err.message, "error");
+    throw err;
+  }
+}));
+$("profile-form").addEventListener("submit", guard(async () => {
+  current = $("profile-table").value;
+  await profile(current);
+}));
+$("sql-form").addEventListener("submit", guard(() => runSql($("sql").value, "SQL run in this tab")));
+$("ask-form").addEventListener("submit", guard(() => ask($("question").value)));
+$("upload-file").addEventListener("change", guard(async () => {
+  const file = $("upload-file").files[0];
+  if (!file) return;
+  say("upload-status", `Reading ${file.name} in this tab…`, "loading");
+  try {
+    const name = await loadFile(db, conn, file, new Set(tables.keys()));
+    counts[name] = await count(conn, name);
+    current = name;
+    await refreshTables(counts);
+    say("upload-status", `${file.name} is table ${name}: ${counts[name].toLocaleString()} rows, ` +
+      `${tables.get(name).length} columns. Join it in SQL.`, "ready");
+    $("upload-status").dataset.table = name;
+    await profile(name);
+  } catch (err) {
+    say("upload-status", `${file.name} could not be read: ${err.message}`, "error");
+  } finally {
+    $("upload-file").value = "";
+  }
+}));
+
+describeWebGpu();  // not awaited: the page does not wait for the GPU
+try {
+  ({ db, conn } = await openDb());
+  say("load-status", "DuckDB-WASM is ready: choose a table to load.");
+  busy(false);
+  root.dataset.state = "ready";
+} catch (err) {
+  root.dataset.state = "error";
+  root.setAttribute("aria-busy", "false");
+  say("load-status", `DuckDB-WASM could not start in this browser: ${err.message}`, "error");
+}
