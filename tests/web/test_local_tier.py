@@ -16,6 +16,7 @@ import web_fixtures
 from web_fixtures import PHONE, user_of
 
 from gata.warehouse.contracts import contract_named
+from gata.web.render import WEBLLM_ORIGINS
 from gata.web.routers.assets import allowed
 
 web, browser = web_fixtures.web, web_fixtures.browser
@@ -29,8 +30,8 @@ def star(con, table: str) -> str:
     return contract_named(table, TENANT).model_name(TENANT)
 
 
-def open_local(s, table: str = "orders"):
-    page = s.sign_in(user_of(TENANT), path=f"/app/{TENANT}/local")
+def open_local(s, table: str = "orders", query: str = ""):
+    page = s.sign_in(user_of(TENANT), path=f"/app/{TENANT}/local{query}")
     page.wait_for_selector('#local[data-state="ready"]', timeout=60_000)
     page.select_option("#load-table", table)
     page.click("#load-button")
@@ -39,12 +40,21 @@ def open_local(s, table: str = "orders"):
     return page
 
 
-def run_sql(page, sql: str) -> list[list[str]]:
-    page.fill("#sql", sql)
-    page.click("#sql-button")
+def submit(page, field: str, text: str, button: str) -> list[list[str]]:
+    """Type `text` into `field`, press `button`, and return the result's rows (failing on an error)."""
+    page.fill(field, text)
+    page.click(button)
     page.wait_for_selector('#result[data-state="ready"], #result[data-state="error"]')
     assert page.get_attribute("#result", "data-state") == "ready", page.inner_text("#result [data-role=error]")
     return result_rows(page)
+
+
+def run_sql(page, sql: str) -> list[list[str]]:
+    return submit(page, "#sql", sql, "#sql-button")
+
+
+def ask(page, question: str) -> list[list[str]]:
+    return submit(page, "#question", question, "#ask-button")
 
 
 def result_rows(page) -> list[list[str]]:
@@ -140,6 +150,7 @@ def test_load_profile_sql_and_question_answered_in_the_tab(session, web):
 
     assert page.get_attribute("#webgpu-status", "data-state") == "absent"
     assert "no WebGPU" in page.inner_text("#webgpu-status")
+    assert page.locator("#model-offer").is_hidden() and page.locator("#model-load").is_hidden()
     assert requests == [], f"local queries reached the server: {[r['url'] for r in requests]}"
     session.screenshot("local-1280")
 
@@ -273,3 +284,150 @@ def test_duckdb_files_are_served_with_their_media_types(web):
     assert worker.headers["content-type"].startswith("text/javascript")
     assert "connect-src 'self'" in worker.headers["content-security-policy"]  # the worker reaches no other origin
     assert arrow.headers["content-type"].startswith("text/javascript")
+
+
+# --- the in-browser model (WebLLM): offered with WebGPU, opted into as ?model=webllm, never run in tests ---
+
+MODEL = "Qwen2.5-Coder"
+# a stand-in for WebLLM's engine: replies from window.__replies in turn, requests kept in window.__requests
+FAKE_ENGINE = """async (replies) => {
+    const model = await import("/static/app/js/model.js");
+    window.__replies = replies;
+    window.__requests = [];
+    model.useEngine(replies === null ? null : { chat: { completions: { create: async (request) => {
+        window.__requests.push(request);
+        return { choices: [{ message: { role: "assistant", content: window.__replies.shift() } }] };
+    } } } });
+}"""
+FAKE_ADAPTER = (
+    "Object.defineProperty(Navigator.prototype, 'gpu', "
+    "{configurable: true, get: () => ({requestAdapter: async () => ({})})});"
+)
+
+
+def csp_of(page, path: str) -> dict[str, list[str]]:
+    header = page.evaluate("async (p) => (await fetch(p)).headers.get('content-security-policy')", path)
+    return {d.split()[0]: d.split()[1:] for d in header.split("; ")}
+
+
+def test_webllm_variant_without_webgpu_says_so_and_the_built_in_reader_answers(session, web):
+    page = open_local(session, query="?model=webllm")
+    assert page.get_attribute("#local", "data-model") == "webllm"
+    assert page.get_attribute("#model", "data-state") == "absent"
+    assert "no WebGPU" in page.inner_text("#webgpu-status") and "Nothing is downloaded" in page.inner_text(
+        "#webgpu-status"
+    )
+    assert page.locator("#model-offer").is_hidden() and page.locator("#model-load").is_hidden()
+    assert "huggingface.co" in page.inner_text("#upload-model-note")  # the widened page says so by the upload box
+    requests = record_requests(page)
+    (expected,) = web.snapshot(TENANT).execute(f"select count(*) from {star(None, 'orders')}").fetchone()
+    assert ask(page, "how many orders") == [[f"{expected:,}"]]
+    assert "question read in this tab" in page.inner_text("#result [data-role=meta]")
+    assert page.locator("#ask-note").is_hidden()
+    assert requests == []
+    # WebLLM's 7 MB module is fetched only when the model is started
+    loaded = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+    assert not [u for u in loaded if "web-llm" in u]
+
+    # the default page reaches nothing but this origin; the opted-in one only WebLLM's download origins too
+    default, webllm = csp_of(page, f"/app/{TENANT}/local"), csp_of(page, f"/app/{TENANT}/local?model=webllm")
+    assert default["connect-src"] == ["'self'"]
+    assert not [v for vs in default.values() for v in vs if "http" in v]
+    assert webllm["connect-src"] == ["'self'", *WEBLLM_ORIGINS]
+    assert {k: v for k, v in webllm.items() if k != "connect-src"} == {
+        k: v for k, v in default.items() if k != "connect-src"
+    }
+    assert csp_of(page, f"/app/{TENANT}/local?model=other")["connect-src"] == ["'self'"]
+
+
+def test_model_reply_is_validated_and_compiled_like_the_built_in_reader(session, web):
+    """The page's question path with a stand-in engine (the real model needs WebGPU and a 1 GB download)."""
+    page = open_local(session, query="?model=webllm")
+    requests = record_requests(page)
+    question = "average order value by channel"
+    builtin_rows = ask(page, question)
+    builtin_query, builtin_sql = json.loads(page.inner_text("#ask-json")), page.input_value("#sql")
+
+    # (a) a valid query: shown, compiled and run exactly as the built-in reader's same query
+    page.evaluate(FAKE_ENGINE, [json.dumps(builtin_query)])
+    assert ask(page, question) == builtin_rows
+    assert json.loads(page.inner_text("#ask-json")) == builtin_query
+    assert page.input_value("#sql") == builtin_sql
+    assert page.inner_text("#ask-note") == f"Read by {MODEL} in this tab."
+    assert f"question read by {MODEL} in this tab" in page.inner_text("#result [data-role=meta]")
+    (request,) = page.evaluate("window.__requests")
+    assert request["response_format"] == {"type": "json_object"}
+    system, user = request["messages"]
+    assert user == {"role": "user", "content": question}
+    assert "Table orders:" in system["content"] and "  net_revenue_reporting DECIMAL(18,2)" in system["content"]
+    assert '"measures": [{"column"' in system["content"] and "count_distinct" in system["content"]
+
+    # (b) a column the table does not have: the validation's message, then the built-in reader answers
+    (expected,) = web.snapshot(TENANT).execute(f"select count(*) from {star(None, 'orders')}").fetchone()
+    unknown = {"table": "orders", "measures": [{"column": "foo", "agg": "sum"}], "dimensions": [], "limit": 10}
+    page.evaluate(FAKE_ENGINE, [json.dumps(unknown)])
+    assert ask(page, "how many orders") == [[f"{expected:,}"]]
+    note = page.inner_text("#ask-note")
+    assert note.startswith(f"{MODEL}'s answer could not be used: Unknown column 'foo' (measure) in 'orders'"), note
+    assert note.endswith("The built-in rules read the question instead.")
+    assert json.loads(page.inner_text("#ask-json"))["measures"] == [{"column": "*", "agg": "count"}]
+
+    # (c) not JSON at all: a clear message, then the built-in reader answers
+    page.evaluate(FAKE_ENGINE, ["Sure! SELECT count(*) FROM orders"])
+    assert ask(page, "how many orders") == [[f"{expected:,}"]]
+    note = page.inner_text("#ask-note")
+    assert 'its reply is not a JSON object: "Sure! SELECT count(*) FROM orders"' in note, note
+    assert "question read in this tab" in page.inner_text("#result [data-role=meta]")
+    assert requests == [], [r["url"] for r in requests]
+
+
+def test_with_webgpu_the_model_is_offered_and_the_opted_in_page_can_start_it(open_session, web):
+    s = open_session()
+    s.context.add_init_script(FAKE_ADAPTER)  # an adapter as a GPU machine's Chromium would give
+    page = s.sign_in(user_of(TENANT), path=f"/app/{TENANT}/local")
+    page.wait_for_selector('#model[data-state="available"]')
+    offer = page.locator("#model-offer")
+    assert offer.is_visible() and page.locator("#model-load").is_hidden()
+    text = offer.inner_text()
+    assert "Answer with Qwen2.5-Coder in this browser" in text
+    assert "about 1 GB" in text and "huggingface.co" in text and "raw.githubusercontent.com" in text
+    assert page.locator("#upload-model-note").count() == 0
+    s.screenshot("local-model-offer-1280")
+
+    page.click("#model-offer-link")
+    page.wait_for_url(f"**/app/{TENANT}/local?model=webllm")
+    page.wait_for_selector('#model[data-state="available"]')
+    assert page.locator("#model-load").is_visible() and page.locator("#model-offer").is_hidden()
+    assert page.locator("#model-button").is_enabled()  # not pressed here: it downloads the weights
+    s.screenshot("local-model-opted-in-1280")
+
+    # WebLLM's module runs under this page's CSP, and the model it fetches comes from the allowed origins only
+    origins = page.evaluate(
+        """async () => {
+            const model = await import("/static/app/js/model.js");
+            const { prebuiltAppConfig } = await model.library();
+            const record = prebuiltAppConfig.model_list.find((m) => m.model_id === model.MODEL_ID);
+            return [new URL(record.model).origin, new URL(record.model_lib).origin];
+        }"""
+    )
+    assert origins == ["https://huggingface.co", "https://raw.githubusercontent.com"]
+    assert set(origins) <= set(csp_of(page, page.url)["connect-src"])
+
+
+def test_only_webllm_browser_bundle_is_served(web):
+    assert allowed("@mlc-ai/web-llm/lib/index.js")
+    for path in (
+        "@mlc-ai/web-llm/lib/index.js.map",
+        "@mlc-ai/web-llm/lib/index.d.ts",
+        "@mlc-ai/web-llm/package.json",
+        "@mlc-ai/web-llm/README.md",
+        "@mlc-ai/web-llm/lib/engine.d.ts",
+        "loglevel/lib/loglevel.js",
+    ):
+        assert not allowed(path), path
+    with httpx.Client(base_url=web.base) as client:
+        bundle = client.get("/static/vendor/@mlc-ai/web-llm/lib/index.js")
+        assert client.get("/static/vendor/@mlc-ai/web-llm/lib/index.js.map").status_code == 404
+        assert client.get("/static/vendor/@mlc-ai/web-llm/package.json").status_code == 404
+    assert bundle.status_code == 200 and bundle.headers["content-type"].startswith("text/javascript")
+    assert b"CreateMLCEngine" in bundle.content

@@ -27,6 +27,8 @@ VENDOR_FILES = frozenset(
         f"{DUCKDB}/duckdb-browser-eh.worker.js",
         f"{DUCKDB}/duckdb-eh.wasm",
         "tslib/tslib.es6.mjs",
+        # WebLLM: one self-contained ESM bundle (its runtime, tokenizer and grammar wasm inlined), imported lazily
+        "@mlc-ai/web-llm/lib/index.js",
     }
 )
 # package directory -> the extension its browser modules have (Node-only modules left out by name)
@@ -48,6 +50,7 @@ IMPORT_MAP = {
         "flatbuffers": "/static/vendor/flatbuffers/mjs/flatbuffers.js",
         "tslib": "/static/vendor/tslib/tslib.es6.mjs",
         "hyparquet": "/static/vendor/hyparquet/src/index.js",
+        "@mlc-ai/web-llm": "/static/vendor/@mlc-ai/web-llm/lib/index.js",
     }
 }
 

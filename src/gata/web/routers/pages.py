@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from gata.api.deps import Principal, session_principal
 from gata.api.keys import ADMIN
-from gata.web.render import WASM_CSP, page
+from gata.web.render import WASM_CSP, WEBLLM_CSP, page
 
 router = APIRouter(include_in_schema=False)
 
@@ -103,6 +103,20 @@ def health(request: Request, tenant: str) -> Response:
 
 
 @router.get("/app/{tenant}/local", response_class=HTMLResponse)
-def local(request: Request, tenant: str) -> Response:
-    """The in-browser tier: star tables queried by DuckDB-WASM in the page, no server round trip per query."""
-    return _tenant_page(request, tenant, "local.html", "local", "in-browser analysis", csp=WASM_CSP)
+def local(request: Request, tenant: str, model: str | None = None) -> Response:
+    """The in-browser tier: star tables queried by DuckDB-WASM in the page, no server round trip per query.
+
+    `?model=webllm` is the variant the user opts into for the in-browser model: its CSP may also reach the
+    model's download origins. The server cannot see the browser's GPU, so it serves that policy either way; the
+    page loads nothing from those origins unless WebGPU has an adapter and the user starts the model.
+    """
+    webllm = model == "webllm"
+    return _tenant_page(
+        request,
+        tenant,
+        "local.html",
+        "local",
+        "in-browser analysis",
+        csp=WEBLLM_CSP if webllm else WASM_CSP,
+        model="webllm" if webllm else "",
+    )

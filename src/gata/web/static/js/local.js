@@ -3,7 +3,8 @@
 import { count, openDb, quoteIdent, run, schema } from "./localdb.js";
 import { loadFile } from "./enrich.js";
 import { profileTable } from "./profile.js";
-import { QueryError, compile, readQuestion, validate } from "./reader.js";
+import { MODEL_NAME, modelEngine, readWithModel, startModel } from "./model.js";
+import { QueryError, prepare, readQuestion } from "./reader.js";
 import { showError, showResult } from "./results.js";
 
 const root = document.getElementById("local");
@@ -95,16 +96,37 @@ async function runSql(sql, source) {
   }
 }
 
-/** A question, read by the built-in rules, validated, compiled, shown and run here. */
+function note(text) {
+  $("ask-note").textContent = text;
+  $("ask-note").hidden = !text;
+}
+
+/** A question, read by the model when it is started (else, or when its reply is unusable, by the built-in
+ * rules); either way the structured query is validated and compiled by the same `prepare`, shown and run here. */
 async function ask(question) {
   resultCard.dataset.state = "running";
   $("ask-details").hidden = false;
+  note("");
+  if (modelEngine()) {
+    note(`Asking ${MODEL_NAME} in this tab…`);
+    try {
+      const { query, sql } = await readWithModel(question, tables, current);
+      note(`Read by ${MODEL_NAME} in this tab.`);
+      $("ask-json").textContent = JSON.stringify(query, null, 2);
+      $("sql").value = sql;
+      await runSql(sql, `question read by ${MODEL_NAME} in this tab`);
+      return;
+    } catch (err) {
+      if (!(err instanceof QueryError)) throw err;
+      note(`${MODEL_NAME}'s answer could not be used: ${err.message} The built-in rules read the question instead.`);
+    }
+  }
   let query;
+  let sql;
   try {
     query = readQuestion(question, tables, current);
     $("ask-json").textContent = JSON.stringify(query, null, 2);
-    const errors = validate(query, tables);
-    if (errors.length) throw new QueryError(errors.join(" "));
+    sql = prepare(query, tables);
   } catch (err) {
     if (!(err instanceof QueryError)) throw err;
     if (!query) $("ask-json").textContent = "";
@@ -112,20 +134,50 @@ async function ask(question) {
     showError(resultCard, err.message);
     return;
   }
-  const sql = compile(query, tables);
   $("sql").value = sql;
   await runSql(sql, "question read in this tab");
 }
 
-/** WebGPU is there only if an adapter is (headless Chromium without a GPU has `navigator.gpu` but none). */
+/** WebGPU is there only if an adapter is (headless Chromium without a GPU has `navigator.gpu` but none). The
+ * default page offers the model; `?model=webllm`, the page the offer opens, can start it. */
 async function describeWebGpu() {
   const adapter = await navigator.gpu?.requestAdapter().catch(() => null);
-  if (adapter) {
-    say("webgpu-status", "This browser has WebGPU, but the in-browser language model (WebLLM, Qwen2.5-Coder) is " +
-      "not installed with this server: questions are read by the built-in rules, in this tab.", "available");
+  const optedIn = root.dataset.model === "webllm";
+  $("model").dataset.state = adapter ? "available" : "absent";
+  if (!adapter) {
+    say("webgpu-status", `This browser has no WebGPU, so the in-browser language model (WebLLM, ${MODEL_NAME}) ` +
+      "cannot run here: questions are read by the built-in rules, in this tab." +
+      (optedIn ? " Nothing is downloaded for the model." : ""), "absent");
+  } else if (!optedIn) {
+    say("webgpu-status", "This browser has WebGPU. Questions are read by the built-in rules, in this tab, " +
+      "unless you choose the in-browser model:", "available");
+    $("model-offer").hidden = false;
   } else {
-    say("webgpu-status", "This browser has no WebGPU, so the in-browser language model (WebLLM, Qwen2.5-Coder) " +
-      "cannot run here: questions are read by the built-in rules, in this tab.", "absent");
+    say("webgpu-status", `This browser has WebGPU: start ${MODEL_NAME} to have it read your questions; until then ` +
+      "(and whenever its answer cannot be used) the built-in rules read them.", "available");
+    $("model-load").hidden = false;
+  }
+}
+
+async function loadModel() {
+  const progress = $("model-progress");
+  $("model-button").disabled = true;
+  progress.hidden = false;
+  $("model").dataset.state = "loading";
+  try {
+    await startModel((report) => {
+      progress.value = report.progress;
+      say("model-status", report.text);
+    });
+    $("model").dataset.state = "ready";
+    say("model-status", `${MODEL_NAME} is running in this tab: it reads your questions, and the built-in rules ` +
+      "step in when its answer cannot be used.");
+  } catch (err) {
+    $("model").dataset.state = "error";
+    $("model-button").disabled = false;
+    say("model-status", `${MODEL_NAME} could not start: ${err.message}. Questions are read by the built-in rules.`);
+  } finally {
+    progress.hidden = true;
   }
 }
 
@@ -159,6 +211,7 @@ $("profile-form").addEventListener("submit", guard(async () => {
 }));
 $("sql-form").addEventListener("submit", guard(() => runSql($("sql").value, "SQL run in this tab")));
 $("ask-form").addEventListener("submit", guard(() => ask($("question").value)));
+$("model-button").addEventListener("click", loadModel);
 $("upload-file").addEventListener("change", guard(async () => {
   const file = $("upload-file").files[0];
   if (!file) return;

@@ -168,7 +168,7 @@ export function alias(item) {
 /** Check a structured query against the loaded tables; a list of clear messages, empty when it is valid. */
 export function validate(query, tables) {
   const errors = [];
-  if (!query || typeof query !== "object") return ["The query must be a JSON object."];
+  if (!query || typeof query !== "object" || Array.isArray(query)) return ["The query must be a JSON object."];
   const columns = tables.get(query.table);
   if (!columns) return [`Unknown table '${query.table}'; loaded tables: ${[...tables.keys()].join(", ") || "none"}.`];
   const names = columns.map((c) => c.name);
@@ -180,7 +180,12 @@ export function validate(query, tables) {
   };
   const measures = query.measures ?? [];
   const dimensions = query.dimensions ?? [];
-  if (!Array.isArray(measures) || !Array.isArray(dimensions)) return ["measures and dimensions must be lists."];
+  const lists = [measures, dimensions, query.filters ?? [], query.order ?? []];
+  if (!lists.every(Array.isArray)) return ["measures, dimensions, filters and order must be lists."];
+  // a model's JSON may hold anything: each item must be an object before its fields are read
+  if (!lists.flat().every((x) => x && typeof x === "object" && !Array.isArray(x))) {
+    return ["Each measure, dimension, filter and order must be an object."];
+  }
   if (!measures.length && !dimensions.length) errors.push("Ask for at least one measure or dimension.");
   for (const m of measures) {
     if (!AGGS.includes(m.agg)) errors.push(`Unknown aggregation '${m.agg}'; use one of ${AGGS.join(", ")}.`);
@@ -222,6 +227,14 @@ function measureSql(m) {
   const c = m.column === "*" ? "*" : quoteIdent(m.column);
   if (m.agg === "count_distinct") return `count(DISTINCT ${c})`;
   return `${m.agg}(${c})`;
+}
+
+/** The one way any producer's structured query becomes SQL: validated against `tables`, then compiled.
+ * Throws a QueryError with every validation message. */
+export function prepare(query, tables) {
+  const errors = validate(query, tables);
+  if (errors.length) throw new QueryError(errors.join(" "));
+  return compile(query, tables);
 }
 
 /** SQL for a valid structured query (names quoted, values as literals). */
