@@ -24,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 import httpx
+from report import record
 
 from gata.warehouse.publish import current_version, snapshot_path
 from gata.workspace import Workspace
@@ -258,6 +259,38 @@ def main() -> None:
     print(
         f"throughput, {args.clients} clients: uncached {tp_uncached[0]:.1f} req/s ({tp_uncached[1]} errors), "
         f"cached {tp_cached[0]:.1f} req/s ({tp_cached[1]} errors)"
+    )
+    direct, api = (
+        statistics.median(s["direct_p50"] for s in summary.values()),
+        statistics.median(s["api_p50"] for s in summary.values()),
+    )
+    record(
+        "bench_api",
+        "query p50 through the API, uncached (median of queries)",
+        api,
+        "ms",
+        "the same SQL directly in DuckDB",
+        direct,
+        "overhead <= +15 ms",
+        statistics.median(overheads) <= 15,
+    )
+    record(
+        "bench_api",
+        "query p50 with the result cache (median of queries)",
+        statistics.median(cached_p50),
+        "ms",
+        "uncached through the API",
+        api,
+        "<= 3 ms",
+        statistics.median(cached_p50) <= 3,
+    )
+    record(
+        "bench_api",
+        f"throughput, {args.clients} clients, cached",
+        tp_cached[0],
+        "req/s",
+        "uncached",
+        tp_uncached[0],
     )
     (HERE / "out").mkdir(exist_ok=True)
     (HERE / "out" / "bench_api.json").write_text(

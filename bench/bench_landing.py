@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+from report import record
 
 from gata.config import load_config
 from gata.connectors.pull import window
@@ -99,6 +100,18 @@ def main() -> dict:
     print(f"  plain DuckDB insert (baseline, same run): {base_s:.1f} s  {rows / base_s:,.0f} rows/s")
     print(f"  landing speed / plain insert speed = {base_s / land_s:.3f}  (goal >= 0.5)")
     (out / "result.json").write_text(json.dumps(result, indent=2))
+    record(
+        "bench_landing",
+        f"landing throughput ({args.days} days, {rows:,} rows)",
+        landed / land_s,
+        "rows/s",
+        "plain DuckDB insert of the same Arrow",
+        rows / base_s,
+        "ratio >= 0.5",
+        base_s / land_s >= 0.5,
+    )
+    record("bench_landing", "generation throughput", rows / gen_s, "rows/s")
+    record("bench_landing", "peak RSS while landing", land_rss, "MB")
     return result
 
 

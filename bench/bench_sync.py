@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench_warehouse import fleet_config
+from report import record
 
 from gata.config import load_config
 from gata.warehouse.onboard import build, onboard, project_for, publish
@@ -98,9 +99,21 @@ if __name__ == "__main__":
     args.out.mkdir(parents=True, exist_ok=True)
     report = {}
     if not args.skip_one:
-        report["one_tenant"] = bench_one(args.out, args.days)
+        report["one_tenant"] = one = bench_one(args.out, args.days)
+        record(
+            "bench_sync",
+            f"daily sync of one tenant ({args.days} days of history)",
+            one["daily_sync_seconds"],
+            "s",
+            "full rebuild (build + publish)",
+            one["full_rebuild_seconds"],
+            "ratio <= 0.2",
+            one["sync_vs_full_rebuild_ratio"] <= 0.2,
+        )
         print(json.dumps(report, indent=2), flush=True)
     if not args.skip_fleet:
-        report["fleet"] = bench_fleet(args.out, args.fleet, args.fleet_days)
+        report["fleet"] = fleet = bench_fleet(args.out, args.fleet, args.fleet_days)
+        record("bench_sync", f"sync --all of {args.fleet} tenants, one day", fleet["sync_all_seconds"], "s")
+        record("bench_sync", "per tenant in sync --all (median)", fleet["per_tenant_seconds_median"], "s")
         print(json.dumps(report["fleet"], indent=2), flush=True)
     (args.out / "report.json").write_text(json.dumps(report, indent=2))

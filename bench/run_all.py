@@ -1,4 +1,5 @@
-"""`make bench`: every benchmark in turn; each prints its own ratios against a baseline from the same run."""
+"""`make bench`: every benchmark in turn; each prints its own ratios against a baseline from the same run, and
+records its headline figures (bench/report.py), written together to bench/results.md at the end."""
 
 from __future__ import annotations
 
@@ -18,9 +19,13 @@ BENCHES = [
 ]
 
 if __name__ == "__main__":
+    from report import clear, write_markdown
+
+    clear()
     failed = []
     for bench in BENCHES:
         print(f"\n=== {bench} ===", flush=True)
         if subprocess.run([sys.executable, str(HERE / bench)]).returncode != 0:
             failed.append(bench)
+    print(f"\nwrote {write_markdown([b.removesuffix('.py') for b in BENCHES], failed)}")
     sys.exit(f"failed: {', '.join(failed)}" if failed else 0)
