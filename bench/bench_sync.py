@@ -18,11 +18,12 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench_landing import peak_rss_mb
 from bench_warehouse import fleet_config
 from report import record
 
 from gata.config import load_config
-from gata.warehouse.onboard import build, onboard, project_for, publish
+from gata.warehouse.onboard import build, onboard, project_for, publish, star_table_counts
 from gata.warehouse.sync import sync_all, sync_tenant
 from gata.workspace import Workspace
 
@@ -42,6 +43,8 @@ def bench_one(out: Path, days: int) -> dict:
     ws = Workspace.resolve(out / "bench_co")
     shutil.rmtree(ws.root, ignore_errors=True)
     t_onboard, _ = timed(lambda: onboard(cfg, ["bench_co"], ws, days=days, end_date=TODAY - timedelta(days=2)))
+    onboard_rss = peak_rss_mb()  # landing and the dbt build both run in this process
+    events = star_table_counts(ws, ["bench_co"])[("bench_co", "events")]
     # warm-up sync (first incremental parse of the tenant's project), then the measured daily sync
     sync_tenant(cfg, "bench_co", ws, through=TODAY - timedelta(days=1))
     t_sync, outcome = timed(lambda: sync_tenant(cfg, "bench_co", ws, through=TODAY))
@@ -56,6 +59,8 @@ def bench_one(out: Path, days: int) -> dict:
     return {
         "days": days,
         "onboard_seconds": round(t_onboard, 1),
+        "onboard_peak_rss_mb": round(onboard_rss),
+        "events": events,
         "daily_sync_seconds": round(t_sync, 1),
         "daily_sync_steps": {s.step: round(s.seconds, 2) for s in outcome.result.steps},
         "daily_sync_detail": {s.step: s.detail for s in outcome.result.steps if s.step in ("generate", "land")},
@@ -100,6 +105,13 @@ if __name__ == "__main__":
     report = {}
     if not args.skip_one:
         report["one_tenant"] = one = bench_one(args.out, args.days)
+        record(
+            "bench_sync",
+            f"onboarding 1 tenant x {args.days} days x {one['events']:,} events "
+            f"(peak RSS {one['onboard_peak_rss_mb']:,} MB)",
+            one["onboard_seconds"],
+            "s",
+        )
         record(
             "bench_sync",
             f"daily sync of one tenant ({args.days} days of history)",
