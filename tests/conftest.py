@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from gata.warehouse.publish import current_version, snapshot_path
+from gata.web.users import UserStore
 from gata.workspace import Workspace
 
 GATA = str(Path(sys.executable).parent / "gata")
@@ -100,3 +101,36 @@ def served(tmp_path_factory) -> Served:
     yield Served(ws, base, keys, proc)
     proc.terminate()
     proc.wait(timeout=30)
+
+
+# web users: one per demo tenant, "<tenant>-user" / "<tenant>-user-password-1", and an admin
+ADMIN = "platform-admin"
+
+
+def user_of(tenant: str) -> str:
+    return f"{tenant.replace('_', '-')}-user"
+
+
+def password_of(username: str) -> str:
+    return f"{username}-password-1"
+
+
+def create_user(ws_root: Path, username: str, *role: str) -> None:
+    """`gata users create` for real (password on stdin); a user that exists already is kept."""
+    if UserStore(Workspace.resolve(ws_root)).get(username) is not None:
+        return
+    proc = subprocess.run(
+        [GATA, "users", "create", username, *role, "--password-stdin", "--workspace", str(ws_root)],
+        input=password_of(username) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def create_web_users(served: Served) -> None:
+    """A web user per demo tenant and an admin, on the served workspace."""
+    for tenant in DEMO:
+        create_user(served.ws.root, user_of(tenant), "--tenant", tenant)
+    create_user(served.ws.root, ADMIN, "--admin")

@@ -8,15 +8,13 @@ Chromium must be /usr/bin/chromium (`make test` installs Debian's package); no b
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from conftest import GATA, Served
-from gata.web.users import UserStore
-from gata.workspace import Workspace
+# the user helpers live in conftest; re-exported here for the browser tests
+from conftest import ADMIN, Served, create_user, create_web_users, password_of, user_of  # noqa: F401
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -30,42 +28,11 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshot
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
-# one user per demo tenant, and an admin: "<tenant>-user" / "<tenant>-password-1"
-ADMIN = "platform-admin"
-
-
-def user_of(tenant: str) -> str:
-    return f"{tenant.replace('_', '-')}-user"
-
-
-def password_of(username: str) -> str:
-    return f"{username}-password-1"
-
-
-def create_user(ws_root: Path, username: str, *role: str) -> None:
-    """`gata users create` for real (password on stdin); a user that exists already is kept."""
-    if _exists(ws_root, username):
-        return
-    proc = subprocess.run(
-        [GATA, "users", "create", username, *role, "--password-stdin", "--workspace", str(ws_root)],
-        input=password_of(username) + "\n",
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-
-
-def _exists(ws_root: Path, username: str) -> bool:
-    return UserStore(Workspace.resolve(ws_root)).get(username) is not None
-
 
 @pytest.fixture(scope="module")
 def web(served: Served) -> Served:
     """The served demo with a web user per tenant and an admin."""
-    for tenant in ("tyrell_corp", "wayne_enterprises", "stark_industries"):
-        create_user(served.ws.root, user_of(tenant), "--tenant", tenant)
-    create_user(served.ws.root, ADMIN, "--admin")
+    create_web_users(served)
     return served
 
 

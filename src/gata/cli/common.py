@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from gata.config import ConfigError, GataConfig, load_config
@@ -64,7 +65,9 @@ def config_for(config: Path | None, catalog: Path | None = None, strict: bool = 
     tenant's bad configuration cannot stop work on the others."""
     cfg = load_config(config, catalog, strict=strict)
     for issue in cfg.issues:
-        err_console.print(f"[yellow]warning, tenant skipped:[/yellow] {issue}", highlight=False, soft_wrap=True)
+        # the issue is plain text: `[a-z]` in a slug pattern is not markup
+        message = f"[yellow]warning, tenant skipped:[/yellow] {escape(str(issue))}"
+        err_console.print(message, highlight=False, soft_wrap=True)
     return cfg
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from gata.cli.common import (
@@ -74,6 +75,9 @@ def onboard_cmd(
     with cli_errors():
         cfg = config_for(config, strict=False)
         slugs = cfg.slugs() if all_tenants else [cfg.tenant(tenant).slug] if tenant else []
+    if all_tenants and not slugs:
+        err_console.print(f"[red]no valid tenant to onboard in {escape(cfg.tenants_file)}[/red]: see the issues above")
+        raise typer.Exit(2)
     if not slugs:
         raise typer.BadParameter("name a tenant or pass --all")
     try:

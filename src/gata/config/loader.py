@@ -234,6 +234,9 @@ def load_tenants(path: Path | str, catalog: Catalog, strict: bool = True) -> tup
             continue
         namespaces[t.namespace] = t.slug
         tenants.append(t)
+    # a slug given twice is ambiguous: neither configuration is used (lenient loading leaves both out)
+    duplicated = {i.tenant for i in issues if i.message.startswith("duplicate slug")}
+    tenants = [t for t in tenants if t.slug not in duplicated]
     if issues and strict:
         raise ConfigError(issues)
     return tenants, issues

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 FIELD = r"^[a-z][a-z0-9_]{0,62}(\.[a-z][a-z0-9_]{0,62})?$"
 MAX_LIMIT = 10_000
+MAX_FILTER_DEPTH = 8  # nested and/or groups: deeper is never a real question, and would exhaust the stack
 Scalar = str | int | float | bool | date
 FilterOp = Literal[
     "eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in", "contains", "starts_with", "is_null", "is_not_null"
@@ -68,6 +69,13 @@ class Group(_Strict):
         return "AND" if self.and_ is not None else "OR"
 
 
+def _depth(item: Condition | Group) -> int:
+    """Levels of and/or groups above the deepest condition (a condition alone is 0)."""
+    if isinstance(item, Condition):
+        return 0
+    return 1 + max(_depth(m) for m in item.members)
+
+
 class DateRange(_Strict):
     """An absolute range (`start`, `end`, inclusive days) or a relative one (`relative`)."""
 
@@ -117,6 +125,9 @@ class SemanticQuery(_Strict):
                 raise ValueError(f"'{name}' is not a field name (lower-case words, optionally `model.field`)")
         if not self.dimensions and not self.measures:
             raise ValueError("ask for at least one dimension or measure")
+        for i, item in enumerate(self.filters):
+            if _depth(item) > MAX_FILTER_DEPTH:
+                raise ValueError(f"filters[{i}] nests and/or groups more than {MAX_FILTER_DEPTH} levels deep")
         if self.compare and self.date_range is None:
             raise ValueError("'compare' needs a 'date_range' (the period to compare with the one before)")
         if self.compare and not self.measures:

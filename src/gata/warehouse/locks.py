@@ -86,8 +86,11 @@ def tenant_lock(workspace: Workspace, tenant: str, what: str) -> Iterator[None]:
 
 def tenant_busy(workspace: Workspace, tenant: str) -> str | None:
     """Who holds the tenant's run lock right now (None: nobody). Only a snapshot: a run may start next."""
-    path = _lock_path(workspace, f"tenant-{tenant}")
-    fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o600)
+    path = workspace.root / "locks" / f"tenant-{tenant}.lock"
+    try:  # asking writes nothing: no lock file, no run has ever held it
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
     try:
         fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except BlockingIOError:

@@ -6,6 +6,7 @@ file and starts `gata onboard` for it in its own process; `GET /onboarding/jobs/
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,6 +20,7 @@ from gata.api.schemas import ERRORS, ErrorBody
 from gata.config.errors import ConfigError
 from gata.config.levers import wizard_catalog
 from gata.config.loader import load_catalog, load_config
+from gata.config.tenants import SLUG_PATTERN
 from gata.config.writer import TenantExistsError, add_tenant
 from gata.jobs.launch import JobLauncher, TenantJobRunning
 from gata.jobs.store import Job, UnknownJobError
@@ -89,7 +91,14 @@ def catalog(who: Admin, file: TenantsFile) -> dict[str, Any]:
 def start_onboarding(body: OnboardRequest, who: Admin, jobs: Launcher, file: TenantsFile) -> Any:
     slug = body.tenant.get("slug")
     if not isinstance(slug, str) or not slug:
-        return _invalid([Issue(path="slug", message="required: the tenant's slug")])
+        message = "required: the tenant's slug" if slug in (None, "") else f"must be a string (got {slug!r})"
+        return _invalid([Issue(path="slug", message=message)])
+    if not re.fullmatch(SLUG_PATTERN, slug):  # before anything is looked up or locked under its name
+        message = (
+            f"invalid slug {slug!r}: must match {SLUG_PATTERN} "
+            "(lower-case letter first, then 2-62 lower-case letters, digits or underscores)"
+        )
+        return _invalid([Issue(path="slug", message=message)])
     try:
         job = jobs.start(
             slug,
