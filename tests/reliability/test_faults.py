@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import threading
@@ -51,7 +52,10 @@ TRIALS = int(os.environ.get("GATA_FAULT_TRIALS", "6"))
 SEED = int(os.environ.get("GATA_FAULT_SEED", "20260310"))
 PHASES = ("land", "build", "publish")
 # the longest random delay after the phase's progress line: about the phase's length for this tenant
-MAX_DELAY = {"land": 2.0, "build": 12.0, "publish": 1.5}
+# a kill lands at a random fraction of the phase's duration, learned from the reruns' step timings (so it
+# falls inside the phase on a fast machine as on a slow one); these are first guesses
+PHASE_SECONDS = {"land": 1.0, "build": 10.0, "publish": 1.0}
+STEP_TIMING = re.compile(r"│\s*(land|build|publish)\s*│\s*([0-9.]+)\s*│")
 RUN_DEPENDENT = ("source_load_ids",)  # dlt load ids are timestamps: they differ between workspaces
 SOURCES = {
     "facebook_ads": {"generation": {"campaigns": 1, "daily_spend": 100}},
@@ -323,6 +327,8 @@ def _run_trial(setup, trial: Trial) -> None:
         cmd = [GATA, "sync", SLUG, "--through", _day(trial.n), *base]
         trial.interrupted = _killed_run(cmd, trial.phase, trial.delay)
         rerun = _gata("sync", SLUG, "--through", _day(trial.n), *base, check=False)
+        for step, seconds in STEP_TIMING.findall(rerun.stdout):
+            PHASE_SECONDS[step] = float(seconds)
         trial.rerun = (
             "synced" if "synced" in rerun.stdout else "up to date" if "up to date" in rerun.stdout else "FAILED"
         )
@@ -368,7 +374,7 @@ def test_kill_9_anywhere_then_rerun_leaves_consistent_data_and_serving_never_bre
     trials = []
     for n in range(1, TRIALS + 1):
         phase = PHASES[(n - 1) % len(PHASES)]
-        trial = Trial(n, phase, round(rng.uniform(0, MAX_DELAY[phase]), 2))
+        trial = Trial(n, phase, round(rng.uniform(0.05, 0.8) * PHASE_SECONDS[phase], 2))
         _run_trial(setup, trial)
         trials.append(trial)
     report = _table(trials)
