@@ -11,7 +11,7 @@ WEB := src/gata/web
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: setup browser demo test bench lint clean
+.PHONY: setup browser demo test reliability bench lint clean
 
 $(UV):
 	python3 -m pip install --quiet --user "uv==$(UV_VERSION)" || python3 -m pip install --quiet "uv==$(UV_VERSION)"
@@ -38,6 +38,10 @@ demo: setup
 
 test: setup browser
 	$(UV) run --frozen pytest -q
+
+# the long fault suite: 21 kill -9 trials (7 per phase: landing, dbt build, publishing); `make test` runs 6
+reliability: setup
+	GATA_FAULT_TRIALS=21 $(UV) run --frozen pytest -q tests/reliability
 
 bench: setup
 	$(UV) run --frozen python bench/run_all.py

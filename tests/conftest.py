@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import duckdb
@@ -24,6 +25,7 @@ GATA = str(Path(sys.executable).parent / "gata")
 REPO = Path(__file__).resolve().parents[1]
 DEMO = ["tyrell_corp", "wayne_enterprises", "stark_industries"]
 DAYS = 21  # ends today: relative ranges and a previous period have data
+CENT = Decimal("0.01")
 
 
 @dataclass
@@ -53,6 +55,84 @@ def table_digest(con: duckdb.DuckDBPyConnection, relation: str, exclude: tuple[s
         "select count(*), md5(string_agg(doc, '' order by doc)) from "
         f"(select to_json(t)::varchar as doc from (select {columns} from {relation}) t)"
     ).fetchone()
+
+
+# --- what landed records say, computed independently of the dbt macros (reconciliation tests) ---------
+
+# Per connector, straight from the landed report table: (table, spend, impressions, clicks) expressions.
+RAW_AD_REPORT = {
+    "facebook_ads": (
+        "facebook_insights",
+        "sum(spend::decimal(18,2))",
+        "sum(impressions::bigint)",
+        "sum(clicks::bigint)",
+    ),
+    "instagram_ads": (
+        "facebook_insights",
+        "sum(spend::decimal(18,2))",
+        "sum(impressions::bigint)",
+        "sum(clicks::bigint)",
+    ),
+    "google_ads": (
+        "ad_performance",
+        'sum("metrics.cost_micros") * 0.000001',
+        'sum("metrics.impressions")',
+        'sum("metrics.clicks")',
+    ),
+    "bing_ads": (
+        "account_performance_report",
+        'sum("Spend"::decimal(18,2))',
+        'sum("Impressions"::bigint)',
+        'sum("Clicks"::bigint)',
+    ),
+    "linkedin_ads": ("ad_analytics", 'sum("costInLocalCurrency"::decimal(18,2))', "sum(impressions)", "sum(clicks)"),
+    "amazon_ads": ("advertised_product_report", "sum(cost::decimal(18,2))", "sum(impressions)", "sum(clicks)"),
+    "tiktok_ads": (
+        "ads_reports_daily",
+        "sum((metrics->>'$.spend')::decimal(18,2))",
+        "sum((metrics->>'$.impressions')::bigint)",
+        "sum((metrics->>'$.clicks')::bigint)",
+    ),
+}
+
+
+def money(value) -> Decimal:
+    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def raw_order_total(shop: str, r: dict) -> Decimal:
+    return money(r[{"shopify": "total_price", "bigcommerce": "total_inc_tax", "woocommerce": "total"}[shop]])
+
+
+def raw_order_refunded(shop: str, r: dict) -> Decimal:
+    if shop == "shopify":
+        return sum(
+            (
+                money(t["amount"])
+                for refund in r.get("refunds") or []
+                for t in refund["transactions"]
+                if t["kind"] == "refund" and t["status"] == "success"
+            ),
+            Decimal("0.00"),
+        )
+    if shop == "bigcommerce":
+        return money(r["refunded_amount"])
+    return sum((-money(refund["total"]) for refund in r.get("refunds") or []), Decimal("0.00"))
+
+
+def raw_order_status(shop: str, r: dict) -> str:
+    """The canonical status from each API's own vocabulary."""
+    if shop == "shopify":
+        if r.get("cancelled_at"):
+            return "cancelled"
+        return {"voided": "cancelled", "paid": "paid", "refunded": "refunded"}.get(
+            r["financial_status"], r["financial_status"]
+        )
+    if shop == "bigcommerce":
+        return {5: "cancelled", 4: "refunded", 14: "partially_refunded"}.get(r["status_id"], "paid")
+    if r["status"] in ("cancelled", "refunded"):
+        return r["status"]
+    return "partially_refunded" if r.get("refunds") else "paid"
 
 
 def _run(*args: str, env: dict | None = None) -> str:

@@ -15,7 +15,7 @@ import shutil
 import time
 from collections import Counter
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -23,6 +23,7 @@ import duckdb
 import pytest
 import yaml
 
+from conftest import money, raw_order_refunded, raw_order_status, raw_order_total
 from gata.config import load_config
 from gata.config.loader import REPO_ROOT
 from gata.ingest.run import ingest_tenant
@@ -35,7 +36,6 @@ from gata.workspace import Workspace
 SLUG = "omni_corp"
 SHOPS = ("bigcommerce", "shopify", "woocommerce")
 DAYS, END = 8, date(2025, 6, 30)
-CENT = Decimal("0.01")
 FCT = f"analytics.fct_{SLUG}__orders"
 
 
@@ -138,45 +138,6 @@ def fct(con) -> dict[str, dict[str, dict]]:
 # --- what the raw records say, computed here independently of the dbt macros ----------------------------
 
 
-def _money(value) -> Decimal:
-    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def _raw_total(shop: str, r: dict) -> Decimal:
-    return _money(r[{"shopify": "total_price", "bigcommerce": "total_inc_tax", "woocommerce": "total"}[shop]])
-
-
-def _raw_refunded(shop: str, r: dict) -> Decimal:
-    if shop == "shopify":
-        return sum(
-            (
-                _money(t["amount"])
-                for refund in r.get("refunds") or []
-                for t in refund["transactions"]
-                if t["kind"] == "refund" and t["status"] == "success"
-            ),
-            Decimal("0.00"),
-        )
-    if shop == "bigcommerce":
-        return _money(r["refunded_amount"])
-    return sum((-_money(refund["total"]) for refund in r.get("refunds") or []), Decimal("0.00"))
-
-
-def _raw_status(shop: str, r: dict) -> str:
-    """The canonical status from each API's own vocabulary."""
-    if shop == "shopify":
-        if r.get("cancelled_at"):
-            return "cancelled"
-        return {"voided": "cancelled", "paid": "paid", "refunded": "refunded"}.get(
-            r["financial_status"], r["financial_status"]
-        )
-    if shop == "bigcommerce":
-        return {5: "cancelled", 4: "refunded", 14: "partially_refunded"}.get(r["status_id"], "paid")
-    if r["status"] in ("cancelled", "refunded"):
-        return r["status"]
-    return "partially_refunded" if r.get("refunds") else "paid"
-
-
 def _raw_customer(shop: str, r: dict) -> tuple[str | None, str]:
     """(customer id or None for a guest without one, email)."""
     if shop == "shopify":
@@ -227,12 +188,12 @@ def test_counts_and_revenue_reconcile_with_raw(raw, fct):
     for shop in SHOPS:
         orders = fct[shop].values()
         assert len(fct[shop]) == len(raw[shop])
-        assert sum(o["total_price"] for o in orders) == sum(_raw_total(shop, r) for r in raw[shop].values())
+        assert sum(o["total_price"] for o in orders) == sum(raw_order_total(shop, r) for r in raw[shop].values())
         # default logic: cancelled orders bring no revenue, refunds come off the rest
         expected_net = sum(
-            _raw_total(shop, r) - _raw_refunded(shop, r)
+            raw_order_total(shop, r) - raw_order_refunded(shop, r)
             for r in raw[shop].values()
-            if _raw_status(shop, r) != "cancelled"
+            if raw_order_status(shop, r) != "cancelled"
         )
         assert sum(o["net_revenue"] for o in orders) == expected_net
 
@@ -260,7 +221,7 @@ def test_line_items_are_normalised(raw, fct):
             assert all(line["product_id"] and line["sku"] and line["name"] and line["price"] > 0 for line in lines)
             assert sum(line["quantity"] for line in lines) == o["line_item_count"] == _raw_units(shop, r)
             # unit prices before discount add up to the subtotal
-            subtotal = sum(_money(line["price"]) * line["quantity"] for line in lines)
+            subtotal = sum(money(line["price"]) * line["quantity"] for line in lines)
             assert subtotal == o["subtotal_price"], (shop, oid)
 
 
@@ -269,9 +230,9 @@ def test_canonical_statuses_and_refunds(raw, fct):
     for shop in SHOPS:
         for oid, r in raw[shop].items():
             o = fct[shop][oid]
-            status = _raw_status(shop, r)
+            status = raw_order_status(shop, r)
             assert o["financial_status"] == status, (shop, oid, o["financial_status"], status)
-            assert o["refunded_amount"] == _raw_refunded(shop, r), (shop, oid)
+            assert o["refunded_amount"] == raw_order_refunded(shop, r), (shop, oid)
             if status == "refunded":
                 assert o["refunded_amount"] == o["total_price"]
             if status == "partially_refunded":
@@ -317,8 +278,8 @@ def test_reporting_currency(fct):
             else:
                 month = o["order_date"].replace(day=1).isoformat()
                 rate = fx[month, "USD"] / fx[month, currency]
-                assert o["total_price_reporting"] == _money(o["total_price"] * rate)
-                assert o["net_revenue_reporting"] == _money(o["net_revenue"] * rate)
+                assert o["total_price_reporting"] == money(o["total_price"] * rate)
+                assert o["net_revenue_reporting"] == money(o["net_revenue"] * rate)
                 assert o["total_price_reporting"] != o["total_price"]
 
 

@@ -21,6 +21,7 @@ import duckdb
 import pytest
 import yaml
 
+from conftest import RAW_AD_REPORT
 from gata.config import load_config
 from gata.config.loader import REPO_ROOT
 from gata.config.tenants import META_DEFAULT_ACTION_TYPES, GataConfig
@@ -44,41 +45,6 @@ AD_CONNECTORS = ["amazon_ads", "bing_ads", "facebook_ads", "google_ads", "instag
 # the second tenant's Meta logic: leads only on Facebook, offsite purchases only on Instagram
 META_LOGIC_TYPES = {"facebook_ads": [LEAD], "instagram_ads": [PURCHASE_OFFSITE]}
 
-# Per connector, straight from the landed report table: (table, spend, impressions, clicks) expressions.
-RAW_REPORT = {
-    "facebook_ads": (
-        "facebook_insights",
-        "sum(spend::decimal(18,2))",
-        "sum(impressions::bigint)",
-        "sum(clicks::bigint)",
-    ),
-    "instagram_ads": (
-        "facebook_insights",
-        "sum(spend::decimal(18,2))",
-        "sum(impressions::bigint)",
-        "sum(clicks::bigint)",
-    ),
-    "google_ads": (
-        "ad_performance",
-        'sum("metrics.cost_micros") * 0.000001',
-        'sum("metrics.impressions")',
-        'sum("metrics.clicks")',
-    ),
-    "bing_ads": (
-        "account_performance_report",
-        'sum("Spend"::decimal(18,2))',
-        'sum("Impressions"::bigint)',
-        'sum("Clicks"::bigint)',
-    ),
-    "linkedin_ads": ("ad_analytics", 'sum("costInLocalCurrency"::decimal(18,2))', "sum(impressions)", "sum(clicks)"),
-    "amazon_ads": ("advertised_product_report", "sum(cost::decimal(18,2))", "sum(impressions)", "sum(clicks)"),
-    "tiktok_ads": (
-        "ads_reports_daily",
-        "sum((metrics->>'$.spend')::decimal(18,2))",
-        "sum((metrics->>'$.impressions')::bigint)",
-        "sum((metrics->>'$.clicks')::bigint)",
-    ),
-}
 # Per connector, the landed campaigns table's id and status columns and its paused value.
 RAW_CAMPAIGNS = {
     "facebook_ads": ("id", "status", "PAUSED"),
@@ -247,7 +213,7 @@ def test_extraction_of_a_record_missing_every_key_yields_nulls(built):
 @pytest.mark.parametrize("slug", [OMNI, META_LOGIC])
 def test_spend_impressions_clicks_equal_the_raw_report_totals(built, slug):
     for connector in _tenant_connectors(slug):
-        table, spend, impressions, clicks = RAW_REPORT[connector]
+        table, spend, impressions, clicks = RAW_AD_REPORT[connector]
         raw = built.one(f"select {spend}, {impressions}, {clicks}, count(*) from {_raw(slug, connector, table)}")
         mart = built.one(
             f"select sum(spend), sum(impressions), sum(clicks), count(*) from {_fct(slug)} where source_platform = ?",

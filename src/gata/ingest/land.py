@@ -134,6 +134,34 @@ def _existing_tables(pipeline: dlt.Pipeline) -> set[str]:
     return {r[0] for r in rows or []}
 
 
+def _pipeline(tenant_slug: str, connector: str, workspace: Workspace, dest=None) -> dlt.Pipeline:
+    configure_dlt()
+    return dlt.pipeline(
+        pipeline_name=pipeline_name(tenant_slug, connector),
+        destination=dest or destination(workspace),
+        dataset_name=dataset_name(tenant_slug, connector),
+        pipelines_dir=str(workspace.pipelines_dir),
+    )
+
+
+def _finish_pending(pipeline: dlt.Pipeline) -> bool:
+    """Load what a landing killed mid-way left behind (extracted or half-loaded packages). dlt moves a
+    resource's state when it extracts, so until these load, the state claims days the warehouse lacks; and
+    run() with pending packages loads only them, dropping the data given to it. Rows merge on the natural id."""
+    if not pipeline.has_pending_data:
+        return False
+    pipeline.normalize()
+    pipeline.load()
+    return True
+
+
+def finish_pending_loads(workspace: Workspace, tenant_slug: str, connector: str) -> bool:
+    """Before reading a source's state: complete an interrupted landing, so state and warehouse agree."""
+    if not (workspace.pipelines_dir / pipeline_name(tenant_slug, connector)).exists():
+        return False
+    return _finish_pending(_pipeline(tenant_slug, connector, workspace))
+
+
 def land_connector(
     tenant_slug: str,
     connector: str,
@@ -144,14 +172,9 @@ def land_connector(
 ) -> ConnectorLoad:
     """Land one source's staged objects; `state` (object -> incremental state) is saved for every object
     named, with or without rows, so a sync knows how far each resource has been read."""
-    configure_dlt()
     state = state or {}
-    pipeline = dlt.pipeline(
-        pipeline_name=pipeline_name(tenant_slug, connector),
-        destination=dest or destination(workspace),
-        dataset_name=dataset_name(tenant_slug, connector),
-        pipelines_dir=str(workspace.pipelines_dir),
-    )
+    pipeline = _pipeline(tenant_slug, connector, workspace, dest)
+    _finish_pending(pipeline)
     existing = _existing_tables(pipeline)
     resources = [_resource(s, initial=s.object not in existing, state=state.get(s.object, {})) for s in staged]
     staged_names = {s.object for s in staged}

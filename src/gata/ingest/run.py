@@ -12,7 +12,7 @@ import duckdb
 from gata.config.tenants import GataConfig, Tenant
 from gata.connectors.pull import window
 from gata.ingest.changes import days_between, pull_changes
-from gata.ingest.land import ConnectorLoad, destination, land_connector, open_warehouse
+from gata.ingest.land import ConnectorLoad, destination, finish_pending_loads, land_connector, open_warehouse
 from gata.ingest.record import IngestRun, record_run
 from gata.ingest.stage import StagedPull, stage_batches, stage_pull
 from gata.ingest.sync_state import SourceState, source_state, state_for
@@ -88,6 +88,7 @@ def sync_start(config: GataConfig, tenant: Tenant, workspace: Workspace) -> Sour
     behind is caught up), from dlt's resource state."""
     states = {}
     for s in tenant.enabled_sources():
+        finish_pending_loads(workspace, tenant.slug, s.connector)
         state = source_state(workspace, tenant.slug, s.connector, sorted(config.catalog[s.connector].objects))
         if state is None:
             raise NotOnboardedError(

@@ -67,6 +67,15 @@ def snapshot_path(workspace: Workspace, slug: str, version: str) -> Path:
     return tenant_serving_dir(workspace, slug) / f"{version}.duckdb"
 
 
+def current_metadata(workspace: Workspace, slug: str) -> dict | None:
+    """The metadata of the tenant's current snapshot (None when nothing is published)."""
+    version = current_version(workspace, slug)
+    if version is None or not snapshot_path(workspace, slug, version).exists():
+        return None
+    with duckdb.connect(str(snapshot_path(workspace, slug, version)), read_only=True) as con:
+        return {k: json.loads(v) for k, v in con.execute(f"select key, value from {METADATA_TABLE}").fetchall()}
+
+
 def _new_version(folder: Path) -> str:
     version = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     while (folder / f"{version}.duckdb").exists():  # two publishes within a microsecond
@@ -119,6 +128,8 @@ def publish_snapshot(
         overlay = load_overlay(config_dir, tenant.slug) if config_dir is not None else Overlay()
     folder = tenant_serving_dir(workspace, tenant.slug)
     folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.partial*"):  # left by a publish killed midway (one publisher per tenant: its lock)
+        stale.unlink(missing_ok=True)
     previous = current_version(workspace, tenant.slug)
     version = _new_version(folder)
     final = snapshot_path(workspace, tenant.slug, version)

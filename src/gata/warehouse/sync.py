@@ -1,8 +1,9 @@
 """Daily refresh of onboarded tenants: read what is new or restated, land it, build incrementally, publish.
 
 sync = generate (changes since the last pull) -> land (merge) -> build (incremental) -> test -> publish.
-A tenant that is up to date is left alone (no run, no new snapshot), unless its last build failed: then
-the build is retried over what has already landed.
+A tenant that is up to date is left alone (no run, no new snapshot), unless its last run failed or was
+killed: then the build is retried over what has already landed (the status is "syncing" from the start of
+a run until its activation), or, if only its publishing was lost, what it built is published.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 import duckdb
 
@@ -31,9 +32,11 @@ from gata.warehouse.onboard import (
     build,
     hold_warehouse,
     project_for,
+    publish,
     scaffold,
     scaffolded_tenants,
 )
+from gata.warehouse.publish import current_metadata
 from gata.workspace import Workspace
 
 # what a sync may not change without onboarding again: everything but the name and the schedule
@@ -66,12 +69,23 @@ def _check_onboarded(workspace: Workspace, tenant: Tenant) -> None:
         )
 
 
-def _last_status(workspace: Workspace, slug: str) -> str | None:
+def _last_status(workspace: Workspace, slug: str) -> tuple[str, datetime] | None:
+    """The tenant's status and when it was set (naive UTC)."""
     with duckdb.connect(str(workspace.warehouse_path), read_only=True) as con:
         row = con.execute(
-            f"select status from {PLATFORM_SCHEMA}.tenant_status where tenant_slug = ?", [slug]
+            f"select status, updated_at from {PLATFORM_SCHEMA}.tenant_status where tenant_slug = ?", [slug]
         ).fetchone()
-    return row[0] if row else None
+    return (row[0], row[1]) if row else None
+
+
+def _published_since(workspace: Workspace, slug: str, activated: datetime) -> bool:
+    """Whether the current snapshot holds star tables published after the last activation (a run killed
+    between activation and the swap of CURRENT built data nobody serves)."""
+    meta = current_metadata(workspace, slug)
+    if not meta or meta.get("health_only") or not meta.get("has_star_tables"):
+        return False
+    published = datetime.fromisoformat(meta["published_at"]).astimezone(UTC).replace(tzinfo=None)
+    return published >= activated
 
 
 def sync_tenant(
@@ -89,10 +103,14 @@ def sync_tenant(
         held.enter_context(tenant_lock(workspace, tenant.slug, f"sync of {tenant.slug}"))
         hold_warehouse(held, workspace, f"sync of {tenant.slug}", progress)
         start = sync_start(config, tenant, workspace)
-        if through <= start.as_of and _last_status(workspace, tenant.slug) == "active":
-            return SyncOutcome(tenant.slug, "up to date")
         result = OnboardResult(tenants=[tenant.slug])
         steps = _Steps(result, progress)
+        last = _last_status(workspace, tenant.slug)
+        if through <= start.as_of and last is not None and last[0] == "active":
+            if _published_since(workspace, tenant.slug, last[1]):
+                return SyncOutcome(tenant.slug, "up to date")
+            steps.run("publish", lambda: publish(workspace, config, [tenant]))  # the last run died publishing
+            return SyncOutcome(tenant.slug, "synced", result=result)
         with _captured(workspace, config, "sync", [tenant], steps) as run_id:
             _sync_steps(config, tenant, workspace, steps, result, through, start, run_id)
     return SyncOutcome(tenant.slug, "synced", result=result)
@@ -109,6 +127,8 @@ def _sync_steps(
     run_id: str,
 ) -> None:
     pending: list[PendingIngest] = []
+    # not active until this run activates: a run killed from here on leaves the tenant to be rebuilt
+    _set_status(workspace, [tenant], "syncing", f"sync {run_id} started")
 
     def generate() -> str:
         found = generate_sync(config, tenant, workspace, through=through, start=start)
