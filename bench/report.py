@@ -81,6 +81,7 @@ def write_markdown(order: list[str], failed: list[str]) -> Path:
         "ratio = value / baseline. Rerun with `make bench`; each bench's own output has more detail.",
         "",
     ]
+    lines += [f"Benchmarks in this run: {', '.join(order)}.", ""]
     if failed:
         lines += [f"**Failed benchmarks:** {', '.join(failed)}", ""]
     for bench in order:
