@@ -6,8 +6,8 @@ landed records; the star tables (warehouse and published snapshot) equal those o
 that was never killed; and a poller querying the API throughout only ever got 200s answering the data
 from before the trial or after the rerun, never a mix.
 
-Trials: GATA_FAULT_TRIALS (default 6, `make test`; `make reliability` runs 21, 7 per phase), random delays
-from GATA_FAULT_SEED (printed with the result table, so a failing trial can be replayed).
+Trials: GATA_FAULT_TRIALS (default 3, one per phase, `make test`; `make reliability` runs 21, 7 per phase),
+random delays from GATA_FAULT_SEED (printed with the result table, so a failing trial can be replayed).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from gata.workspace import Workspace
 
 SLUG = "fault_co"
 D0, HISTORY = date(2026, 3, 10), 3  # onboarded through D0; trial i syncs through D0 + i
-TRIALS = int(os.environ.get("GATA_FAULT_TRIALS", "6"))
+TRIALS = int(os.environ.get("GATA_FAULT_TRIALS", "3"))
 SEED = int(os.environ.get("GATA_FAULT_SEED", "20260310"))
 PHASES = ("land", "build", "publish")
 # the longest random delay after the phase's progress line: about the phase's length for this tenant
