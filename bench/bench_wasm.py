@@ -19,7 +19,7 @@ import time
 
 import duckdb
 from bench_api import pct, serve
-from bench_web import ARGS, PASSWORD, TENANT, USER, prepare
+from bench_web import TENANT, prepare, signed_in_page
 from playwright.sync_api import Page, sync_playwright
 from report import record
 
@@ -79,12 +79,7 @@ def main() -> None:
     proc, base = serve(ws, result_cache=False)
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            page = browser.new_context(base_url=base, viewport={"width": 1280, "height": 900}).new_page()
-            page.goto("/login")
-            page.fill("#username", USER)
-            page.fill("#password", PASSWORD)
-            page.click("form[action='/login'] button[type=submit]")
+            browser, page = signed_in_page(pw, base)
             page.wait_for_load_state("domcontentloaded")
             open_local(page)
             load_ms(page, args.table)  # warm-up: the browser caches the 34 MB wasm and the modules
