@@ -27,8 +27,10 @@ def record(
     baseline_value: float | None = None,
     goal: str | None = None,
     met: bool | None = None,
+    scale: str | None = None,
 ) -> None:
-    """Add one figure to the bench's results (kept until run_all starts the next report)."""
+    """Add one figure to the bench's results (kept until run_all starts the next report). A figure with a
+    `scale` (what was measured at which size) is also a row of the report's scaling table."""
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     path = RESULTS_DIR / f"{bench}.json"
     rows = json.loads(path.read_text()) if path.exists() else []
@@ -43,14 +45,16 @@ def record(
             "ratio": round(value / baseline_value, 3) if baseline_value else None,
             "goal": goal,
             "met": met,
+            "scale": scale,
         }
     )
     path.write_text(json.dumps(rows, indent=1))
 
 
-def clear() -> None:
-    for path in RESULTS_DIR.glob("*.json") if RESULTS_DIR.exists() else []:
-        path.unlink()
+def clear(benches: list[str]) -> None:
+    """Forget the figures of the benchmarks about to run (the others' stay in the report)."""
+    for bench in benches:
+        (RESULTS_DIR / f"{bench}.json").unlink(missing_ok=True)
 
 
 def _number(v: float | None) -> str:
@@ -72,8 +76,21 @@ def _machine() -> str:
     )
 
 
-def write_markdown(order: list[str], failed: list[str]) -> Path:
-    """bench/results.md: one table per benchmark, in the order they ran."""
+def _scaling_table(order: list[str]) -> list[str]:
+    """The figures that say how the platform grows (tenants, days, events), gathered from every benchmark."""
+    rows = []
+    for bench in order:
+        path = RESULTS_DIR / f"{bench}.json"
+        for r in json.loads(path.read_text()) if path.exists() else []:
+            if r.get("scale"):
+                rows.append(f"| {r['scale']} | {r['figure']} | {_number(r['value'])} {r['unit']} | {bench} |")
+    if not rows:
+        return []
+    return ["## Scaling", "", "| scale | figure | value | benchmark |", "|---|---|---:|---|", *rows, ""]
+
+
+def write_markdown(order: list[str], ran: list[str], failed: list[str]) -> Path:
+    """bench/results.md: one table per benchmark with figures, in `order`, each saying when it ran."""
     lines = [
         "# Benchmark results",
         "",
@@ -81,15 +98,19 @@ def write_markdown(order: list[str], failed: list[str]) -> Path:
         "ratio = value / baseline. Rerun with `make bench`; each bench's own output has more detail.",
         "",
     ]
-    lines += [f"Benchmarks in this run: {', '.join(order)}.", ""]
+    lines += [f"Benchmarks run by this invocation: {', '.join(ran)}.", ""]
     if failed:
         lines += [f"**Failed benchmarks:** {', '.join(failed)}", ""]
+    lines += _scaling_table(order)
     for bench in order:
         path = RESULTS_DIR / f"{bench}.json"
         if not path.exists():
             continue
+        ran_at = datetime.fromtimestamp(path.stat().st_mtime, UTC)
         lines += [
             f"## {bench}",
+            "",
+            f"Figures of its run finished {ran_at:%Y-%m-%d %H:%M} UTC.",
             "",
             "| figure | value | baseline (same run) | ratio | goal | met |",
             "|---|---:|---|---:|---|---|",

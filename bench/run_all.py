@@ -21,16 +21,17 @@ BENCHES = [
 if __name__ == "__main__":
     from report import clear, write_markdown
 
-    # `run_all.py bench_web bench_wasm` runs only those (the report says which ran)
+    # `run_all.py bench_web bench_wasm` reruns only those; the report keeps the other benchmarks' last figures
     chosen = [b for b in BENCHES if not sys.argv[1:] or b.removesuffix(".py") in sys.argv[1:]]
     unknown = set(sys.argv[1:]) - {b.removesuffix(".py") for b in BENCHES}
     if unknown:
         sys.exit(f"unknown benchmark(s): {', '.join(sorted(unknown))}; known: {', '.join(BENCHES)}")
-    clear()
+    clear([b.removesuffix(".py") for b in chosen])
     failed = []
     for bench in chosen:
         print(f"\n=== {bench} ===", flush=True)
         if subprocess.run([sys.executable, str(HERE / bench)]).returncode != 0:
             failed.append(bench)
-    print(f"\nwrote {write_markdown([b.removesuffix('.py') for b in chosen], failed)}")
+    names = [b.removesuffix(".py") for b in BENCHES]
+    print(f"\nwrote {write_markdown(names, [b.removesuffix('.py') for b in chosen], failed)}")
     sys.exit(f"failed: {', '.join(failed)}" if failed else 0)

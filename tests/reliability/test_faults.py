@@ -1,5 +1,5 @@
-"""Fault suite: `gata sync` is killed with SIGKILL at random points of landing, of the dbt build and of
-publishing, then rerun; real processes (the pipeline, `gata serve`), no mocks.
+"""Fault suite: `gata sync` (and a tenant's first `gata onboard`) is killed with SIGKILL at random points of
+landing, of the dbt build and of publishing, then rerun; real processes (the pipeline, `gata serve`), no mocks.
 
 After every rerun: landed, master, intermediate and star keys are unique; the marts reconcile with the
 landed records; the star tables (warehouse and published snapshot) equal those of a reference workspace
@@ -48,12 +48,15 @@ from gata.workspace import Workspace
 SLUG = "fault_co"
 D0, HISTORY = date(2026, 3, 10), 3  # onboarded through D0; trial i syncs through D0 + i
 TRIALS = int(os.environ.get("GATA_FAULT_TRIALS", "3"))
+# first onboardings killed the same way (default 1, in the build; `make reliability` runs 6, 2 per phase)
+ONBOARD_TRIALS = int(os.environ.get("GATA_FAULT_ONBOARD_TRIALS", "1"))
 SEED = int(os.environ.get("GATA_FAULT_SEED", "20260310"))
 PHASES = ("land", "build", "publish")
 # the longest random delay after the phase's progress line: about the phase's length for this tenant
 # a kill lands at a random fraction of the phase's duration, learned from the reruns' step timings (so it
 # falls inside the phase on a fast machine as on a slow one); these are first guesses
 PHASE_SECONDS = {"land": 1.0, "build": 10.0, "publish": 1.0}
+ONBOARD_SECONDS = {"land": 2.0, "build": 15.0, "publish": 1.0}  # a first onboarding builds everything
 RUN_DEPENDENT = ("source_load_ids",)  # dlt load ids are timestamps: they differ between workspaces
 SOURCES = {
     "facebook_ads": {"generation": {"campaigns": 1, "daily_spend": 100}},
@@ -249,6 +252,29 @@ def serving_errors(ws: Workspace, polled, before: dict, after: dict) -> list[str
     return errors
 
 
+def rerun_errors(ws: Workspace, excluded: list[str], expected: dict) -> list[str]:
+    """After the rerun: lock free, no duplicate key, marts reconcile, tenant active, and the star tables and
+    the served snapshot equal the run never killed."""
+    errors = []
+    if holder := tenant_busy(ws, SLUG):
+        errors.append(f"tenant lock still held: {holder}")
+    with duckdb.connect(str(ws.warehouse_path), read_only=True) as con:
+        errors += duplicate_keys(con)
+        errors += reconciliation_errors(con, excluded)
+        status = con.execute("select status from gata_platform.tenant_status where tenant_slug = ?", [SLUG]).fetchone()
+    if status != ("active",):
+        errors.append(f"tenant status {status}")
+    if (got := star_digests(ws.warehouse_path)) != expected:
+        errors.append(f"star tables differ from the reference: {sorted(t for t in got if got[t] != expected[t])}")
+    version = current_version(ws, SLUG)
+    served = star_digests(snapshot_path(ws, SLUG, version), schema="main") if version else {}
+    if served != expected:
+        errors.append(
+            f"served snapshot differs from the reference: {sorted(t for t in expected if served.get(t) != expected[t])}"
+        )
+    return errors
+
+
 # --- the trials -----------------------------------------------------------------------------------------
 
 
@@ -315,17 +341,17 @@ def setup(tmp_path_factory):
     server.wait(timeout=30)
 
 
-def _timed_rerun(cmd: list[str]) -> subprocess.CompletedProcess:
+def _timed_rerun(cmd: list[str], learned: dict[str, float] = PHASE_SECONDS) -> subprocess.CompletedProcess:
     """Run to the end, learning each phase's duration from when its start and end lines arrive."""
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=ENV)
     lines, began = [], {}
     for line in proc.stdout:
         lines.append(line)
         text = line.strip()
-        if text.startswith("→ ") and text[2:] in PHASE_SECONDS:
+        if text.startswith("→ ") and text[2:] in learned:
             began[text[2:]] = time.monotonic()
         elif text.startswith("✓ ") and (step := text[2:].split(":")[0]) in began:
-            PHASE_SECONDS[step] = time.monotonic() - began.pop(step)
+            learned[step] = time.monotonic() - began.pop(step)
     return subprocess.CompletedProcess(cmd, proc.wait(timeout=600), "".join(lines), "")
 
 
@@ -350,21 +376,7 @@ def _run_trial(setup, trial: Trial) -> None:
         polled = poller.finish()
     trial.polled = len(polled)
     trial.checks += serving_errors(ws, polled, before, after)
-    if holder := tenant_busy(ws, SLUG):
-        trial.checks.append(f"tenant lock still held: {holder}")
-    with duckdb.connect(str(ws.warehouse_path), read_only=True) as con:
-        trial.checks += duplicate_keys(con)
-        trial.checks += reconciliation_errors(con, excluded)
-        status = con.execute("select status from gata_platform.tenant_status where tenant_slug = ?", [SLUG]).fetchone()
-    if status != ("active",):
-        trial.checks.append(f"tenant status {status}")
-    expected = setup["reference"].at(trial.n)
-    if (got := star_digests(ws.warehouse_path)) != expected:
-        trial.checks.append(f"star tables differ from the reference: {sorted(t for t in got if got[t] != expected[t])}")
-    served = star_digests(snapshot_path(ws, SLUG, current_version(ws, SLUG)), schema="main")
-    if served != expected:
-        differ = sorted(t for t in served if served[t] != expected[t])
-        trial.checks.append(f"served snapshot differs from the reference: {differ}")
+    trial.checks += rerun_errors(ws, excluded, setup["reference"].at(trial.n))
     trial.seconds = time.perf_counter() - started
 
 
@@ -393,3 +405,57 @@ def test_kill_9_anywhere_then_rerun_leaves_consistent_data_and_serving_never_bre
     assert all(not t.checks for t in trials), report
     # each phase was interrupted at least once while it ran
     assert {t.phase for t in trials if t.interrupted == f"{t.phase} (started)"} == set(PHASES[:TRIALS]), report
+
+
+def half_onboarded_errors(ws: Workspace, expected: dict) -> list[str]:
+    """What a killed first onboarding may leave: nothing served, or only complete data. The tenant is active
+    only once its star tables are whole, and a published snapshot is never a partial one."""
+    errors, status = [], None
+    if ws.warehouse_path.exists():
+        with duckdb.connect(str(ws.warehouse_path), read_only=True) as con:
+            known = con.execute("select count(*) from duckdb_tables() where table_name = 'tenant_status'").fetchone()
+            if known[0]:
+                query = "select status from gata_platform.tenant_status where tenant_slug = ?"
+                status = con.execute(query, [SLUG]).fetchone()
+    if status == ("active",) and (got := star_digests(ws.warehouse_path)) != expected:
+        errors.append(
+            f"active after the kill with incomplete star tables: {sorted(t for t in got if got[t] != expected[t])}"
+        )
+    if (version := current_version(ws, SLUG)) is not None:
+        served = star_digests(snapshot_path(ws, SLUG, version), schema="main")
+        if served != expected:
+            errors.append(
+                f"a partial snapshot is served after the kill: {sorted(t for t in served if served[t] != expected[t])}"
+            )
+    return errors
+
+
+def test_kill_9_first_onboarding_then_rerun_matches_the_reference(setup, tmp_path, capsys):
+    """A tenant's first onboarding killed mid-phase: nothing half-built is served, and onboarding again
+    gives the same star tables as an onboarding never killed (the reference's day 0)."""
+    rng = random.Random(SEED + 1)
+    config = setup["base"][1]
+    expected = setup["reference"].at(0)
+    excluded = setup["config"].tenant(SLUG).source("shopify").logic.excluded_order_statuses
+    trials = []
+    for n in range(1, ONBOARD_TRIALS + 1):
+        phase = ("build", "land", "publish")[(n - 1) % 3]
+        trial = Trial(n, phase, round(rng.uniform(0.05, 0.7) * ONBOARD_SECONDS[phase], 2))
+        started = time.perf_counter()
+        ws = Workspace.resolve(tmp_path / f"onboard{n}")
+        cmd = [GATA, "onboard", SLUG, "--days", str(HISTORY), "--end-date", _day(0), "--config", config]
+        cmd += ["--workspace", str(ws.root)]
+        trial.interrupted = _killed_run(cmd, phase, trial.delay)
+        trial.checks += half_onboarded_errors(ws, expected)
+        rerun = _timed_rerun(cmd, ONBOARD_SECONDS)
+        trial.rerun = "onboarded" if rerun.returncode == 0 else "FAILED"
+        if rerun.returncode != 0:
+            trial.checks.append(f"rerun exit {rerun.returncode}: {rerun.stdout[-800:]}")
+        trial.checks += rerun_errors(ws, excluded, expected)
+        trial.seconds = time.perf_counter() - started
+        trials.append(trial)
+    report = _table(trials).replace("fault trials", "first-onboarding fault trials", 1)
+    with capsys.disabled():
+        print("\n" + report)
+    assert all(not t.checks for t in trials), report
+    assert any(t.interrupted == f"{t.phase} (started)" for t in trials), report

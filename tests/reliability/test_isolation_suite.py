@@ -134,9 +134,11 @@ KINDS = [
     "tenant session",
     "tenant session, no CSRF",
     "admin session",
+    "admin session, no CSRF",
 ]
 TENANT_CREDS = {"tenant key", "tenant session", "tenant session, no CSRF"}
-SESSION_CREDS = {"tenant session", "tenant session, no CSRF", "admin session"}
+NO_CSRF = {"tenant session, no CSRF", "admin session, no CSRF"}  # a cross-site form post carries the cookie only
+SESSION_CREDS = {"tenant session", "admin session", *NO_CSRF}
 WRONG_KEY = "gata_0123456789ab_" + "A" * 43
 
 
@@ -232,11 +234,11 @@ def _request(served: Served, creds: Creds, kind: str, owner: str, method: str, p
     elif kind == "wrong key":
         headers["Authorization"] = f"Bearer {WRONG_KEY}"
     elif kind in SESSION_CREDS:
-        who = "admin" if kind == "admin session" else owner
+        who = "admin" if kind.startswith("admin session") else owner
         cookie, csrf = creds.sessions[who]
         if path == "/logout":  # signing out ends the session: use a fresh one
             cookie, csrf = sign_in(served.base, ADMIN if who == "admin" else user_of(who))
-        if kind != "tenant session, no CSRF":
+        if kind not in NO_CSRF:
             headers["X-CSRF-Token"] = csrf
             if path == "/logout":
                 body = {"csrf_token": csrf}
@@ -260,7 +262,7 @@ def expected(cls: str, kind: str, method: str, path: str, own: bool, authorized:
     if cls in (PUBLIC, SIGN_IN):
         return authorized
     if cls == SIGN_OUT:
-        return 403 if kind == "tenant session, no CSRF" else 303
+        return 403 if kind in NO_CSRF else 303
     if cls in (TENANT_PAGE, ADMIN_PAGE, PICKER):  # pages know sessions only: anything else signs in first
         if kind not in SESSION_CREDS:
             return 303
@@ -271,7 +273,7 @@ def expected(cls: str, kind: str, method: str, path: str, own: bool, authorized:
         return authorized if kind == "admin session" or own else 404
     if not key_auth and kind not in SESSION_CREDS:
         return 401
-    if kind == "tenant session, no CSRF" and method != "GET":
+    if kind in NO_CSRF and method != "GET":
         return 403
     admin = kind in ("admin key", "admin session")
     if cls == ADMIN_API:
@@ -293,7 +295,7 @@ def _digest(served: Served) -> str:
 
 def _cases(creds: Creds):
     for (method, template), (cls, path, body, authorized) in ROUTES.items():
-        kinds = [k for k in KINDS if k != "tenant session, no CSRF" or method != "GET"]
+        kinds = [k for k in KINDS if k not in NO_CSRF or method != "GET"]
         tenants = [*DEMO, NOBODY] if "{tenant}" in path else [None]
         pairs = list(itertools.product(DEMO, tenants))
         for (owner, asked), kind in itertools.product(pairs, kinds):
