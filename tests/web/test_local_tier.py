@@ -232,6 +232,36 @@ def test_uploaded_csv_and_parquet_join_the_star_table_and_never_leave_the_browse
     session.screenshot("local-upload-1280")
 
 
+def test_malformed_uploads_name_the_problem_and_keep_what_is_loaded(session, web, tmp_path):
+    """Files the tab cannot read are refused with the file's name and the reason; the star table and an
+    earlier upload stay as they were, and no table is half-created."""
+    good = tmp_path / "targets.csv"
+    good.write_text("financial_status,weight\npaid,1\nrefunded,2\n")
+    bad = {
+        "notes.xlsx": (b"PK\x03\x04 not a sheet", "neither CSV nor Parquet"),
+        "broken.parquet": (b"PAR1 this is not parquet at all", "could not be read"),
+        "garbage.csv": (bytes(range(256)) * 40, "could not be read"),
+        "empty.parquet": (b"", "could not be read"),
+    }
+    page = open_local(session)
+    page.set_input_files("#upload-file", str(good))
+    page.wait_for_selector('#upload-status[data-state="ready"][data-table="targets"]')
+    before = run_sql(page, "select (select count(*) from orders), (select count(*) from targets)")
+    tables = run_sql(page, "select table_name from information_schema.tables order by 1")
+    for name, (content, reason) in bad.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        page.set_input_files("#upload-file", str(path))
+        page.wait_for_selector('#upload-status[data-state="error"]')
+        message = page.inner_text("#upload-status")
+        assert name in message and reason in message, message
+        assert run_sql(page, "select table_name from information_schema.tables order by 1") == tables, name
+        assert run_sql(page, "select (select count(*) from orders), (select count(*) from targets)") == before
+        page.set_input_files("#upload-file", str(good))  # and the page still takes a good file afterwards
+        page.wait_for_selector('#upload-status[data-state="ready"]')
+        tables = run_sql(page, "select table_name from information_schema.tables order by 1")
+
+
 def test_other_tenants_page_and_table_are_not_found(session, web):
     page = session.sign_in(user_of(OTHER), path=f"/app/{TENANT}/local")
     assert page.locator("h1").inner_text() == "Not found"
