@@ -51,4 +51,4 @@ lint: setup
 	$(UV) run --frozen ruff check src tests bench
 
 clean:
-	rm -rf workspace .pytest_cache test-artifacts
+	rm -rf workspace .pytest_cache test-artifacts bench/out
