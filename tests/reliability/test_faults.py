@@ -252,6 +252,11 @@ def serving_errors(ws: Workspace, polled, before: dict, after: dict) -> list[str
     return errors
 
 
+def differing(got: dict, expected: dict) -> list[str]:
+    """The star tables whose digests differ from the expected ones (missing ones included)."""
+    return sorted(t for t in expected.keys() | got.keys() if got.get(t) != expected.get(t))
+
+
 def rerun_errors(ws: Workspace, excluded: list[str], expected: dict) -> list[str]:
     """After the rerun: lock free, no duplicate key, marts reconcile, tenant active, and the star tables and
     the served snapshot equal the run never killed."""
@@ -265,13 +270,11 @@ def rerun_errors(ws: Workspace, excluded: list[str], expected: dict) -> list[str
     if status != ("active",):
         errors.append(f"tenant status {status}")
     if (got := star_digests(ws.warehouse_path)) != expected:
-        errors.append(f"star tables differ from the reference: {sorted(t for t in got if got[t] != expected[t])}")
+        errors.append(f"star tables differ from the reference: {differing(got, expected)}")
     version = current_version(ws, SLUG)
     served = star_digests(snapshot_path(ws, SLUG, version), schema="main") if version else {}
     if served != expected:
-        errors.append(
-            f"served snapshot differs from the reference: {sorted(t for t in expected if served.get(t) != expected[t])}"
-        )
+        errors.append(f"served snapshot differs from the reference: {differing(served, expected)}")
     return errors
 
 
@@ -380,8 +383,8 @@ def _run_trial(setup, trial: Trial) -> None:
     trial.seconds = time.perf_counter() - started
 
 
-def _table(trials: list[Trial]) -> str:
-    rows = [f"fault trials: {len(trials)}, GATA_FAULT_SEED={SEED}"]
+def _table(trials: list[Trial], title: str = "fault trials") -> str:
+    rows = [f"{title}: {len(trials)}, GATA_FAULT_SEED={SEED}"]
     head = ("#", "phase", "delay s", "interrupted", "rerun", "polls", "secs")
     rows.append("{:>3}  {:8} {:>7}  {:32} {:11} {:>5} {:>5}  checks".format(*head))
     for t in trials:
@@ -418,15 +421,11 @@ def half_onboarded_errors(ws: Workspace, expected: dict) -> list[str]:
                 query = "select status from gata_platform.tenant_status where tenant_slug = ?"
                 status = con.execute(query, [SLUG]).fetchone()
     if status == ("active",) and (got := star_digests(ws.warehouse_path)) != expected:
-        errors.append(
-            f"active after the kill with incomplete star tables: {sorted(t for t in got if got[t] != expected[t])}"
-        )
+        errors.append(f"active after the kill with incomplete star tables: {differing(got, expected)}")
     if (version := current_version(ws, SLUG)) is not None:
         served = star_digests(snapshot_path(ws, SLUG, version), schema="main")
         if served != expected:
-            errors.append(
-                f"a partial snapshot is served after the kill: {sorted(t for t in served if served[t] != expected[t])}"
-            )
+            errors.append(f"a partial snapshot is served after the kill: {differing(served, expected)}")
     return errors
 
 
@@ -454,7 +453,7 @@ def test_kill_9_first_onboarding_then_rerun_matches_the_reference(setup, tmp_pat
         trial.checks += rerun_errors(ws, excluded, expected)
         trial.seconds = time.perf_counter() - started
         trials.append(trial)
-    report = _table(trials).replace("fault trials", "first-onboarding fault trials", 1)
+    report = _table(trials, "first-onboarding fault trials")
     with capsys.disabled():
         print("\n" + report)
     assert all(not t.checks for t in trials), report
