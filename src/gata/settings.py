@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -12,11 +13,22 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GATA_", extra="ignore")
 
-    workspace: Path = Field(Path("workspace"), description="Folder of the warehouse, generated files and runs.")
+    workspace: Path = Field(Path("workspace"), description="Folder of the tenant databases, generated files and runs.")
     tenants_file: Path | None = Field(
         None, description="Tenants file the CLI reads and the web app's wizard adds tenants to (default: tenants.yaml)."
     )
-    duckdb_memory_limit: str = Field("4GB", description="Memory limit of DuckDB while loading and building.")
+    duckdb_memory_limit: str = Field(
+        "2GB", description="Memory limit of DuckDB in each pipeline process (landing and building one tenant)."
+    )
+    duckdb_threads: int | None = Field(
+        None, ge=1, le=256, description="DuckDB and dbt threads per pipeline process (default: cores / parallel runs)."
+    )
+    parallel_tenants: int | None = Field(
+        None,
+        ge=1,
+        le=256,
+        description="Tenants onboarded, synced or replayed at once, each in its own process (default: one per core).",
+    )
     serving_memory_limit: str = Field("1GB", description="Memory limit of each tenant snapshot the API reads.")
     session_hours: float = Field(
         12.0, gt=0, le=24 * 30, description="How long a web-app sign-in lasts before the user signs in again."
@@ -25,7 +37,9 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address `gata serve` binds to.")
     port: int = Field(8000, ge=1, le=65535, description="Port of `gata serve`.")
     motherduck_database: str | None = Field(
-        None, description="Land and build in this MotherDuck database instead of the local DuckDB file."
+        None,
+        description="Land and build each tenant in a MotherDuck database instead of its local DuckDB file: a name "
+        "template such as `gata_{slug}` (a name without `{slug}` gets `_<slug>` appended: one database per tenant).",
     )
     motherduck_token: SecretStr | None = Field(
         None, validation_alias=AliasChoices("GATA_MOTHERDUCK_TOKEN", "MOTHERDUCK_TOKEN")
@@ -39,3 +53,21 @@ class Settings(BaseSettings):
     llm_model: str | None = Field(None, description="Model name sent to the LLM endpoint.")
     llm_api_key: SecretStr | None = Field(None, description="Bearer key of the LLM endpoint, if it needs one.")
     llm_timeout: float = Field(30.0, gt=0, le=600, description="Seconds to wait for one LLM reply.")
+
+
+def parallel_runs(settings: Settings, tenants: int) -> int:
+    """How many tenant runs go at once: the setting, else one per core; never more than there are tenants."""
+    return max(1, min(tenants, settings.parallel_tenants or os.cpu_count() or 1))
+
+
+def threads_per_run(settings: Settings, runs: int) -> int:
+    """DuckDB/dbt threads of one pipeline process, so parallel runs share the cores instead of oversubscribing."""
+    return settings.duckdb_threads or max(1, (os.cpu_count() or 1) // max(1, runs))
+
+
+def motherduck_database_for(settings: Settings, slug: str) -> str | None:
+    """The tenant's MotherDuck database name, or None when tenants live in local DuckDB files."""
+    template = settings.motherduck_database
+    if not template:
+        return None
+    return template.replace("{slug}", slug) if "{slug}" in template else f"{template}_{slug}"

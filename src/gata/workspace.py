@@ -1,4 +1,5 @@
-"""A workspace is one independent GATA instance on disk: its warehouse, generated files and run records.
+"""A workspace is one independent GATA instance on disk: a database per tenant, the platform database,
+generated files and run records.
 
 Tests and users keep several side by side by pointing `--workspace` / GATA_WORKSPACE at different folders.
 """
@@ -20,9 +21,28 @@ class Workspace:
         root = Path(path) if path is not None else Settings().workspace
         return cls(root.expanduser().resolve())
 
+    def tenant_dir(self, slug: str) -> Path:
+        """Everything one tenant's pipeline owns: its database, its dbt project and target."""
+        return self.root / "tenants" / slug
+
+    def warehouse_path(self, slug: str) -> Path:
+        """The tenant's own database: landed raw data, master, intermediate, star tables, its run records."""
+        return self.tenant_dir(slug) / "warehouse.duckdb"
+
     @property
-    def warehouse_path(self) -> Path:
+    def platform_path(self) -> Path:
+        """Platform-wide records: the tenant registry and its history, the connector library."""
+        return self.root / "platform.duckdb"
+
+    @property
+    def legacy_warehouse_path(self) -> Path:
+        """The one shared warehouse file of workspaces built before per-tenant databases."""
         return self.root / "warehouse.duckdb"
+
+    def tenant_slugs(self) -> list[str]:
+        """Tenants that have a database in this workspace."""
+        folder = self.root / "tenants"
+        return sorted(p.parent.name for p in folder.glob("*/warehouse.duckdb")) if folder.exists() else []
 
     @property
     def generated_dir(self) -> Path:

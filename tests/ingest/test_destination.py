@@ -1,4 +1,4 @@
-"""Destination selection: the workspace's DuckDB file by default, MotherDuck when configured. MotherDuck
+"""Destination selection: the tenant's own DuckDB file by default, its MotherDuck database when configured. MotherDuck
 itself is outside this machine's reach, so only the rendered configuration is checked."""
 
 from __future__ import annotations
@@ -10,21 +10,26 @@ from gata.settings import Settings
 from gata.workspace import Workspace
 
 
-def test_default_is_the_workspace_duckdb_file(tmp_path):
-    dest = destination(Workspace.resolve(tmp_path), Settings(_env_file=None))
+def test_default_is_the_tenants_own_duckdb_file(tmp_path, monkeypatch):
+    monkeypatch.delenv("GATA_DUCKDB_MEMORY_LIMIT", raising=False)
+    dest = destination(Workspace.resolve(tmp_path), "acme_co", Settings(_env_file=None))
     assert dest.destination_type.endswith("duckdb")
     creds = dest.config_params["credentials"]
-    assert creds.database == str(tmp_path / "warehouse.duckdb")
-    assert creds.global_config["memory_limit"] == "4GB"
+    assert creds.database == str(tmp_path / "tenants" / "acme_co" / "warehouse.duckdb")
+    assert creds.global_config["memory_limit"] == "2GB"
 
 
 def test_motherduck_when_database_and_token_set(tmp_path, monkeypatch):
-    monkeypatch.setenv("GATA_MOTHERDUCK_DATABASE", "gata_prod")
+    monkeypatch.setenv("GATA_MOTHERDUCK_DATABASE", "gata_{slug}")
     monkeypatch.setenv("MOTHERDUCK_TOKEN", "secret-token")
-    dest = destination(Workspace.resolve(tmp_path), Settings())
+    dest = destination(Workspace.resolve(tmp_path), "acme_co", Settings())
     assert dest.destination_type.endswith("motherduck")
     creds = dest.config_params["credentials"]
-    assert creds["database"] == "gata_prod" and creds["password"] == "secret-token"
+    assert creds["database"] == "gata_acme_co" and creds["password"] == "secret-token"
+    # a name without the placeholder still gives every tenant its own database
+    monkeypatch.setenv("GATA_MOTHERDUCK_DATABASE", "gata_prod")
+    other = destination(Workspace.resolve(tmp_path), "other_co", Settings()).config_params["credentials"]
+    assert other["database"] == "gata_prod_other_co"
 
 
 def test_motherduck_without_token_is_a_clear_error(tmp_path, monkeypatch):
@@ -32,4 +37,4 @@ def test_motherduck_without_token_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.delenv("MOTHERDUCK_TOKEN", raising=False)
     monkeypatch.delenv("GATA_MOTHERDUCK_TOKEN", raising=False)
     with pytest.raises(ValueError, match="MOTHERDUCK_TOKEN"):
-        destination(Workspace.resolve(tmp_path), Settings())
+        destination(Workspace.resolve(tmp_path), "acme_co", Settings())

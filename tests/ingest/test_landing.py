@@ -39,8 +39,8 @@ def landed(tmp_path_factory, config):
     return ws, run
 
 
-def _connect(ws: Workspace) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(ws.warehouse_path), read_only=True)
+def _connect(ws: Workspace, slug: str = "omni_corp") -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(ws.warehouse_path(slug)), read_only=True)
 
 
 def _landed_rows(con, dataset: str, table: str) -> dict[str, dict]:
@@ -187,7 +187,7 @@ def test_a_field_that_appears_late_is_kept(tmp_path):
     staged.add(add_natural_id(records_to_arrow(later), key))
     staged.flush()
     land_connector("late_co", "shopify", [staged], ws)
-    with duckdb.connect(str(ws.warehouse_path), read_only=True) as con:
+    with duckdb.connect(str(ws.warehouse_path("late_co")), read_only=True) as con:
         got = con.execute(
             "select count(*), max(late_note), max(late_nested::varchar), max(later_batch_field) "
             "from raw_late_co__shopify.things"

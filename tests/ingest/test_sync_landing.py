@@ -30,7 +30,7 @@ SYNCS = 12
 def _landed(ws: Workspace) -> dict[tuple[str, str], tuple[int, str]]:
     """Row count and content digest of every landed table (dlt's own columns left out)."""
     out = {}
-    with duckdb.connect(str(ws.warehouse_path), read_only=True) as con:
+    with duckdb.connect(str(ws.warehouse_path(SLUG)), read_only=True) as con:
         tables = con.execute(
             "select table_schema, table_name from information_schema.tables where starts_with(table_schema, 'raw_') "
             "and not ends_with(table_schema, '_staging') and table_name not like '\\_dlt%' escape '\\'"

@@ -27,24 +27,24 @@ def _render(monkeypatch, env: dict[str, str]) -> dict:
 
 
 @pytest.mark.parametrize("memory", ["4GB", "1GB"])
-def test_local_target_is_the_workspace_file(tmp_path, monkeypatch, memory):
+def test_local_target_is_the_tenants_own_file(tmp_path, monkeypatch, memory):
     ws = Workspace.resolve(tmp_path)
     monkeypatch.setenv("GATA_DUCKDB_MEMORY_LIMIT", memory)
-    env = DbtRunner(ws, Settings()).environment()
+    env = DbtRunner(ws, Settings(), project="acme_co").environment()
     profile = _render(monkeypatch, env)
     assert profile["target"] == "local"
     local = profile["outputs"]["local"]
-    assert local["type"] == "duckdb" and local["path"] == str(ws.warehouse_path)
+    assert local["type"] == "duckdb" and local["path"] == str(ws.warehouse_path("acme_co"))
     assert local["settings"]["memory_limit"] == memory and local["settings"]["TimeZone"] == "UTC"
 
 
 def test_motherduck_target_renders_database_and_token(tmp_path, monkeypatch):
-    monkeypatch.setenv("GATA_MOTHERDUCK_DATABASE", "gata_prod")
+    monkeypatch.setenv("GATA_MOTHERDUCK_DATABASE", "gata_{slug}")
     monkeypatch.setenv("MOTHERDUCK_TOKEN", "md-secret")
-    env = DbtRunner(Workspace.resolve(tmp_path), Settings()).environment()
+    env = DbtRunner(Workspace.resolve(tmp_path), Settings(), project="acme_co").environment()
     assert env["GATA_DBT_TARGET"] == "motherduck"
     profile = _render(monkeypatch, env)
     assert profile["target"] == "motherduck"
     md = profile["outputs"]["motherduck"]
-    assert md["path"] == "md:gata_prod"
+    assert md["path"] == "md:gata_acme_co"
     assert md["settings"]["motherduck_token"] == "md-secret"

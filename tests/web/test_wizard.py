@@ -219,7 +219,7 @@ def test_bad_input_is_named_field_by_field_and_nothing_is_written(admin, wizard)
 
 def test_a_failing_step_is_shown_with_its_message_and_a_retry_recovers(admin, wizard):
     # the tenant's dbt project folder is taken by a file: scaffolding fails, for real
-    obstacle = wizard.ws.root / "dbt" / "tenants" / "fail_then_fix"
+    obstacle = wizard.ws.tenant_dir("fail_then_fix") / "dbt"
     obstacle.parent.mkdir(parents=True, exist_ok=True)
     obstacle.write_text("in the way")
     page = open_wizard(admin)

@@ -137,7 +137,7 @@ def ingest(
         "rows",
         "load id",
         title=f"{run.tenant}: landed {run.rows:,} rows "
-        f"({run.window_start} .. {run.window_end}) into {ws.warehouse_path}",
+        f"({run.window_start} .. {run.window_end}) into {ws.warehouse_path(run.tenant)}",
     )
     for load in run.loads:
         for obj in load.objects:

@@ -59,7 +59,7 @@ def init(config: ConfigOption = None, workspace: WorkspaceOption = None) -> None
         cfg = config_for(config)
     ws = workspace_for(workspace)
     n = register_library(ws, cfg.catalog)
-    console.print(f"[green]OK[/green]: registered {n} connector objects in {ws.warehouse_path}")
+    console.print(f"[green]OK[/green]: registered {n} connector objects in {ws.platform_path}")
 
 
 def onboard_cmd(
@@ -127,7 +127,7 @@ def demo(
     except OnboardingError as exc:
         _fail(exc)
     _print_result(result, f"demo: onboarded {', '.join(cfg.slugs())}")
-    table = Table("tenant", *(c.table for c in CONTRACTS), title=f"star tables in {ws.warehouse_path}")
+    table = Table("tenant", *(c.table for c in CONTRACTS), title=f"star tables in {ws.root / 'tenants'}")
     counts = star_table_counts(ws, cfg.slugs())
     for slug in cfg.slugs():
         table.add_row(slug, *(f"{counts[(slug, c.table)]:,}" for c in CONTRACTS))

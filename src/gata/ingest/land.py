@@ -20,7 +20,7 @@ from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from gata.ingest.dlt_setup import configure_dlt
 from gata.ingest.natural_id import NATURAL_ID
 from gata.ingest.stage import StagedObject, read_staged
-from gata.settings import Settings
+from gata.settings import Settings, motherduck_database_for
 from gata.workspace import Workspace
 
 READ_BATCH_ROWS = 100_000
@@ -34,37 +34,51 @@ def pipeline_name(tenant_slug: str, connector: str) -> str:
     return f"gata__{tenant_slug}__{connector}"
 
 
-def open_warehouse(workspace: Workspace, settings: Settings | None = None) -> duckdb.DuckDBPyConnection:
-    """One DuckDB instance for a landing session: pipelines running side by side share it (cursors)."""
+def open_warehouse(
+    workspace: Workspace, tenant_slug: str, settings: Settings | None = None
+) -> duckdb.DuckDBPyConnection:
+    """One DuckDB instance for a tenant's landing session: its pipelines running side by side share it."""
     settings = settings or Settings()
     workspace.ensure()
-    return duckdb.connect(str(workspace.warehouse_path), config=duckdb_config(settings))
+    path = workspace.warehouse_path(tenant_slug)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(path), config=duckdb_config(settings))
 
 
 def duckdb_config(settings: Settings) -> dict:
-    # bounded memory: DuckDB spills to disk past the limit instead of growing with the load
-    return {"memory_limit": settings.duckdb_memory_limit, "preserve_insertion_order": False}
+    # bounded memory: DuckDB spills to disk past the limit instead of growing with the load; bounded threads
+    # when several tenants land at once
+    config: dict = {"memory_limit": settings.duckdb_memory_limit, "preserve_insertion_order": False}
+    if settings.duckdb_threads:
+        config["threads"] = settings.duckdb_threads
+    return config
 
 
 def destination(
-    workspace: Workspace, settings: Settings | None = None, connection: duckdb.DuckDBPyConnection | None = None
+    workspace: Workspace,
+    tenant_slug: str,
+    settings: Settings | None = None,
+    connection: duckdb.DuckDBPyConnection | None = None,
 ):
-    """The local DuckDB file of the workspace (or a shared connection to it), or MotherDuck when
+    """The tenant's local DuckDB file (or a shared connection to it), or its MotherDuck database when
     GATA_MOTHERDUCK_DATABASE is set."""
     settings = settings or Settings()
-    if settings.motherduck_database:
+    database = motherduck_database_for(settings, tenant_slug)
+    if database:
         if settings.motherduck_token is None:
             raise ValueError("GATA_MOTHERDUCK_DATABASE is set but no MOTHERDUCK_TOKEN / GATA_MOTHERDUCK_TOKEN")
         return dlt.destinations.motherduck(
             credentials={
-                "database": settings.motherduck_database,
+                "database": database,
                 "password": settings.motherduck_token.get_secret_value(),
             },
             enable_dataset_name_normalization=False,
         )
     if connection is not None:
         return dlt.destinations.duckdb(credentials=connection, enable_dataset_name_normalization=False)
-    credentials = DuckDbCredentials(str(workspace.warehouse_path))
+    path = workspace.warehouse_path(tenant_slug)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    credentials = DuckDbCredentials(str(path))
     credentials.global_config = duckdb_config(settings)
     return dlt.destinations.duckdb(credentials=credentials, enable_dataset_name_normalization=False)
 
@@ -138,7 +152,7 @@ def _pipeline(tenant_slug: str, connector: str, workspace: Workspace, dest=None)
     configure_dlt()
     return dlt.pipeline(
         pipeline_name=pipeline_name(tenant_slug, connector),
-        destination=dest or destination(workspace),
+        destination=dest or destination(workspace, tenant_slug),
         dataset_name=dataset_name(tenant_slug, connector),
         pipelines_dir=str(workspace.pipelines_dir),
     )

@@ -54,7 +54,7 @@ def record_run(workspace: Workspace, run: IngestRun, connection: duckdb.DuckDBPy
         for load_id in load.load_ids
         for obj in load.objects
     ]
-    con = connection or duckdb.connect(str(workspace.warehouse_path))
+    con = connection or duckdb.connect(str(workspace.warehouse_path(run.tenant)))
     try:
         ensure_tables(con)
         if rows:

@@ -142,7 +142,7 @@ def land_pending(
     # each source is its own dlt pipeline and dataset: land them side by side (one DuckDB instance in
     # this process; appends to different tables never conflict), reported in configuration order
     settings = Settings()
-    shared = None if settings.motherduck_database else open_warehouse(workspace, settings)
+    shared = None if settings.motherduck_database else open_warehouse(workspace, tenant.slug, settings)
     try:
         with ThreadPoolExecutor(max_workers=LANDING_THREADS) as pool:
             state = state_for(staged.first_day, staged.as_of)
@@ -153,7 +153,7 @@ def land_pending(
                     c,
                     objs,
                     workspace,
-                    destination(workspace, settings, connection=shared),
+                    destination(workspace, tenant.slug, settings, connection=shared),
                     {obj: state for obj in pending.objects.get(c, [])},
                 )
                 for c, objs in jobs
@@ -179,7 +179,7 @@ def land_pending(
     )
     record_run(workspace, run)
     if findings:
-        with duckdb.connect(str(workspace.warehouse_path)) as con:
+        with duckdb.connect(str(workspace.warehouse_path(tenant.slug))) as con:
             drift.record(
                 con, tenant.slug, findings, {load.connector: load.load_ids[0] for load in loads if load.load_ids}
             )
@@ -200,5 +200,5 @@ def ingest_tenant(
     """Generate (simulate the APIs) and land one tenant's enabled sources for a window of days; recorded as an
     `ingest` pipeline run for observability."""
     pending = generate_tenant(config, tenant, workspace, days=days, end_date=end_date, seed=seed, on_day=on_day)
-    with capture_run(workspace, "ingest", [pending.tenant.slug], run_id=pending.run_id):
+    with capture_run(workspace, "ingest", pending.tenant.slug, run_id=pending.run_id):
         return land_pending(pending, workspace, on_landed=on_landed)

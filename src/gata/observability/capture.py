@@ -1,8 +1,9 @@
-"""Capturing runs as they happen: pipeline runs, dbt node results and the model graph, into gata_platform.
+"""Capturing runs as they happen: pipeline runs, dbt node results and the model graph, into the
+`gata_platform` schema of the tenant's own database (a run is one tenant's; so is everything it records).
 
 Ownership of a dbt node is read from the graph (the `tenant_<slug>` tag the scaffolder puts on every
-tenant model; a test belongs to the tenant of the model it tests), never from a list of tenants: shared
-nodes (master models, governance, seeds) have no owner and show for every tenant whose run built them.
+tenant model; a test belongs to the tenant of the model it tests): nodes without a tenant tag (master
+models, governance, seeds) are the tenant's too, built in its database from its data only.
 """
 
 from __future__ import annotations
@@ -133,38 +134,28 @@ def new_run_id(kind: str) -> str:
 class RunRecord:
     run_id: str
     kind: str
-    tenants: list[str]
+    tenant: str
     started_at: datetime = field(default_factory=_now)
     steps: list[dict] = field(default_factory=list)
 
 
-def _tenant_view(run: RunRecord, message: str | None) -> tuple[list[dict], str | None]:
-    """What one tenant's record of a run may say. Step details and errors of a run over several tenants
-    name the others (row counts, models), so those keep only step names, timings and the failed step."""
-    if len(run.tenants) <= 1:
-        return run.steps, message
-    steps = [{k: v for k, v in s.items() if k != "detail"} for s in run.steps]
-    failed_step = message.split(" failed:", 1)[0] if message and " failed:" in message else None
-    shared = f"{failed_step} failed in a run of {len(run.tenants)} tenants" if failed_step else None
-    return steps, (shared or ("the run failed" if message else None))
-
-
 def _write_run(workspace: Workspace, run: RunRecord, status: str, message: str | None) -> None:
     finished = None if status == "running" else _now()
-    steps, said = _tenant_view(run, message)
-    with duckdb.connect(str(workspace.warehouse_path)) as con:
+    path = workspace.warehouse_path(run.tenant)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(path)) as con:
         ensure_tables(con)
-        con.executemany(
+        con.execute(
             f"insert or replace into {PLATFORM_SCHEMA}.pipeline_runs values (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(run.run_id, run.kind, t, status, run.started_at, finished, json.dumps(steps), said) for t in run.tenants],
+            [run.run_id, run.kind, run.tenant, status, run.started_at, finished, json.dumps(run.steps), message],
         )
 
 
 @contextmanager
-def capture_run(workspace: Workspace, kind: str, tenants: list[str], run_id: str | None = None) -> Iterator[RunRecord]:
-    """Record a pipeline run for each of its tenants: running, then success or failed with the error."""
+def capture_run(workspace: Workspace, kind: str, tenant: str, run_id: str | None = None) -> Iterator[RunRecord]:
+    """Record a pipeline run of one tenant: running, then success or failed with the error."""
     workspace.ensure()
-    run = RunRecord(run_id or new_run_id(kind), kind, list(tenants))
+    run = RunRecord(run_id or new_run_id(kind), kind, tenant)
     _write_run(workspace, run, "running", None)
     try:
         yield run
@@ -205,7 +196,8 @@ def record_invocation(
     started_at: datetime,
     run_id: str | None,
 ) -> str:
-    """Store one dbt invocation: its node results with owners, and the graph edges of its manifest."""
+    """Store one dbt invocation of a tenant's project (`project` is its slug) in the tenant's database: its
+    node results with owners, and the graph edges of its manifest."""
     invocation_id = uuid.uuid4().hex
     finished = _now()
     manifest_path = target_path / "manifest.json"
@@ -251,7 +243,7 @@ def record_invocation(
                     finished,
                 )
             )
-    with duckdb.connect(str(workspace.warehouse_path)) as con:
+    with duckdb.connect(str(workspace.warehouse_path(project))) as con:
         ensure_tables(con)
         con.execute(
             f"insert into {PLATFORM_SCHEMA}.dbt_invocations values (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -1,6 +1,6 @@
-"""Run dbt in-process (dbtRunner) against the workspace: no interpreter start-up per call, partial parsing
-kept in the workspace's target folder, and the tenants being built written to `gata_platform.build_scope`
-first so the shared master models replace exactly those tenants' slices.
+"""Run dbt in-process (dbtRunner) against one tenant's database and project: no interpreter start-up per
+call, partial parsing kept in the tenant's target folder. Different tenants build in different processes
+(gata.warehouse.parallel); dbt's runner holds global state, so one invocation at a time per process.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import duckdb
 from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 
 from gata.observability.capture import ensure_tables, record_invocation
-from gata.settings import Settings
+from gata.settings import Settings, motherduck_database_for, threads_per_run
 from gata.warehouse.scaffold import dbt_dir, sync_project
 from gata.workspace import Workspace
 
@@ -64,8 +64,10 @@ class DbtResult:
         return "; ".join(f"{n.unique_id}: {n.status}: {(n.message or '').strip()[:300]}" for n in bad[:10])
 
 
-def write_build_scope(workspace: Workspace, tenants: list[str]) -> None:
-    with duckdb.connect(str(workspace.warehouse_path)) as con:
+def write_build_scope(workspace: Workspace, slug: str, tenants: list[str]) -> None:
+    path = workspace.warehouse_path(slug)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(path)) as con:
         ensure_tables(con)  # observability views read them, so they exist before the first build
         con.execute(f"create or replace table {PLATFORM_SCHEMA}.build_scope (tenant_slug varchar primary key)")
         if tenants:
@@ -79,12 +81,14 @@ class DbtRunner:
         self,
         workspace: Workspace,
         settings: Settings | None = None,
-        project: str | None = None,
+        project: str = "",
         run_id: str | None = None,
     ):
         self.workspace = workspace
         self.settings = settings or Settings()
-        self.project = project
+        if not project:
+            raise ValueError("a dbt project is a tenant's: name the tenant")
+        self.project = project  # the tenant's slug
         self.run_id = run_id  # the pipeline run this invocation belongs to, for observability
 
     @property
@@ -97,11 +101,13 @@ class DbtRunner:
 
     def environment(self) -> dict[str, str]:
         env = dict(DBT_ENV)
-        env["GATA_WAREHOUSE_PATH"] = str(self.workspace.warehouse_path)
+        env["GATA_WAREHOUSE_PATH"] = str(self.workspace.warehouse_path(self.project))
         env["GATA_DUCKDB_MEMORY_LIMIT"] = self.settings.duckdb_memory_limit
-        if self.settings.motherduck_database:
+        env["GATA_DUCKDB_THREADS"] = str(threads_per_run(self.settings, 1))
+        database = motherduck_database_for(self.settings, self.project)
+        if database:
             env["GATA_DBT_TARGET"] = "motherduck"
-            env["GATA_MOTHERDUCK_DATABASE"] = self.settings.motherduck_database
+            env["GATA_MOTHERDUCK_DATABASE"] = database
             if self.settings.motherduck_token:
                 env["MOTHERDUCK_TOKEN"] = self.settings.motherduck_token.get_secret_value()
         else:
@@ -114,7 +120,7 @@ class DbtRunner:
 
         started = datetime.now(UTC).replace(tzinfo=None)
         if scope is not None:
-            write_build_scope(self.workspace, scope)
+            write_build_scope(self.workspace, self.project, scope)
         sync_project(self.workspace, self.project)
         project = self.project_dir
         command = [
@@ -156,7 +162,5 @@ class DbtRunner:
                     rows_affected=adapter.get("rows_affected") if isinstance(adapter, dict) else None,
                 )
             )
-        record_invocation(
-            self.workspace, result, self.target_path, self.project or "shared", scope, started, self.run_id
-        )
+        record_invocation(self.workspace, result, self.target_path, self.project, scope, started, self.run_id)
         return result

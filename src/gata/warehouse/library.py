@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import duckdb
@@ -22,6 +24,7 @@ from gata.config.tenants import GENERATION_BY_DOMAIN, LOGIC_BY_DOMAIN, SourceCon
 from gata.connectors.arrow import as_arrow, json_columns
 from gata.connectors.pull import pull, window
 from gata.ingest.natural_id import NATURAL_ID
+from gata.warehouse.platform_db import platform_connection
 from gata.workspace import Workspace
 
 PLATFORM_SCHEMA = "gata_platform"
@@ -118,8 +121,9 @@ def stored_schemas(catalog: Catalog) -> dict[tuple[str, str], dict[str, str]]:
     return {tuple(key.split(".", 1)): cols for key, cols in doc.items()}  # type: ignore[misc]
 
 
-def register_library(workspace: Workspace, catalog: Catalog) -> int:
-    """Write the library into the warehouse; returns the number of connector objects registered."""
+def register_library(workspace: Workspace, catalog: Catalog, tenant_slug: str | None = None) -> int:
+    """Write the library into a tenant's database (its schema history and source candidates compare with it)
+    or, without a tenant, into the platform database; returns the number of connector objects registered."""
     schemas = stored_schemas(catalog)
     rows, column_rows = [], []
     for (connector, obj), cols in sorted(schemas.items()):
@@ -134,7 +138,7 @@ def register_library(workspace: Workspace, catalog: Catalog) -> int:
         )
         column_rows += [(connector, obj, name, dtype) for name, dtype in sorted(cols.items())]
     workspace.ensure()
-    with duckdb.connect(str(workspace.warehouse_path)) as con:
+    with _library_connection(workspace, tenant_slug) as con:
         con.execute(DDL)
         con.executemany(
             f"insert into {PLATFORM_SCHEMA}.connector_library "
@@ -146,10 +150,23 @@ def register_library(workspace: Workspace, catalog: Catalog) -> int:
     return len(rows)
 
 
-def library_registered(workspace: Workspace) -> bool:
-    if not workspace.warehouse_path.exists():
+@contextmanager
+def _library_connection(workspace: Workspace, tenant_slug: str | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    if tenant_slug is None:
+        with platform_connection(workspace) as con:
+            yield con
+        return
+    path = workspace.warehouse_path(tenant_slug)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(path)) as con:
+        yield con
+
+
+def library_registered(workspace: Workspace, tenant_slug: str) -> bool:
+    path = workspace.warehouse_path(tenant_slug)
+    if not path.exists():
         return False
-    with duckdb.connect(str(workspace.warehouse_path), read_only=True) as con:
+    with duckdb.connect(str(path), read_only=True) as con:
         found = con.execute(
             "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
             [PLATFORM_SCHEMA, "connector_library"],

@@ -1,10 +1,10 @@
-"""Who may write now: one pipeline run per tenant, and one writer of the warehouse file at a time.
+"""Who may write now: one pipeline run per tenant.
 
-DuckDB lets one process write a database file; a second writer fails at open. Runs of different tenants
-(the scheduler, a wizard job, a CLI command) therefore queue on the warehouse lock, while a second run of
-the same tenant is refused at once: it would redo or undo the first one's work.
+DuckDB lets one process write a database file, and each tenant has its own: runs of different tenants (the
+scheduler, a wizard job, a CLI command) go on side by side, while a second run of the same tenant is
+refused at once: it would redo or undo the first one's work (and could not open the tenant's database).
 
-Both are `flock` locks on files under `<workspace>/locks/`: the kernel releases them when the holder's
+The lock is an `flock` on a file under `<workspace>/locks/`: the kernel releases them when the holder's
 process ends, however it ends (kill -9 included), so a crashed run never leaves a stale lock behind. The
 holder writes who it is into the file, for the message the next one sees.
 """
@@ -98,14 +98,3 @@ def tenant_busy(workspace: Workspace, tenant: str) -> str | None:
     finally:
         os.close(fd)
     return None
-
-
-@contextmanager
-def warehouse_lock(workspace: Workspace, what: str, on_wait: Callable[[str], None] | None = None) -> Iterator[float]:
-    """Wait for, then hold, the right to write the warehouse; yields the seconds waited.
-    `on_wait(holder)` is called once if another run holds it."""
-    fd, waited = _acquire(_lock_path(workspace, "warehouse"), what, block=True, on_wait=on_wait)
-    try:
-        yield waited
-    finally:
-        os.close(fd)

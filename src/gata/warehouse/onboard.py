@@ -1,9 +1,9 @@
 """Onboarding and replay: from a tenant's configuration to its six star tables, step by step.
 
 onboard = validate -> generate and land -> register schemas -> scaffold -> build -> test -> activate.
-Only the tenants being onboarded are built (their own models, the shared master models they feed, and
-governance); other tenants' tables are untouched. Replay rebuilds intermediate and analytics from the
-master models' payloads after a logic change, without ingesting anything.
+Each tenant has its own database and dbt project, so a tenant's run touches nothing of another's; several
+tenants run at once, one process each (gata.warehouse.parallel). Replay rebuilds intermediate and analytics
+from the master models' payloads after a logic change, without ingesting anything.
 """
 
 from __future__ import annotations
@@ -14,27 +14,23 @@ from collections.abc import Callable
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 
 import duckdb
 
 from gata.config.catalog import Catalog
 from gata.config.tenants import GataConfig, Tenant
-from gata.ingest.run import PendingIngest, generate_tenant, land_pending
+from gata.ingest.run import generate_tenant, land_pending
 from gata.observability.capture import capture_run, ensure_tables
+from gata.warehouse import platform_db
 from gata.warehouse.contracts import CONTRACTS
 from gata.warehouse.dbt_runner import PLATFORM_SCHEMA, DbtResult, DbtRunner
 from gata.warehouse.library import library_registered, register_library
-from gata.warehouse.locks import tenant_lock, warehouse_lock
+from gata.warehouse.locks import tenant_lock
+from gata.warehouse.parallel import run_per_tenant
 from gata.warehouse.publish import publish_snapshot
-from gata.warehouse.scaffold import (
-    ScaffoldResult,
-    dbt_dir,
-    project_tenants,
-    scaffold_platform,
-    scaffold_tenant,
-    tenant_tag,
-)
+from gata.warehouse.scaffold import ScaffoldResult, dbt_dir, scaffold_platform, scaffold_tenant, tenant_tag
 from gata.workspace import Workspace
 
 
@@ -42,6 +38,9 @@ class OnboardingError(RuntimeError):
     def __init__(self, step: str, message: str):
         self.step, self.message = step, message
         super().__init__(f"{step} failed: {message}")
+
+    def __reduce__(self):  # crosses process boundaries (parallel tenant runs)
+        return (type(self), (self.step, self.message))
 
 
 @dataclass
@@ -56,10 +55,11 @@ class OnboardResult:
     tenants: list[str]
     steps: list[StepTiming] = field(default_factory=list)
     build: DbtResult | None = None
+    wall_seconds: float | None = None  # several tenants in parallel: elapsed time, not the sum of their steps
 
     @property
     def seconds(self) -> float:
-        return sum(s.seconds for s in self.steps)
+        return self.wall_seconds if self.wall_seconds is not None else sum(s.seconds for s in self.steps)
 
 
 ProgressCallback = Callable[[str, str], None]  # (step, "start" | "done: <detail>")
@@ -84,30 +84,25 @@ class _Steps:
             self.progress(step, f"done: {detail}")
 
 
-# --- registry of scaffolded tenants ---------------------------------------------------------------------
+# --- the configuration a tenant was scaffolded from -------------------------------------------------------
 
 
-def _registry_path(workspace: Workspace):
-    return dbt_dir(workspace) / "registry.json"
+def _scaffolded_path(workspace: Workspace, slug: str) -> Path:
+    return dbt_dir(workspace, slug) / "registry.json"
 
 
-def scaffolded_tenants(workspace: Workspace) -> dict[str, dict]:
-    """Tenants scaffolded in this workspace, with the configuration they were scaffolded from."""
-    path = _registry_path(workspace)
-    return json.loads(path.read_text()) if path.exists() else {}
-
-
-def _save_registry(workspace: Workspace, registry: dict[str, dict]) -> None:
-    path = _registry_path(workspace)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(registry, sort_keys=True, indent=1))
+def scaffolded_config(workspace: Workspace, slug: str) -> dict | None:
+    """The configuration the tenant was last scaffolded from here (None: never onboarded here)."""
+    path = _scaffolded_path(workspace, slug)
+    return json.loads(path.read_text()) if path.exists() else None
 
 
 def landed_objects(workspace: Workspace, tenant_slug: str) -> set[tuple[str, str]]:
-    if not workspace.warehouse_path.exists():
+    path = workspace.warehouse_path(tenant_slug)
+    if not path.exists():
         return set()
     prefix = f"raw_{tenant_slug}__"
-    with duckdb.connect(str(workspace.warehouse_path), read_only=True) as con:
+    with duckdb.connect(str(path), read_only=True) as con:
         rows = con.execute(
             "select table_schema, table_name from information_schema.tables "
             "where starts_with(table_schema, ?) and table_name not like '\\_dlt%' escape '\\'",
@@ -116,90 +111,67 @@ def landed_objects(workspace: Workspace, tenant_slug: str) -> set[tuple[str, str
     return {(schema[len(prefix) :], table) for schema, table in rows if not schema.endswith("_staging")}
 
 
-def scaffold(
-    workspace: Workspace, catalog: Catalog, tenants: list[Tenant], project: str | None = None
-) -> ScaffoldResult:
-    """Scaffold the given tenants into a project and refresh its platform files (registry, master models).
-
-    The workspace registry (registry.json) records every tenant scaffolded anywhere; a project's own
-    registry macro lists the tenants whose files it holds.
-    """
-    registry = scaffolded_tenants(workspace)
-    result = ScaffoldResult()
-    for tenant in tenants:
-        r = scaffold_tenant(workspace, catalog, tenant, landed_objects(workspace, tenant.slug), project=project)
-        result.written += r.written
-        result.removed += r.removed
-        result.unchanged += r.unchanged
-        registry[tenant.slug] = tenant.model_dump(mode="json")
-    _save_registry(workspace, registry)
-    members = project_tenants(workspace, project)
-    platform = scaffold_platform(
-        workspace, catalog, [Tenant.model_validate(v) for k, v in registry.items() if k in members], project=project
-    )
+def scaffold(workspace: Workspace, catalog: Catalog, tenant: Tenant) -> ScaffoldResult:
+    """Scaffold the tenant's project: its models, and the master models and registry of its sources."""
+    slug = tenant.slug
+    result = scaffold_tenant(workspace, catalog, tenant, landed_objects(workspace, slug), project=slug)
+    platform = scaffold_platform(workspace, catalog, [tenant], project=slug)
     result.written += platform.written
     result.removed += platform.removed
     result.unchanged += platform.unchanged
+    path = _scaffolded_path(workspace, slug)
+    path.write_text(json.dumps(tenant.model_dump(mode="json"), sort_keys=True, indent=1))
     return result
 
 
-def project_for(tenants: list[Tenant]) -> str | None:
-    """One tenant builds in its own project (cost independent of the fleet); several in the shared one."""
-    return tenants[0].slug if len(tenants) == 1 else None
-
-
-def selection(catalog: Catalog, tenants: list[Tenant], previous: set[str] | None = None) -> list[str]:
-    """dbt selectors for building these tenants: their models, the master models they feed (and those fed
-    by sources they had before, so removed sources' rows are cleared), governance, seeds."""
-    connectors = {s.connector for t in tenants for s in t.enabled_sources()} | (previous or set())
+def selection(catalog: Catalog, tenant: Tenant, previous: set[str] | None = None) -> list[str]:
+    """dbt selectors for building a tenant: its models, the master models it feeds (and those fed by sources
+    it had before, so removed sources' rows are cleared), governance, seeds."""
+    connectors = {s.connector for s in tenant.enabled_sources()} | (previous or set())
     masters = sorted({catalog[c].master_model_name(obj) for c in connectors for obj in catalog[c].objects})
-    return [*(f"tag:{tenant_tag(t.slug)}" for t in tenants), *masters, "tag:governance", "resource_type:seed"]
+    return [f"tag:{tenant_tag(tenant.slug)}", *masters, "tag:governance", "resource_type:seed"]
 
 
-def previous_connectors(workspace: Workspace, slugs: list[str]) -> set[str]:
-    """Connectors the tenants had when last scaffolded in this workspace."""
-    registry = scaffolded_tenants(workspace)
-    return {
-        c
-        for slug in slugs
-        if slug in registry
-        for c, src in registry[slug]["sources"].items()
-        if src.get("enabled", True)
-    }
+def previous_connectors(workspace: Workspace, slug: str) -> set[str]:
+    """Connectors the tenant had when last scaffolded in this workspace."""
+    registered = scaffolded_config(workspace, slug) or {"sources": {}}
+    return {c for c, src in registered["sources"].items() if src.get("enabled", True)}
 
 
-def _set_status(workspace: Workspace, tenants: list[Tenant], status: str, message: str | None = None) -> None:
+def set_status(workspace: Workspace, tenant: Tenant, status: str, message: str | None = None) -> None:
+    """The tenant's status, in its own database (what its runs read) and the platform registry."""
     now = datetime.now(UTC).replace(tzinfo=None)
-    with duckdb.connect(str(workspace.warehouse_path)) as con:
+    path = workspace.warehouse_path(tenant.slug)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(path)) as con:
         ensure_tables(con)
-        for t in tenants:
-            con.execute(
-                f"insert or replace into {PLATFORM_SCHEMA}.tenant_status values (?, ?, ?, ?, ?)",
-                [t.slug, status, t.config_hash(), now, message],
-            )
+        con.execute(
+            f"insert or replace into {PLATFORM_SCHEMA}.tenant_status values (?, ?, ?, ?, ?)",
+            [tenant.slug, status, tenant.config_hash(), now, message],
+        )
+    platform_db.record_status(workspace, tenant, status, message)
 
 
 def build(
     workspace: Workspace,
     catalog: Catalog,
-    tenants: list[Tenant],
+    tenant: Tenant,
     select: list[str] | None = None,
     runner: DbtRunner | None = None,
     previous: set[str] | None = None,
-    project: str | None = None,
     run_id: str | None = None,
     full: bool = True,
 ) -> DbtResult:
-    """Build the tenants: in full (onboarding, replay: tenant models rebuilt, their master slices replaced)
-    or incrementally (`full=False`, a sync: every model takes only what is newer than what it holds)."""
-    runner = runner or DbtRunner(workspace, project=project, run_id=run_id)
+    """Build the tenant: in full (onboarding, replay: its models rebuilt, its master tables replaced) or
+    incrementally (`full=False`, a sync: every model takes only what is newer than what it holds)."""
+    runner = runner or DbtRunner(workspace, project=tenant.slug, run_id=run_id)
     args = [
         "build",
         *(["--full-refresh"] if full else []),
         "--select",
-        *(select or selection(catalog, tenants, previous)),
+        *(select or selection(catalog, tenant, previous)),
     ]
-    return runner.invoke(args, scope=[t.slug for t in tenants])
+    return runner.invoke(args, scope=[tenant.slug])
 
 
 def _check_build(result: DbtResult) -> str:
@@ -218,6 +190,48 @@ def _check_tests(result: DbtResult) -> str:
     return f"{result.count('test', 'pass')} tests passed"
 
 
+def _resolve(config: GataConfig, slugs: list[str], seed: int | None) -> list[Tenant]:
+    tenants = [config.tenant(slug) for slug in slugs]  # an unknown slug is refused before anything runs
+    return [t.model_copy(update={"seed": seed}) for t in tenants] if seed is not None else tenants
+
+
+def for_each_tenant(
+    task: Callable[[str, ProgressCallback | None], OnboardResult],
+    slugs: list[str],
+    progress: ProgressCallback | None,
+) -> OnboardResult:
+    """Run a per-tenant task for every tenant, in parallel processes when there are several; the result holds
+    every tenant's steps (named `<tenant>: <step>`); one tenant's failure does not stop the others, and is
+    raised once all have finished."""
+    if len(slugs) == 1:
+        return task(slugs[0], progress)
+    started = time.perf_counter()
+
+    def prefixed(slug: str) -> ProgressCallback | None:
+        return (lambda step, state: progress(f"{slug}: {step}", state)) if progress else None
+
+    outcomes = run_per_tenant(task, slugs, prefixed)
+    result = OnboardResult(tenants=list(slugs))
+    failures: list[tuple[str, BaseException]] = []
+    for slug in slugs:
+        outcome = outcomes[slug]
+        if isinstance(outcome, BaseException):
+            failures.append((slug, outcome))
+            continue
+        result.steps += [StepTiming(f"{slug}: {s.step}", s.seconds, s.detail) for s in outcome.steps]
+    result.wall_seconds = time.perf_counter() - started
+    if failures:
+        if not all(isinstance(exc, OnboardingError) for _, exc in failures):
+            raise next(exc for _, exc in failures if not isinstance(exc, OnboardingError))
+        error = OnboardingError(
+            ", ".join(f"{slug}: {exc.step}" for slug, exc in failures),  # type: ignore[attr-defined]
+            "; ".join(f"{slug}: {exc.message}" for slug, exc in failures),  # type: ignore[attr-defined]
+        )
+        error.result = result  # type: ignore[attr-defined]
+        raise error
+    return result
+
+
 def onboard(
     config: GataConfig,
     slugs: list[str],
@@ -228,75 +242,76 @@ def onboard(
     progress: ProgressCallback | None = None,
     ingest: bool = True,
 ) -> OnboardResult:
-    result = OnboardResult(tenants=list(slugs))
+    tenants = {t.slug: t for t in _resolve(config, slugs, seed)}
+    check_workspace(workspace)
+    task = partial(_onboard_tenant, config, tenants, workspace, days, end_date, ingest)
+    return for_each_tenant(task, list(tenants), progress)
+
+
+def _onboard_tenant(
+    config: GataConfig,
+    tenants: dict[str, Tenant],
+    workspace: Workspace,
+    days: int,
+    end_date: date | None,
+    ingest: bool,
+    slug: str,
+    progress: ProgressCallback | None,
+) -> OnboardResult:
+    tenant = tenants[slug]
+    result = OnboardResult(tenants=[slug])
     steps = _Steps(result, progress)
-    tenants: list[Tenant] = []
     with ExitStack() as held:
 
-        def validate() -> str:
-            for slug in slugs:
-                t = config.tenant(slug)
-                tenants.append(t.model_copy(update={"seed": seed}) if seed is not None else t)
-            for t in tenants:  # a second run of the same tenant is refused here, before anything is written
-                held.enter_context(tenant_lock(workspace, t.slug, f"onboarding of {t.slug}"))
-            return f"{len(tenants)} tenant(s) valid"
+        def validate() -> str:  # a second run of the same tenant is refused here, before anything is written
+            held.enter_context(tenant_lock(workspace, slug, f"onboarding of {slug}"))
+            return "tenant valid"
 
         steps.run("validate", validate)
-        hold_warehouse(held, workspace, "onboarding of " + ", ".join(slugs), progress)
         workspace.ensure()
-        with _captured(workspace, config, "onboard", tenants, steps) as run_id:
-            _onboard_steps(config, tenants, workspace, steps, result, days, end_date, ingest, run_id)
+        with _captured(workspace, config, "onboard", tenant, steps) as run_id:
+            _onboard_steps(config, tenant, workspace, steps, result, days, end_date, ingest, run_id)
     return result
 
 
-def hold_warehouse(held: ExitStack, workspace: Workspace, what: str, progress: ProgressCallback | None) -> None:
-    """Queue for the warehouse behind any other tenant's run; the wait is reported as a "wait" step."""
-    waiting: list[str] = []
-
-    def on_wait(holder: str) -> None:
-        waiting.append(holder)
-        if progress:
-            progress("wait", "start")
-
-    waited = held.enter_context(warehouse_lock(workspace, what, on_wait))
-    if waiting and progress:
-        progress("wait", f"done: waited {waited:.1f} s for {waiting[0] or 'another run'}")
+def check_workspace(workspace: Workspace) -> None:
+    """Refuse a workspace laid out before per-tenant databases (one shared warehouse.duckdb): building on it
+    would leave its data behind silently."""
+    if workspace.legacy_warehouse_path.exists():
+        raise OnboardingError(
+            "validate",
+            f"{workspace.root} was built by an earlier GATA with one shared warehouse.duckdb; this version keeps one "
+            f"database per tenant. Run `gata migrate --workspace {workspace.root}` to move its tenants over "
+            "(their landed data is kept), then try again.",
+        )
 
 
-def _onboard_steps(config, tenants, workspace, steps, result, days, end_date, ingest, run_id) -> None:
+def _onboard_steps(config, tenant, workspace, steps, result, days, end_date, ingest, run_id) -> None:
     if ingest:
-        pending: list[PendingIngest] = []
+        pending = []
 
         def generate() -> str:
-            for t in tenants:
-                pending.append(generate_tenant(config, t, workspace, days=days, end_date=end_date))
-            return ", ".join(
-                f"{p.tenant.slug}: {sum(o.rows for o in p.staged.objects.values()):,} records" for p in pending
-            )
-
-        def land() -> str:
-            runs = [land_pending(p, workspace) for p in pending]
-            return ", ".join(f"{r.tenant}: {r.rows:,} rows" for r in runs)
+            pending.append(generate_tenant(config, tenant, workspace, days=days, end_date=end_date))
+            return f"{sum(o.rows for o in pending[0].staged.objects.values()):,} records"
 
         steps.run("generate", generate)
-        steps.run("land", land)
+        steps.run("land", lambda: f"{land_pending(pending[0], workspace).rows:,} rows")
     steps.run(
         "register",
         lambda: (
-            (f"connector library registered: {register_library(workspace, config.catalog)} objects")
-            if not library_registered(workspace)
+            (f"connector library registered: {register_library(workspace, config.catalog, tenant.slug)} objects")
+            if not library_registered(workspace, tenant.slug)
             else "connector library already registered"
         ),
     )
-    previous = previous_connectors(workspace, [t.slug for t in tenants])
-    project = project_for(tenants)
-    steps.run("scaffold", lambda: _scaffold_detail(scaffold(workspace, config.catalog, tenants, project=project)))
+    previous = previous_connectors(workspace, tenant.slug)
+    steps.run("scaffold", lambda: _scaffold_detail(scaffold(workspace, config.catalog, tenant)))
     _build_and_test(
         steps,
         result,
-        lambda: build(workspace, config.catalog, tenants, previous=previous, project=project, run_id=run_id),
+        lambda: build(workspace, config.catalog, tenant, previous=previous, run_id=run_id),
     )
-    steps.run("activate", lambda: (_set_status(workspace, tenants, "active"), "active")[1])
+    steps.run("activate", lambda: (set_status(workspace, tenant, "active"), "active")[1])
 
 
 def _build_and_test(steps: _Steps, result: OnboardResult, run_dbt: Callable[[], DbtResult]) -> None:
@@ -311,46 +326,48 @@ def _build_and_test(steps: _Steps, result: OnboardResult, run_dbt: Callable[[], 
 
 
 @contextmanager
-def _captured(workspace: Workspace, config: GataConfig, kind: str, tenants: list[Tenant], steps: _Steps):
-    """The run is recorded for observability; afterwards its tenants are published: their new data after a
-    success, or their last good data with fresh health after a failure (the failure is what users must see)."""
+def _captured(workspace: Workspace, config: GataConfig, kind: str, tenant: Tenant, steps: _Steps):
+    """The run is recorded for observability; afterwards the tenant is published: its new data after a
+    success, or its last good data with fresh health after a failure (the failure is what users must see)."""
     try:
-        with capture_run(workspace, kind, [t.slug for t in tenants]) as run:
+        with capture_run(workspace, kind, tenant.slug) as run:
             try:
                 yield run.run_id
             finally:
                 run.steps = [asdict(s) for s in steps.result.steps]
     except OnboardingError as exc:
-        _set_status(workspace, tenants, "failed", str(exc))
-        for t in tenants:
-            publish_snapshot(workspace, t, config_dir=Path(config.tenants_file).parent, health_only=True)
+        set_status(workspace, tenant, "failed", str(exc))
+        publish_snapshot(workspace, tenant, config_dir=Path(config.tenants_file).parent, health_only=True)
         raise
-    steps.run("publish", lambda: publish(workspace, config, tenants))
+    steps.run("publish", lambda: publish(workspace, config, tenant))
 
 
-def publish(workspace: Workspace, config: GataConfig, tenants: list[Tenant]) -> str:
-    """New read snapshots for the API; its readers switch to them atomically."""
-    config_dir = Path(config.tenants_file).parent
-    done = [publish_snapshot(workspace, t, config_dir=config_dir) for t in tenants]
-    return ", ".join(f"{p.tenant}: {p.version}" for p in done)
+def publish(workspace: Workspace, config: GataConfig, tenant: Tenant) -> str:
+    """A new read snapshot for the API; its readers switch to it atomically."""
+    done = publish_snapshot(workspace, tenant, config_dir=Path(config.tenants_file).parent)
+    return f"{done.tenant}: {done.version}"
 
 
 def star_table_counts(workspace: Workspace, slugs: list[str]) -> dict[tuple[str, str], int]:
-    """Row counts of each tenant's six star tables (0 when a table is missing)."""
-    counts: dict[tuple[str, str], int] = {}
-    with duckdb.connect(str(workspace.warehouse_path), read_only=True) as con:
-        existing = {
-            r[0]
-            for r in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'analytics'"
-            ).fetchall()
-        }
-        for slug in slugs:
+    """Row counts of each tenant's six star tables (0 when a table or the tenant's database is missing)."""
+    counts: dict[tuple[str, str], int] = {(slug, c.table): 0 for slug in slugs for c in CONTRACTS}
+    for slug in slugs:
+        path = workspace.warehouse_path(slug)
+        if not path.exists():
+            continue
+        with duckdb.connect(str(path), read_only=True) as con:
+            existing = {
+                r[0]
+                for r in con.execute(
+                    "select table_name from information_schema.tables where table_schema = 'analytics'"
+                ).fetchall()
+            }
             for contract in CONTRACTS:
                 name = contract.model_name(slug)
-                counts[(slug, contract.table)] = (
-                    con.execute(f'select count(*) from analytics."{name}"').fetchone()[0] if name in existing else 0
-                )
+                if name in existing:
+                    counts[(slug, contract.table)] = con.execute(f'select count(*) from analytics."{name}"').fetchone()[
+                        0
+                    ]
     return counts
 
 
@@ -363,41 +380,39 @@ def replay(
 ) -> OnboardResult:
     """Rebuild from the master payloads, with the current logic, the intermediate models logic applies to (daily
     objects) and every analytics model; nothing is ingested."""
-    result = OnboardResult(tenants=list(slugs))
+    tenants = {t.slug: t for t in _resolve(config, slugs, None)}
+    check_workspace(workspace)
+    return for_each_tenant(partial(_replay_tenant, config, tenants, workspace), list(tenants), progress)
+
+
+def _replay_tenant(
+    config: GataConfig, tenants: dict[str, Tenant], workspace: Workspace, slug: str, progress: ProgressCallback | None
+) -> OnboardResult:
+    tenant = tenants[slug]
+    result = OnboardResult(tenants=[slug])
     steps = _Steps(result, progress)
-    tenants = [config.tenant(s) for s in slugs]
     with ExitStack() as held:
 
         def validate() -> str:
-            for t in tenants:
-                held.enter_context(tenant_lock(workspace, t.slug, f"replay of {t.slug}"))
-            return f"{len(tenants)} tenant(s) valid"
+            held.enter_context(tenant_lock(workspace, slug, f"replay of {slug}"))
+            return "tenant valid"
 
         steps.run("validate", validate)
-        hold_warehouse(held, workspace, "replay of " + ", ".join(slugs), progress)
-        _replay_steps(config, tenants, workspace, steps, result)
+        _replay_steps(config, tenant, workspace, steps, result)
     return result
 
 
-def _replay_steps(config: GataConfig, tenants: list[Tenant], workspace: Workspace, steps: _Steps, result) -> None:
-    project = project_for(tenants)
-    steps.run("scaffold", lambda: _scaffold_detail(scaffold(workspace, config.catalog, tenants, project=project)))
+def _replay_steps(config: GataConfig, tenant: Tenant, workspace: Workspace, steps: _Steps, result) -> None:
+    steps.run("scaffold", lambda: _scaffold_detail(scaffold(workspace, config.catalog, tenant)))
     # logic applies to the daily objects' intermediate models (conversion action types, sessionization) and
     # to the engines; entity models (campaigns, products, profiles) do not change with logic
+    tag = tenant_tag(tenant.slug)
     select = [
-        sel
-        for t in tenants
-        for sel in (
-            f"tag:{tenant_tag(t.slug)},tag:intermediate,tag:logic",
-            f"tag:{tenant_tag(t.slug)},tag:analytics",
-            f"tag:{tenant_tag(t.slug)},tag:observability",  # views: cheap, and current with their macros
-        )
+        f"tag:{tag},tag:intermediate,tag:logic",
+        f"tag:{tag},tag:analytics",
+        f"tag:{tag},tag:observability",  # views: cheap, and current with their macros
+        "platform_sat__tenant_config_history",  # records the configuration change
     ]
-    select.append("platform_sat__tenant_config_history")  # records the configuration change
-    with _captured(workspace, config, "replay", tenants, steps) as run_id:
-        _build_and_test(
-            steps,
-            result,
-            lambda: build(workspace, config.catalog, tenants, select=select, project=project, run_id=run_id),
-        )
-        _set_status(workspace, tenants, "active")
+    with _captured(workspace, config, "replay", tenant, steps) as run_id:
+        _build_and_test(steps, result, lambda: build(workspace, config.catalog, tenant, select=select, run_id=run_id))
+        set_status(workspace, tenant, "active")

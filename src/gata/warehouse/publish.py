@@ -1,9 +1,9 @@
 """Publishing a tenant's read snapshot: the only thing the API and MCP ever open.
 
-DuckDB allows one writing process per file, and the pipeline is that writer. So after a tenant's build
-passes, the writer copies the tenant's six star tables (sorted by their day, for range pruning) into a new
-DuckDB file of its own, `serving/<slug>/<version>.duckdb`, and then swaps `serving/<slug>/CURRENT` to
-name it (an atomic rename). Readers open snapshots read-only and follow CURRENT, so they never wait for
+DuckDB allows one writing process per file, and the tenant's pipeline is the writer of its database. So
+after a tenant's build passes, the writer copies the tenant's six star tables (sorted by their day, for
+range pruning) into a new DuckDB file of its own, `serving/<slug>/<version>.duckdb`, and then swaps
+`serving/<slug>/CURRENT` to name it (an atomic rename). Readers open snapshots read-only and follow CURRENT, so they never wait for
 the pipeline, never see a half-built table, and can only ever reach that one tenant's tables.
 """
 
@@ -137,9 +137,12 @@ def publish_snapshot(
     partial.unlink(missing_ok=True)
     counts: dict[str, int] = {}
     try:
-        if not workspace.warehouse_path.exists():
-            raise PublishError(f"no warehouse in {workspace.root}; run `gata onboard {tenant.slug}` first")
-        with duckdb.connect(str(workspace.warehouse_path)) as con:
+        warehouse = workspace.warehouse_path(tenant.slug)
+        if not warehouse.exists():
+            raise PublishError(
+                f"tenant '{tenant.slug}' has no database in {workspace.root}; run `gata onboard {tenant.slug}` first"
+            )
+        with duckdb.connect(str(warehouse)) as con:
             con.execute(f"attach '{_quote(partial)}' as gata_snap")
             star_source: str | None = ANALYTICS_SCHEMA
             if health_only:

@@ -49,18 +49,13 @@ SYNCED_PARTS = ("dbt_project.yml", "profiles.yml", "macros", "models", "seeds", 
 SYNC_MANIFEST = ".gata_synced.json"
 
 
-def dbt_dir(workspace: Workspace, project: str | None = None) -> Path:
-    """A dbt project of the workspace: the repository's warehouse/ project plus generated files.
-
-    The shared project (project=None) holds every tenant built together; a tenant's own project
-    (project=<slug>) holds that tenant only, so building one tenant parses one tenant's models whatever
-    the number of tenants (dbt's partial parsing still does work proportional to the whole project).
-    """
-    root = workspace.root / "dbt"
-    return root if project is None else root / "tenants" / project
+def dbt_dir(workspace: Workspace, slug: str) -> Path:
+    """The tenant's dbt project: the repository's warehouse/ project plus the files its configuration implies.
+    One project per tenant, so building a tenant parses that tenant's models whatever the number of tenants."""
+    return workspace.tenant_dir(slug) / "dbt"
 
 
-def sync_project(workspace: Workspace, project: str | None = None) -> ScaffoldResult:
+def sync_project(workspace: Workspace, project: str) -> ScaffoldResult:
     """Copy the static project (warehouse/) into the workspace project, removing files deleted upstream.
 
     dbt needs every model under its project folder (it writes compiled files by their relative paths),
@@ -242,9 +237,7 @@ def _master_yaml(catalog: Catalog) -> dict:
     return {"version": 2, "models": models}
 
 
-def scaffold_platform(
-    workspace: Workspace, catalog: Catalog, tenants: list[Tenant], project: str | None = None
-) -> ScaffoldResult:
+def scaffold_platform(workspace: Workspace, catalog: Catalog, tenants: list[Tenant], project: str) -> ScaffoldResult:
     """Master models, catalog/contract/registry macros; the registry lists the tenants given."""
     result = ScaffoldResult()
     w = _Writer(result)
@@ -433,7 +426,7 @@ def _empty_staging() -> str:
 
 
 def scaffold_tenant(
-    workspace: Workspace, catalog: Catalog, tenant: Tenant, landed: set[tuple[str, str]], project: str | None = None
+    workspace: Workspace, catalog: Catalog, tenant: Tenant, landed: set[tuple[str, str]], project: str
 ) -> ScaffoldResult:
     """The tenant's sources, staging, intermediate and analytics files and its config macro.
 
@@ -554,7 +547,7 @@ def _incremental_config(table: str, slug: str) -> str:
     )
 
 
-def project_tenants(workspace: Workspace, project: str | None = None) -> set[str]:
+def project_tenants(workspace: Workspace, project: str) -> set[str]:
     """Tenants whose files are scaffolded in a project."""
     folder = dbt_dir(workspace, project) / "macros" / "generated" / "tenants"
     return {p.stem.removeprefix("gata_tenant__") for p in folder.glob("gata_tenant__*.sql")}

@@ -2,7 +2,7 @@
 
 A tenant is due when its schedule has fired since its last onboarding or sync started (failed runs count:
 a failing tenant is retried at its next fire time, not in a tight loop). `gata schedule` runs the due
-syncs one tenant after another; a failure is recorded as that tenant's failed run and the others go on.
+syncs, several tenants at once; a failure is recorded as that tenant's failed run and the others go on.
 With system cron instead, `gata sync --all` (or `gata schedule --once`) does the same from a crontab.
 """
 
@@ -17,8 +17,8 @@ import duckdb
 from croniter import croniter
 
 from gata.config.tenants import GataConfig
-from gata.observability.capture import PLATFORM_SCHEMA, ensure_tables
-from gata.warehouse.locks import warehouse_lock
+from gata.observability.capture import PLATFORM_SCHEMA
+from gata.warehouse.locks import tenant_busy
 from gata.warehouse.sync import SyncOutcome, sync_all
 from gata.workspace import Workspace
 
@@ -45,16 +45,38 @@ def next_fire(schedule: str, now: datetime) -> datetime:
 
 
 def last_refreshes(workspace: Workspace) -> dict[str, datetime]:
-    """When each tenant's last onboarding or sync started, whatever its outcome."""
-    if not workspace.warehouse_path.exists():
-        return {}
-    with warehouse_lock(workspace, "the scheduler's check"), duckdb.connect(str(workspace.warehouse_path)) as con:
-        ensure_tables(con)
-        rows = con.execute(
-            f"select tenant_slug, max(started_at) from {PLATFORM_SCHEMA}.pipeline_runs "
-            f"where kind in {REFRESH_KINDS} group by tenant_slug"
-        ).fetchall()
-    return dict(rows)
+    """When each tenant's last onboarding or sync started, whatever its outcome. A tenant whose run is in
+    progress right now counts as refreshed now (its database is its run's to write)."""
+    found: dict[str, datetime] = {}
+    now = datetime.now(UTC).replace(tzinfo=None)
+    for slug in workspace.tenant_slugs():
+        if tenant_busy(workspace, slug):
+            found[slug] = now
+            continue
+        try:
+            with duckdb.connect(str(workspace.warehouse_path(slug)), read_only=True) as con:
+                row = (
+                    con.execute(
+                        f"select max(started_at) from {PLATFORM_SCHEMA}.pipeline_runs where kind in {REFRESH_KINDS}"
+                    ).fetchone()
+                    if _has_runs(con)
+                    else None
+                )
+        except duckdb.IOException:  # a run opened it between the check and now
+            found[slug] = now
+            continue
+        if row and row[0] is not None:
+            found[slug] = row[0]
+    return found
+
+
+def _has_runs(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = 'pipeline_runs'",
+            [PLATFORM_SCHEMA],
+        ).fetchone()[0]
+    )
 
 
 def due_tenants(config: GataConfig, workspace: Workspace, now: datetime) -> list[Due]:
@@ -76,14 +98,13 @@ def run_due(
     now: datetime | None = None,
     on_outcome: Callable[[SyncOutcome], None] | None = None,
 ) -> list[SyncOutcome]:
-    """Sync every due tenant through today (UTC), one after another."""
+    """Sync every due tenant through today (UTC), several at once (gata.warehouse.parallel)."""
     now = now or datetime.now(UTC).replace(tzinfo=None)
-    outcomes = []
-    for due in due_tenants(config, workspace, now):
-        for outcome in sync_all(config, [due.tenant], workspace, through=now.date()):
-            outcomes.append(outcome)
-            if on_outcome:
-                on_outcome(outcome)
+    due = [d.tenant for d in due_tenants(config, workspace, now)]
+    outcomes = sync_all(config, due, workspace, through=now.date()) if due else []
+    for outcome in outcomes:
+        if on_outcome:
+            on_outcome(outcome)
     return outcomes
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 
 import duckdb
 
@@ -19,7 +20,7 @@ from gata.config.tenants import GataConfig, Tenant
 from gata.ingest.run import NotOnboardedError, PendingIngest, generate_sync, land_pending, sync_start, today_utc
 from gata.ingest.sync_state import SourceState
 from gata.observability.capture import PLATFORM_SCHEMA, capture_run
-from gata.warehouse.locks import TenantBusyError, tenant_lock, warehouse_lock
+from gata.warehouse.locks import TenantBusyError, tenant_lock
 from gata.warehouse.onboard import (
     OnboardingError,
     OnboardResult,
@@ -27,15 +28,15 @@ from gata.warehouse.onboard import (
     _build_and_test,
     _captured,
     _scaffold_detail,
-    _set_status,
     _Steps,
     build,
-    hold_warehouse,
-    project_for,
+    check_workspace,
     publish,
     scaffold,
-    scaffolded_tenants,
+    scaffolded_config,
+    set_status,
 )
+from gata.warehouse.parallel import run_per_tenant
 from gata.warehouse.publish import current_metadata
 from gata.workspace import Workspace
 
@@ -56,7 +57,7 @@ class SyncOutcome:
 
 
 def _check_onboarded(workspace: Workspace, tenant: Tenant) -> None:
-    registered = scaffolded_tenants(workspace).get(tenant.slug)
+    registered = scaffolded_config(workspace, tenant.slug)
     if registered is None:
         raise NotOnboardedError(f"tenant '{tenant.slug}' has not been onboarded here; run: gata onboard {tenant.slug}")
     now = {k: v for k, v in tenant.model_dump(mode="json").items() if k not in _SYNC_NEUTRAL}
@@ -71,7 +72,7 @@ def _check_onboarded(workspace: Workspace, tenant: Tenant) -> None:
 
 def _last_status(workspace: Workspace, slug: str) -> tuple[str, datetime] | None:
     """The tenant's status and when it was set (naive UTC)."""
-    with duckdb.connect(str(workspace.warehouse_path), read_only=True) as con:
+    with duckdb.connect(str(workspace.warehouse_path(slug)), read_only=True) as con:
         row = con.execute(
             f"select status, updated_at from {PLATFORM_SCHEMA}.tenant_status where tenant_slug = ?", [slug]
         ).fetchone()
@@ -97,11 +98,11 @@ def sync_tenant(
 ) -> SyncOutcome:
     """Bring one tenant up to `through` (default today). Raises OnboardingError naming the failed step."""
     tenant = config.tenant(slug)
+    check_workspace(workspace)
     _check_onboarded(workspace, tenant)
     through = through or today_utc()
     with ExitStack() as held:
         held.enter_context(tenant_lock(workspace, tenant.slug, f"sync of {tenant.slug}"))
-        hold_warehouse(held, workspace, f"sync of {tenant.slug}", progress)
         start = sync_start(config, tenant, workspace)
         result = OnboardResult(tenants=[tenant.slug])
         steps = _Steps(result, progress)
@@ -109,9 +110,9 @@ def sync_tenant(
         if through <= start.as_of and last is not None and last[0] == "active":
             if _published_since(workspace, tenant.slug, last[1]):
                 return SyncOutcome(tenant.slug, "up to date")
-            steps.run("publish", lambda: publish(workspace, config, [tenant]))  # the last run died publishing
+            steps.run("publish", lambda: publish(workspace, config, tenant))  # the last run died publishing
             return SyncOutcome(tenant.slug, "synced", result=result)
-        with _captured(workspace, config, "sync", [tenant], steps) as run_id:
+        with _captured(workspace, config, "sync", tenant, steps) as run_id:
             _sync_steps(config, tenant, workspace, steps, result, through, start, run_id)
     return SyncOutcome(tenant.slug, "synced", result=result)
 
@@ -128,7 +129,7 @@ def _sync_steps(
 ) -> None:
     pending: list[PendingIngest] = []
     # not active until this run activates: a run killed from here on leaves the tenant to be rebuilt
-    _set_status(workspace, [tenant], "syncing", f"sync {run_id} started")
+    set_status(workspace, tenant, "syncing", f"sync {run_id} started")
 
     def generate() -> str:
         found = generate_sync(config, tenant, workspace, through=through, start=start)
@@ -141,15 +142,10 @@ def _sync_steps(
     steps.run("generate", generate)
     if pending:
         steps.run("land", lambda: f"{land_pending(pending[0], workspace).rows:,} rows")
-    # the tenant's own project, current with the code (it may have been onboarded with others)
-    project = project_for([tenant])
-    steps.run("scaffold", lambda: _scaffold_detail(scaffold(workspace, config.catalog, [tenant], project=project)))
-    _build_and_test(
-        steps,
-        result,
-        lambda: build(workspace, config.catalog, [tenant], project=project_for([tenant]), run_id=run_id, full=False),
-    )
-    steps.run("activate", lambda: (_set_status(workspace, [tenant], "active"), "active")[1])
+    # the tenant's project, current with the code
+    steps.run("scaffold", lambda: _scaffold_detail(scaffold(workspace, config.catalog, tenant)))
+    _build_and_test(steps, result, lambda: build(workspace, config.catalog, tenant, run_id=run_id, full=False))
+    steps.run("activate", lambda: (set_status(workspace, tenant, "active"), "active")[1])
 
 
 def sync_all(
@@ -159,21 +155,29 @@ def sync_all(
     through: date | None = None,
     progress: Callable[[str], ProgressCallback | None] | None = None,
 ) -> list[SyncOutcome]:
-    """Sync each tenant in turn; one tenant's failure is recorded (its run, its health) and the rest go on."""
-    outcomes = []
-    for slug in slugs:
+    """Sync every tenant, several at once (one process each); one tenant's failure is recorded (its run, its
+    health) and the rest go on."""
+    outcomes = run_per_tenant(partial(_sync_one, config, workspace, through), slugs, progress)
+    return [outcomes[slug] for slug in slugs]
+
+
+def _sync_one(
+    config: GataConfig, workspace: Workspace, through: date | None, slug: str, progress: ProgressCallback | None
+) -> SyncOutcome:
+    try:
+        return sync_tenant(config, slug, workspace, through, progress)
+    except OnboardingError as exc:  # recorded by the run's capture, health published
+        return SyncOutcome(slug, "failed", error=str(exc))
+    except TenantBusyError as exc:  # its other run is recording itself; nothing to add
+        return SyncOutcome(slug, "failed", error=str(exc))
+    except (NotOnboardedError, ConfigChangedError) as exc:  # refused before it ran: record it as a run
         try:
-            outcomes.append(sync_tenant(config, slug, workspace, through, progress(slug) if progress else None))
-        except OnboardingError as exc:  # recorded by the run's capture, health published
-            outcomes.append(SyncOutcome(slug, "failed", error=str(exc)))
-        except TenantBusyError as exc:  # its other run is recording itself; nothing to add
-            outcomes.append(SyncOutcome(slug, "failed", error=str(exc)))
-        except (NotOnboardedError, ConfigChangedError) as exc:  # refused before it ran: record it as a run
             with (
-                warehouse_lock(workspace, f"recording the refused sync of {slug}"),
+                tenant_lock(workspace, slug, f"recording the refused sync of {slug}"),
                 suppress(type(exc)),
-                capture_run(workspace, "sync", [slug]),
+                capture_run(workspace, "sync", slug),
             ):
                 raise exc
-            outcomes.append(SyncOutcome(slug, "failed", error=str(exc)))
-    return outcomes
+        except TenantBusyError:
+            pass
+        return SyncOutcome(slug, "failed", error=str(exc))
