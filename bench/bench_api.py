@@ -26,7 +26,7 @@ import duckdb
 import httpx
 from report import record
 
-from gata.warehouse.publish import current_version, snapshot_path
+from gata.star.snapshot import current_version, snapshot_path
 from gata.workspace import Workspace
 
 HERE = Path(__file__).parent

@@ -29,7 +29,7 @@ from gata.nl.answer import AnswerService  # noqa: E402
 from gata.nl.evaluation import load_cases  # noqa: E402
 from gata.semantic.service import SemanticService  # noqa: E402
 from gata.semantic.store import SnapshotStore  # noqa: E402
-from gata.warehouse.publish import current_version  # noqa: E402
+from gata.star.snapshot import current_version  # noqa: E402
 from gata.workspace import Workspace  # noqa: E402
 
 HERE = Path(__file__).parent

@@ -23,8 +23,8 @@ from bench_web import TENANT, prepare, signed_in_page
 from playwright.sync_api import Page, sync_playwright
 from report import record
 
-from gata.warehouse.contracts import contract_named
-from gata.warehouse.publish import current_version, snapshot_path
+from gata.star.contracts import contract_named
+from gata.star.snapshot import current_version, snapshot_path
 from gata.workspace import Workspace
 
 

@@ -21,7 +21,7 @@ from bench_api import HERE, pct, run, serve
 from playwright.sync_api import sync_playwright
 from report import record
 
-from gata.warehouse.publish import current_version
+from gata.star.snapshot import current_version
 from gata.workspace import Workspace
 
 TENANT = "tyrell_corp"

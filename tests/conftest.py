@@ -17,7 +17,7 @@ import duckdb
 import httpx
 import pytest
 
-from gata.warehouse.publish import current_version, snapshot_path
+from gata.star.snapshot import current_version, snapshot_path
 from gata.web.users import UserStore
 from gata.workspace import Workspace
 

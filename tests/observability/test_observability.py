@@ -78,7 +78,7 @@ def test_every_endpoint_returns_the_tenants_real_data(env):
     assert any(t["owner"] == ACME and f"fct_{ACME}__orders" in (t["tested_node"] or "") for t in tests)
     resolution = get(env, ACME, "identity-resolution").json()
     identity = {r["key_type"]: r for r in resolution["by_key"]}
-    with duckdb.connect(str(ws.warehouse_path), read_only=True) as con:
+    with duckdb.connect(str(ws.warehouse_path(ACME)), read_only=True) as con:
         want = dict(con.execute(f"select key_type, users from analytics.rpt_{ACME}__identity_match_rates").fetchall())
         people, customers = con.execute(
             f'select count(*), count(*) filter (where is_customer) from analytics."dim_{ACME}__users"'
@@ -104,7 +104,7 @@ def test_lineage_of_a_mart_reaches_its_loads_with_row_counts(env):
     assert len(shop_orders) == 1, landed.keys()  # the tenant's one shop (WooCommerce, as stark_industries)
     shopify = landed[shop_orders[0]]
     raw = shop_orders[0].split(".", 1)[1]
-    with duckdb.connect(str(env["ws"].warehouse_path), read_only=True) as con:
+    with duckdb.connect(str(env["ws"].warehouse_path(ACME)), read_only=True) as con:
         loads = con.execute(f"select distinct _dlt_load_id from {raw}").fetchall()
         rows = con.execute(f"select count(*) from {raw}").fetchone()[0]
         mart_rows = con.execute(f'select count(*) from analytics."fct_{ACME}__orders"').fetchone()[0]
@@ -143,7 +143,7 @@ def test_a_mart_row_resolves_to_the_load_ids_that_produced_it(env):
         assert all(ld["landed"] and ld["loaded_at"] for ld in body["loads"])  # each load is a recorded one
         return body
 
-    with duckdb.connect(str(env["ws"].warehouse_path), read_only=True) as con:
+    with duckdb.connect(str(env["ws"].warehouse_path(ACME)), read_only=True) as con:
         mart = f'analytics."fct_{ACME}__'
         order_key, order_id = con.execute(
             f'select order_key, order_id from {mart}orders" order by 1 limit 1'
@@ -186,7 +186,7 @@ def test_a_mart_row_resolves_to_the_load_ids_that_produced_it(env):
     assert user_orders > 0 and set(traced("users", user_key)["load_ids"]) <= all_loads
     # unknown keys, and another tenant's row through this tenant, are not found
     assert get(env, ACME, "lineage/row", table="orders", key="no such order").status_code == 404
-    with duckdb.connect(str(env["ws"].warehouse_path), read_only=True) as con:
+    with duckdb.connect(str(env["ws"].warehouse_path(BETA)), read_only=True) as con:
         foreign = con.execute(f'select order_key from analytics."fct_{BETA}__orders" limit 1').fetchone()[0]
     assert get(env, ACME, "lineage/row", table="orders", key=foreign).status_code == 404
     assert get(env, ACME, "lineage/row", table="payroll", key="x").status_code == 404
@@ -213,7 +213,7 @@ def test_drift_is_recorded_and_nothing_is_lost(env):
     assert {d["first_seen_load_id"] for d in found.values()} == {load_id}
     assert found[("buying_type", "type_changed")]["observed_type"] == "BIGINT"
     assert found[("buying_type", "type_changed")]["expected_type"] == "VARCHAR"
-    with duckdb.connect(str(ws.warehouse_path), read_only=True) as con:
+    with duckdb.connect(str(ws.warehouse_path(ACME)), read_only=True) as con:
         payload = con.execute(
             "select count(*) filter (where raw_data_payload->>'creative_rotation' = 'even'), count(*) "
             "from platform.platform_mm__facebook_ads_api_v1_campaigns where tenant_slug = ?",
@@ -228,7 +228,7 @@ def test_drift_is_recorded_and_nothing_is_lost(env):
 
 def test_a_failing_data_test_shows_for_its_tenant_only(env):
     ws, config = env["ws"], env["config"]
-    with duckdb.connect(str(ws.warehouse_path)) as con:  # a source delivering one record twice
+    with duckdb.connect(str(ws.warehouse_path(ACME))) as con:  # a source delivering one record twice
         con.execute(f"insert into raw_{ACME}__facebook_ads.campaigns from raw_{ACME}__facebook_ads.campaigns limit 1")
     with pytest.raises(OnboardingError):
         onboard(config, [ACME], ws, ingest=False)
@@ -281,7 +281,7 @@ def test_a_tenant_whose_first_build_failed_shows_its_health_and_no_data(env):
     path.write_text(yaml.safe_dump({"tenants": [{**demo["stark_industries"], "slug": gamma, "seed": 13}]}))
     config = load_config(path)
     land_pending(generate_tenant(config, gamma, ws, days=2, end_date=END), ws)
-    with duckdb.connect(str(ws.warehouse_path)) as con:  # a duplicated record fails its first build's tests
+    with duckdb.connect(str(ws.warehouse_path(gamma))) as con:  # a duplicated record fails its first build's tests
         con.execute(f"insert into raw_{gamma}__facebook_ads.campaigns from raw_{gamma}__facebook_ads.campaigns limit 1")
     with pytest.raises(OnboardingError):
         onboard(config, [gamma], ws, ingest=False)

@@ -40,9 +40,9 @@ from conftest import (
     table_digest,
 )
 from gata.config import load_config
-from gata.warehouse.contracts import CONTRACTS
+from gata.star.contracts import CONTRACTS
+from gata.star.snapshot import current_version, snapshot_path, tenant_serving_dir
 from gata.warehouse.locks import tenant_busy
-from gata.warehouse.publish import current_version, snapshot_path, tenant_serving_dir
 from gata.workspace import Workspace
 
 SLUG = "fault_co"
@@ -104,11 +104,11 @@ class Reference:
         base = ["--config", str(self.config), "--workspace", str(self.ws.root)]
         try:
             _gata("onboard", SLUG, "--days", str(HISTORY), "--end-date", _day(0), *base)
-            self.digests[0] = star_digests(self.ws.warehouse_path)
+            self.digests[0] = star_digests(self.ws.warehouse_path(SLUG))
             self.ready[0].set()
             for i in range(1, self.days + 1):
                 _gata("sync", SLUG, "--through", _day(i), *base)
-                self.digests[i] = star_digests(self.ws.warehouse_path)
+                self.digests[i] = star_digests(self.ws.warehouse_path(SLUG))
                 self.ready[i].set()
         except Exception as exc:  # reported by the trial that waits for it
             self.error = str(exc)[-2000:]
@@ -263,13 +263,13 @@ def rerun_errors(ws: Workspace, excluded: list[str], expected: dict) -> list[str
     errors = []
     if holder := tenant_busy(ws, SLUG):
         errors.append(f"tenant lock still held: {holder}")
-    with duckdb.connect(str(ws.warehouse_path), read_only=True) as con:
+    with duckdb.connect(str(ws.warehouse_path(SLUG)), read_only=True) as con:
         errors += duplicate_keys(con)
         errors += reconciliation_errors(con, excluded)
         status = con.execute("select status from gata_platform.tenant_status where tenant_slug = ?", [SLUG]).fetchone()
     if status != ("active",):
         errors.append(f"tenant status {status}")
-    if (got := star_digests(ws.warehouse_path)) != expected:
+    if (got := star_digests(ws.warehouse_path(SLUG))) != expected:
         errors.append(f"star tables differ from the reference: {differing(got, expected)}")
     version = current_version(ws, SLUG)
     served = star_digests(snapshot_path(ws, SLUG, version), schema="main") if version else {}
@@ -414,13 +414,13 @@ def half_onboarded_errors(ws: Workspace, expected: dict) -> list[str]:
     """What a killed first onboarding may leave: nothing served, or only complete data. The tenant is active
     only once its star tables are whole, and a published snapshot is never a partial one."""
     errors, status = [], None
-    if ws.warehouse_path.exists():
-        with duckdb.connect(str(ws.warehouse_path), read_only=True) as con:
+    if ws.warehouse_path(SLUG).exists():
+        with duckdb.connect(str(ws.warehouse_path(SLUG)), read_only=True) as con:
             known = con.execute("select count(*) from duckdb_tables() where table_name = 'tenant_status'").fetchone()
             if known[0]:
                 query = "select status from gata_platform.tenant_status where tenant_slug = ?"
                 status = con.execute(query, [SLUG]).fetchone()
-    if status == ("active",) and (got := star_digests(ws.warehouse_path)) != expected:
+    if status == ("active",) and (got := star_digests(ws.warehouse_path(SLUG))) != expected:
         errors.append(f"active after the kill with incomplete star tables: {differing(got, expected)}")
     if (version := current_version(ws, SLUG)) is not None:
         served = star_digests(snapshot_path(ws, SLUG, version), schema="main")

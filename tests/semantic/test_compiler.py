@@ -13,7 +13,7 @@ from gata.semantic.compiler import QueryValidationError, compile_query
 from gata.semantic.layer import TenantLayer, UnknownModelError
 from gata.semantic.overlay import Overlay
 from gata.semantic.query import SemanticQuery
-from gata.warehouse.contracts import CONTRACTS
+from gata.star.contracts import CONTRACTS
 
 TODAY = date(2026, 3, 15)
 PROFILE = {

@@ -9,7 +9,8 @@ import yaml
 
 from gata.config import load_config
 from gata.semantic.overlay import OverlayError, load_overlay
-from gata.warehouse.publish import current_version, publish_snapshot
+from gata.star.snapshot import current_version
+from gata.warehouse.publish import publish_snapshot
 
 TENANT = "tyrell_corp"
 OVERLAY = {

@@ -46,16 +46,16 @@ def omni(tmp_path_factory):
     tenant = cfg.tenant(SLUG)
     ws = Workspace.resolve(root / "ws")
     ingest_tenant(cfg, tenant, ws, days=DAYS, end_date=END)
-    register_library(ws, cfg.catalog)
-    scaffold(ws, cfg.catalog, [tenant])
+    register_library(ws, cfg.catalog, SLUG)
+    scaffold(ws, cfg.catalog, tenant)
     # the identity match rates as a model (the lead scaffolds one per tenant; here a test-only file)
-    extra = dbt_dir(ws) / "models" / "gata_test" / f"{MATCH_RATES}.sql"
+    extra = dbt_dir(ws, SLUG) / "models" / "gata_test" / f"{MATCH_RATES}.sql"
     extra.parent.mkdir(parents=True, exist_ok=True)
     extra.write_text(
         "{{ config(materialized='table') }}\n" + f"{{{{ gata_identity_match_rates(gata_tenant__{SLUG}()) }}}}\n"
     )
     started = time.perf_counter()
-    result = build(ws, cfg.catalog, [tenant], select=[*selection(cfg.catalog, [tenant]), MATCH_RATES])
+    result = build(ws, cfg.catalog, tenant, select=[*selection(cfg.catalog, tenant), MATCH_RATES])
     return {
         "ws": ws,
         "cfg": cfg,
@@ -68,7 +68,7 @@ def omni(tmp_path_factory):
 
 def _query(ws: Workspace, sql: str, params=None) -> list[tuple]:
     # dbt runs in this process and keeps the file open read-write: connect with the same configuration
-    with duckdb.connect(str(ws.warehouse_path)) as con:
+    with duckdb.connect(str(ws.warehouse_path(SLUG))) as con:
         return con.execute(sql, params or []).fetchall()
 
 
@@ -294,8 +294,8 @@ def test_changing_conversion_events_changes_conversion_sessions(omni):
     changed_cfg = load_config(path)
     tenant = changed_cfg.tenant(SLUG)
     _release_dbt_connection()
-    scaffold(ws, cfg.catalog, [tenant])
-    result = build(ws, cfg.catalog, [tenant], select=[f"tag:tenant_{SLUG},tag:analytics"])
+    scaffold(ws, cfg.catalog, tenant)
+    result = build(ws, cfg.catalog, tenant, select=[f"tag:tenant_{SLUG},tag:analytics"])
     assert [n for n in _analytics_nodes(result) if n.status not in ("success", "pass")] == []
     after = dict(
         _query(

@@ -79,7 +79,7 @@ def _selection(cfg, tenant) -> list[str]:
 
 def _build(ws: Workspace, select: list[str]) -> DbtResult:
     # buildable: leave out tests that also need models of other domains (fct_sessions' relationship to orders)
-    return DbtRunner(ws).invoke(
+    return DbtRunner(ws, project=SLUG).invoke(
         ["build", "--full-refresh", "--select", *select, "--indirect-selection", "buildable"], scope=[SLUG]
     )
 
@@ -96,8 +96,8 @@ def built(tmp_path_factory):
     tenant = cfg.tenant(SLUG)
     ws = Workspace.resolve(root / "ws")
     ingest_tenant(cfg, tenant, ws, days=DAYS, end_date=END)
-    register_library(ws, cfg.catalog)
-    scaffold(ws, cfg.catalog, [tenant])
+    register_library(ws, cfg.catalog, SLUG)
+    scaffold(ws, cfg.catalog, tenant)
     started = time.perf_counter()
     result = _build(ws, _selection(cfg, tenant))
     seconds = time.perf_counter() - started
@@ -108,7 +108,7 @@ def built(tmp_path_factory):
 @pytest.fixture(scope="module")
 def con(built):
     # dbt's in-process adapter may still hold the file open: connect with the same (default) configuration
-    with duckdb.connect(str(built["ws"].warehouse_path)) as c:
+    with duckdb.connect(str(built["ws"].warehouse_path(SLUG))) as c:
         yield c
 
 
@@ -301,13 +301,13 @@ def test_excluded_statuses_follow_the_tenant_logic(built, con, fct):
     strict_ws = Workspace.resolve(root / "ws_strict")
     con.execute("checkpoint")  # the copy must hold everything written so far
     shutil.copytree(built["ws"].root, strict_ws.root)
-    shutil.rmtree(dbt_dir(strict_ws) / "target", ignore_errors=True)  # parsed for the other folder
+    shutil.rmtree(dbt_dir(strict_ws, SLUG) / "target", ignore_errors=True)  # parsed for the other folder
     cfg = load_config(_write_config(root / "tenants_strict.yaml", excluded=["cancelled", "refunded"]))
     tenant = cfg.tenant(SLUG)
     assert tenant.source("shopify").logic.excluded_order_statuses == ["cancelled", "refunded"]
-    scaffold(strict_ws, cfg.catalog, [tenant])
+    scaffold(strict_ws, cfg.catalog, tenant)
     _assert_built(_build(strict_ws, [f"fct_{SLUG}__orders"]))
-    with duckdb.connect(str(strict_ws.warehouse_path)) as c:
+    with duckdb.connect(str(strict_ws.warehouse_path(SLUG))) as c:
         rows = c.execute(
             f"select source_platform, order_id, financial_status, is_revenue, net_revenue from {FCT}"
         ).fetchall()
@@ -351,7 +351,7 @@ SPARSE = [
 def test_missing_or_odd_keys_extract_to_null(built, con):
     """Each extraction, as compiled by the build, run over records that lack most keys or spell them oddly:
     NULLs, never an error."""
-    compiled = dbt_dir(built["ws"]) / "target" / "compiled" / "gata" / "models" / "intermediate" / SLUG
+    compiled = dbt_dir(built["ws"], SLUG) / "target" / "compiled" / "gata" / "models" / "intermediate" / SLUG
     catalog = built["cfg"].catalog
     for shop in SHOPS:
         for obj in ("orders", "products"):

@@ -1,8 +1,9 @@
 """Onboarding and replay end to end: real dlt landing, real dbt builds, real DuckDB.
 
-From an empty workspace the demo tenants get their 18 star tables with every dbt test passing; running
-again changes nothing; re-onboarding one tenant leaves the others untouched; replay applies a logic
-change without ingesting; a removed source disappears cleanly; a broken tenant cannot stop the others.
+From an empty workspace the demo tenants get their 18 star tables with every dbt test passing, each in its
+own database, onboarded at the same time; running again changes nothing; re-onboarding one tenant leaves
+the others untouched; replay applies a logic change without ingesting; a removed source disappears
+cleanly; a broken tenant cannot stop the others.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ import yaml
 from conftest import table_digest
 from gata.config import load_config
 from gata.config.loader import DEFAULT_TENANTS
-from gata.warehouse.contracts import CONTRACTS
+from gata.star.contracts import CONTRACTS
+from gata.warehouse import platform_db
 from gata.warehouse.onboard import onboard, replay, star_table_counts
 from gata.warehouse.scaffold import dbt_dir
 from gata.workspace import Workspace
@@ -31,16 +33,16 @@ DEMO = ["tyrell_corp", "wayne_enterprises", "stark_industries"]
 GATA = str(Path(sys.executable).parent / "gata")
 
 
-def _con(ws: Workspace) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(ws.warehouse_path), read_only=True)
+def _con(ws: Workspace, slug: str) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(ws.warehouse_path(slug)), read_only=True)
 
 
 def _checksums(ws: Workspace, slugs: list[str], lineage: bool = True) -> dict[str, tuple]:
     """Row count and content digest per star table; without `lineage`, the load ids rows carry are left out."""
     out = {}
     exclude = () if lineage else ("source_load_ids",)
-    with _con(ws) as con:
-        for slug in slugs:
+    for slug in slugs:
+        with _con(ws, slug) as con:
             for contract in CONTRACTS:
                 name = contract.model_name(slug)
                 out[name] = table_digest(con, f'analytics."{name}"', exclude)
@@ -72,76 +74,132 @@ def test_demo_tenants_get_all_18_tables_with_tests_passing(demo_ws):
     assert len(counts) == 18
     empty = [k for k, n in counts.items() if n == 0]
     assert empty == []
-    with _con(demo_ws) as con:
-        status = dict(con.execute("select tenant_slug, status from gata_platform.tenant_status").fetchall())
-    assert status == {slug: "active" for slug in DEMO}
-    results = (dbt_dir(demo_ws) / "target" / "run_results.json").read_text()
-    assert '"status": "fail"' not in results and '"status": "error"' not in results
+    for slug in DEMO:
+        with _con(demo_ws, slug) as con:
+            status = dict(con.execute("select tenant_slug, status from gata_platform.tenant_status").fetchall())
+        assert status == {slug: "active"}
+        results = (dbt_dir(demo_ws, slug) / "target" / "run_results.json").read_text()
+        assert '"status": "fail"' not in results and '"status": "error"' not in results
+    registry = platform_db.registered_tenants(demo_ws)
+    assert {slug: r["status"] for slug, r in registry.items()} == {slug: "active" for slug in DEMO}
+
+
+def test_tenants_onboard_at_the_same_time_without_waiting_for_each_other(demo_ws):
+    """`onboard --all` ran the three tenants in parallel processes: their runs overlap in time, and no run
+    waited for another (there is no shared lock to wait on)."""
+    spans = {}
+    for slug in DEMO:
+        with _con(demo_ws, slug) as con:
+            spans[slug] = con.execute(
+                "select started_at, finished_at, run_id from gata_platform.pipeline_runs where kind = 'onboard' "
+                "order by started_at limit 1"
+            ).fetchone()
+    (a_start, a_end, _), (b_start, b_end, _) = spans["tyrell_corp"], spans["wayne_enterprises"]
+    assert a_start < b_end and b_start < a_end, spans
+
+
+def test_a_tenants_database_holds_its_own_rows_only(demo_ws):
+    """Every table and view of a tenant's database that names tenants names that tenant alone; no relation
+    is named after another tenant."""
+    for slug in DEMO:
+        others = [o for o in DEMO if o != slug]
+        with _con(demo_ws, slug) as con:
+            relations = con.execute(
+                "select table_schema, table_name from information_schema.tables "
+                "where table_schema not like 'raw_%staging'"
+            ).fetchall()
+            assert not [r for r in relations if any(o in f"{r[0]}.{r[1]}" for o in others)]
+            for schema, table in relations:
+                columns = {
+                    c[0]
+                    for c in con.execute(
+                        "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+                        [schema, table],
+                    ).fetchall()
+                }
+                for column in {"tenant_slug", "parent_tenant"} & columns:
+                    found = {
+                        r[0]
+                        for r in con.execute(
+                            f'select distinct "{column}" from "{schema}"."{table}" where "{column}" is not null'
+                        ).fetchall()
+                    }
+                    assert found <= {slug}, (slug, schema, table, found)
 
 
 def test_contract_columns_and_types_are_the_same_for_every_tenant(demo_ws):
-    with _con(demo_ws) as con:
-        for contract in CONTRACTS:
-            shapes = set()
-            for slug in DEMO:
+    for contract in CONTRACTS:
+        shapes = set()
+        for slug in DEMO:
+            with _con(demo_ws, slug) as con:
                 cols = con.execute(
                     "select column_name from information_schema.columns where table_schema = 'analytics' "
                     "and table_name = ? order by ordinal_position",
                     [contract.model_name(slug)],
                 ).fetchall()
-                shapes.add(tuple(c[0] for c in cols))
-            assert shapes == {tuple(contract.column_names())}, contract.table
+            shapes.add(tuple(c[0] for c in cols))
+        assert shapes == {tuple(contract.column_names())}, contract.table
+
+
+def _platform_facts(ws: Workspace, slug: str) -> tuple:
+    with _con(ws, slug) as con:
+        keys = con.execute("select * from platform.platform_hub__tenant_keys order by 1").fetchall()
+        history = con.execute("select count(*) from platform.platform_sat__tenant_config_history").fetchone()[0]
+        loads = {r[0] for r in con.execute("select load_id from gata_platform.ingest_loads").fetchall()}
+    return keys, history, loads
 
 
 def test_running_again_changes_nothing_and_keys_are_stable(demo_ws):
     before = _checksums(demo_ws, DEMO, lineage=False)
-    with _con(demo_ws) as con:
-        keys = con.execute("select * from platform.platform_hub__tenant_keys order by 1").fetchall()
-        history = con.execute("select count(*) from platform.platform_sat__tenant_config_history").fetchone()[0]
-        old_loads = {r[0] for r in con.execute("select load_id from gata_platform.ingest_loads").fetchall()}
+    facts = {slug: _platform_facts(demo_ws, slug) for slug in DEMO}
+    registered = platform_db.registered_tenants(demo_ws)
     onboard(load_config(), DEMO, demo_ws, days=DAYS, end_date=END)
     assert _checksums(demo_ws, DEMO, lineage=False) == before
     # the same content, re-delivered: every row now traces to the new loads only
-    with _con(demo_ws) as con:
-        for slug in DEMO:
+    for slug in DEMO:
+        keys, history, old_loads = facts[slug]
+        with _con(demo_ws, slug) as con:
             for contract in CONTRACTS:
                 traced = con.execute(
                     f'select distinct unnest(source_load_ids) from analytics."{contract.model_name(slug)}"'
                 ).fetchall()
                 assert traced and not {r[0] for r in traced} & old_loads, contract.model_name(slug)
-    with _con(demo_ws) as con:
-        assert con.execute("select * from platform.platform_hub__tenant_keys order by 1").fetchall() == keys
-        assert con.execute("select count(*) from platform.platform_sat__tenant_config_history").fetchone()[0] == history
+            assert con.execute("select * from platform.platform_hub__tenant_keys order by 1").fetchall() == keys
+            history_now = con.execute("select count(*) from platform.platform_sat__tenant_config_history").fetchone()
+            assert history_now[0] == history
+    again = platform_db.registered_tenants(demo_ws)
+    assert {s: r["first_registered_at"] for s, r in again.items()} == {
+        s: r["first_registered_at"] for s, r in registered.items()
+    }
 
 
 def test_reonboarding_one_tenant_leaves_the_others_untouched(demo_ws):
     others = ["tyrell_corp", "wayne_enterprises"]
     before = _checksums(demo_ws, others)
-    with _con(demo_ws) as con:
-        masters_before = con.execute(
-            "select tenant_slug, count(*), max(loaded_at) from platform.platform_mm__facebook_ads_api_v1_ads "
-            "group by all order by 1"
-        ).fetchall()
+    files_before = {slug: demo_ws.warehouse_path(slug).stat().st_mtime_ns for slug in others}
+
+    def masters(slug: str) -> list:
+        with _con(demo_ws, slug) as con:
+            return con.execute(
+                "select tenant_slug, count(*), max(loaded_at) from platform.platform_mm__facebook_ads_api_v1_ads "
+                "group by all order by 1"
+            ).fetchall()
+
+    tyrell, stark_before = masters("tyrell_corp"), masters("stark_industries")
     result = onboard(load_config(), ["stark_industries"], demo_ws, days=DAYS, end_date=END)
     assert {s.step for s in result.steps} >= {"validate", "generate", "land", "scaffold", "build", "test", "activate"}
     assert _checksums(demo_ws, others) == before
-    with _con(demo_ws) as con:
-        masters_after = con.execute(
-            "select tenant_slug, count(*), max(loaded_at) from platform.platform_mm__facebook_ads_api_v1_ads "
-            "group by all order by 1"
-        ).fetchall()
-    tyrell = [r for r in masters_before if r[0] == "tyrell_corp"]
-    assert tyrell and tyrell == [r for r in masters_after if r[0] == "tyrell_corp"]
-    stark_before = [r for r in masters_before if r[0] == "stark_industries"][0]
-    stark_after = [r for r in masters_after if r[0] == "stark_industries"][0]
-    assert stark_after[1] == stark_before[1] and stark_after[2] > stark_before[2]
+    assert {slug: demo_ws.warehouse_path(slug).stat().st_mtime_ns for slug in others} == files_before
+    assert tyrell and masters("tyrell_corp") == tyrell
+    stark_after = masters("stark_industries")
+    assert stark_after[0][1] == stark_before[0][1] and stark_after[0][2] > stark_before[0][2]
 
 
 def test_replay_applies_a_logic_change_without_ingesting(demo_ws, tmp_path):
     def loads(con):
         return con.execute("select count(distinct load_id) from gata_platform.ingest_loads").fetchone()[0]
 
-    with _con(demo_ws) as con:
+    with _con(demo_ws, "stark_industries") as con:
         conv_before = con.execute(
             "select count(*) filter (where is_conversion_session) from analytics.fct_stark_industries__sessions"
         ).fetchone()[0]
@@ -167,7 +225,7 @@ def test_replay_applies_a_logic_change_without_ingesting(demo_ws, tmp_path):
         timeout=600,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    with _con(demo_ws) as con:
+    with _con(demo_ws, "stark_industries") as con:
         conv_after = con.execute(
             "select count(*) filter (where is_conversion_session) from analytics.fct_stark_industries__sessions"
         ).fetchone()[0]
@@ -178,7 +236,7 @@ def test_replay_applies_a_logic_change_without_ingesting(demo_ws, tmp_path):
     assert conv_after > conv_before
     assert history == 2  # the logic change is recorded in the config history
     replay(load_config(), ["stark_industries"], demo_ws)  # back to the configured logic
-    with _con(demo_ws) as con:
+    with _con(demo_ws, "stark_industries") as con:
         assert (
             con.execute(
                 "select count(*) filter (where is_conversion_session) from analytics.fct_stark_industries__sessions"
@@ -188,17 +246,18 @@ def test_replay_applies_a_logic_change_without_ingesting(demo_ws, tmp_path):
 
 
 def test_governance_records_schemas_and_candidates(demo_ws):
-    with _con(demo_ws) as con:
-        schemas = con.execute(
-            "select tenant_slug, count(*) from platform.platform_sat__schema_history group by all order by 1"
-        ).fetchall()
-        candidates = dict(
-            con.execute(
-                "select candidate_status, count(*) from platform.platform_ops__source_candidates group by all"
+    for slug in DEMO:
+        with _con(demo_ws, slug) as con:
+            schemas = con.execute(
+                "select tenant_slug, count(*) from platform.platform_sat__schema_history group by all order by 1"
             ).fetchall()
-        )
-    assert [s for s, _ in schemas] == sorted(DEMO) and all(n >= 8 for _, n in schemas)
-    assert candidates.get("unknown", 0) == 0 and candidates.get("registered", 0) > 30
+            candidates = dict(
+                con.execute(
+                    "select candidate_status, count(*) from platform.platform_ops__source_candidates group by all"
+                ).fetchall()
+            )
+        assert [s for s, _ in schemas] == [slug] and schemas[0][1] >= 8
+        assert candidates.get("unknown", 0) == 0 and candidates.get("registered", 0) >= 8
 
 
 def test_removed_source_disappears_and_broken_tenant_does_not_stop_others(tmp_path):
@@ -232,7 +291,7 @@ def test_removed_source_disappears_and_broken_tenant_does_not_stop_others(tmp_pa
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "tenant skipped" in proc.stderr and "linear" in proc.stderr
-    with _con(ws) as con:
+    with _con(ws, "wayne_enterprises") as con:
         platforms = {
             r[0]
             for r in con.execute(
@@ -260,7 +319,7 @@ def test_a_tenant_with_all_13_connectors_builds(tmp_path):
     onboard(cfg, ["omni_corp"], ws, days=3, end_date=END)
     counts = star_table_counts(ws, ["omni_corp"])
     assert all(n > 0 for n in counts.values()), counts
-    with _con(ws) as con:
+    with _con(ws, "omni_corp") as con:
         platforms = {
             r[0]
             for r in con.execute(
@@ -281,16 +340,17 @@ def test_scaffolded_files_are_deterministic(demo_ws, tmp_path):
     from gata.warehouse.onboard import scaffold
 
     other = Workspace.resolve(tmp_path)
-    shutil.copy(demo_ws.warehouse_path, other.warehouse_path)
     cfg = load_config()
-    scaffold(other, cfg.catalog, [cfg.tenant(s) for s in DEMO])
-    again = scaffold(other, cfg.catalog, [cfg.tenant(s) for s in DEMO])
-    assert not again.changed
-    for layer in ("staging", "intermediate", "analytics", "sources"):
-        for path in sorted((dbt_dir(demo_ws) / "models" / layer).rglob("*")):
-            if path.is_file():
-                twin = dbt_dir(other) / path.relative_to(dbt_dir(demo_ws))
-                assert twin.read_bytes() == path.read_bytes(), path
+    for slug in DEMO:
+        other.tenant_dir(slug).mkdir(parents=True)
+        shutil.copy(demo_ws.warehouse_path(slug), other.warehouse_path(slug))
+        scaffold(other, cfg.catalog, cfg.tenant(slug))
+        assert not scaffold(other, cfg.catalog, cfg.tenant(slug)).changed
+        for layer in ("staging", "intermediate", "analytics", "sources"):
+            for path in sorted((dbt_dir(demo_ws, slug) / "models" / layer).rglob("*")):
+                if path.is_file():
+                    twin = dbt_dir(other, slug) / path.relative_to(dbt_dir(demo_ws, slug))
+                    assert twin.read_bytes() == path.read_bytes(), path
 
 
 def test_a_tenant_without_a_domain_gets_typed_empty_tables(tmp_path):
@@ -313,7 +373,7 @@ def test_a_tenant_without_a_domain_gets_typed_empty_tables(tmp_path):
     counts = star_table_counts(ws, ["shop_only_co"])
     assert counts[("shop_only_co", "fct_sessions")] == 0 and counts[("shop_only_co", "fct_events")] == 0
     assert counts[("shop_only_co", "fct_orders")] > 0 and counts[("shop_only_co", "dim_users")] > 0
-    with _con(ws) as con:
+    with _con(ws, "shop_only_co") as con:
         for table in ("fct_sessions", "fct_events"):
             name = next(c for c in CONTRACTS if c.table == table).model_name("shop_only_co")
             cols = con.execute(

@@ -26,7 +26,7 @@ from gata.config import load_config
 from gata.config.loader import REPO_ROOT
 from gata.config.tenants import META_DEFAULT_ACTION_TYPES, GataConfig
 from gata.ingest.run import ingest_tenant
-from gata.warehouse.contracts import AD_PERFORMANCE, CAMPAIGNS
+from gata.star.contracts import AD_PERFORMANCE, CAMPAIGNS
 from gata.warehouse.dbt_runner import DbtResult
 from gata.warehouse.library import register_library
 from gata.warehouse.onboard import build, scaffold, selection
@@ -61,15 +61,24 @@ RAW_CAMPAIGNS = {
 class Built:
     config: GataConfig
     workspace: Workspace
-    result: DbtResult
-    con: duckdb.DuckDBPyConnection
+    result: DbtResult  # both tenants' builds, node by node
+    cons: dict[str, duckdb.DuckDBPyConnection]  # each tenant has its own database
     build_seconds: float
 
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        return self.cons[OMNI]
+
+    def _for(self, sql: str) -> duckdb.DuckDBPyConnection:
+        named = {slug for slug in self.cons if re.search(rf"\b{slug}\b|_{slug}__", sql)}
+        assert len(named) <= 1, sql
+        return self.cons[named.pop()] if named else self.con
+
     def rows(self, sql: str, params: list | None = None) -> list[tuple]:
-        return self.con.execute(sql, params or []).fetchall()
+        return self._for(sql).execute(sql, params or []).fetchall()
 
     def one(self, sql: str, params: list | None = None):
-        return self.con.execute(sql, params or []).fetchone()
+        return self._for(sql).execute(sql, params or []).fetchone()
 
 
 def _tenants_yaml(path: Path) -> Path:
@@ -105,23 +114,28 @@ def built(tmp_path_factory) -> Built:
     tenants = [config.tenant(OMNI), config.tenant(META_LOGIC)]
     for tenant in tenants:
         ingest_tenant(config, tenant, ws, days=DAYS, end_date=END)
-    register_library(ws, config.catalog)
-    scaffold(ws, config.catalog, tenants)
-    # the paid-ads part of an onboarding: masters, governance, seeds, then per tenant staging,
-    # the ad connectors' intermediate models and the two paid-ads marts (with all their tests)
-    select = [s for s in selection(config.catalog, tenants) if not s.startswith("tag:tenant_")]
-    for t in tenants:
+    result = DbtResult(command=["build"], success=True)
+    started = time.perf_counter()
+    for t in tenants:  # each tenant in its own database and project
+        register_library(ws, config.catalog, t.slug)
+        scaffold(ws, config.catalog, t)
+        # the paid-ads part of an onboarding: masters, governance, seeds, then staging, the ad connectors'
+        # intermediate models and the two paid-ads marts (with all their tests)
+        select = [s for s in selection(config.catalog, t) if not s.startswith("tag:tenant_")]
         select.append(f"tag:{tenant_tag(t.slug)},tag:staging")
         for s in t.enabled_sources():
             select += [intermediate_model(t.slug, s.connector, o) for o in config.catalog[s.connector].objects]
         select += [f"fct_{t.slug}__ad_performance", f"dim_{t.slug}__campaigns"]
-    started = time.perf_counter()
-    result = build(ws, config.catalog, tenants, select=select)
+        one = build(ws, config.catalog, t, select=select)
+        result.nodes += one.nodes
+        result.success = result.success and one.success
+        result.error = result.error or one.error
     seconds = time.perf_counter() - started
     # dbt keeps its (read-write) connection open in this process: share the instance's configuration
-    con = duckdb.connect(str(ws.warehouse_path))
-    yield Built(config, ws, result, con, seconds)
-    con.close()
+    cons = {t.slug: duckdb.connect(str(ws.warehouse_path(t.slug))) for t in tenants}
+    yield Built(config, ws, result, cons, seconds)
+    for con in cons.values():
+        con.close()
 
 
 def _raw(slug: str, connector: str, table: str) -> str:
@@ -187,7 +201,7 @@ def _one_record_slice(connector: str, payload: str) -> str:
 def test_extraction_of_a_record_missing_every_key_yields_nulls(built):
     """Each paid-ads intermediate model, as compiled, run over one record with no keys at all: a row of
     NULLs (Meta's conversions 0: Meta leaves the arrays out when nothing happened), never an error."""
-    compiled = dbt_dir(built.workspace) / "target" / "compiled" / "gata" / "models" / "intermediate" / OMNI
+    compiled = dbt_dir(built.workspace, OMNI) / "target" / "compiled" / "gata" / "models" / "intermediate" / OMNI
     master = re.compile(r'"[^"]+"\."platform"\."platform_mm__[a-z0-9_]+"')
     metadata = {"tenant_slug", "tenant_skey", "source_platform", "natural_id", "loaded_at", "_dlt_load_id"}
     checked = 0

@@ -15,6 +15,7 @@ plus golden_shop (WooCommerce only) and golden_tool (Mixpanel only) for identity
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -357,19 +358,28 @@ def golden(tmp_path_factory):
                 s.flush()
                 staged.append(s)
             land_connector(tenant.slug, connector, staged, ws)
-    register_library(ws, cfg.catalog)
-    scaffold(ws, cfg.catalog, cfg.tenants)
-    # the identity match rates as a model (the lead scaffolds one per tenant; here a test-only file)
-    extra = dbt_dir(ws) / "models" / "gata_test" / f"{MATCH_RATES_MODEL}.sql"
-    extra.parent.mkdir(parents=True, exist_ok=True)
-    extra.write_text("{{ config(materialized='table') }}\n{{ gata_identity_match_rates(gata_tenant__golden_a()) }}\n")
-    result = build(ws, cfg.catalog, cfg.tenants, select=[*selection(cfg.catalog, cfg.tenants), MATCH_RATES_MODEL])
-    return ws, result
+    results = {}
+    for tenant in cfg.tenants:  # each tenant in its own database and project
+        register_library(ws, cfg.catalog, tenant.slug)
+        scaffold(ws, cfg.catalog, tenant)
+        select = selection(cfg.catalog, tenant)
+        if tenant.slug == "golden_a":  # the identity match rates as a model (a test-only file)
+            extra = dbt_dir(ws, tenant.slug) / "models" / "gata_test" / f"{MATCH_RATES_MODEL}.sql"
+            extra.parent.mkdir(parents=True, exist_ok=True)
+            extra.write_text(
+                "{{ config(materialized='table') }}\n{{ gata_identity_match_rates(gata_tenant__golden_a()) }}\n"
+            )
+            select.append(MATCH_RATES_MODEL)
+        results[tenant.slug] = build(ws, cfg.catalog, tenant, select=select)
+    return ws, results
 
 
 def _query(ws: Workspace, sql: str, params=None) -> list[tuple]:
+    """Run SQL in the database of the tenant whose tables it names (each tenant has its own)."""
+    slugs = set(re.findall(r"\b(?:fct|dim|rpt|int|stg)_(golden_[a-z]+)__", sql)) or {"golden_a"}
+    assert len(slugs) == 1, sql
     # dbt runs in this process and keeps the file open read-write: connect with the same configuration
-    with duckdb.connect(str(ws.warehouse_path)) as con:
+    with duckdb.connect(str(ws.warehouse_path(slugs.pop()))) as con:
         return con.execute(sql, params or []).fetchall()
 
 
@@ -402,9 +412,11 @@ def _naive(ts: datetime) -> datetime:
 
 
 def test_the_build_and_its_tests_pass(golden):
-    _, result = golden
-    assert result.error is None, result.error
-    assert result.failed() == [], result.summary()
+    _, results = golden
+    assert set(results) == {"golden_a", "golden_b", "golden_shop", "golden_tool"}
+    for result in results.values():
+        assert result.error is None, result.error
+        assert result.failed() == [], result.summary()
 
 
 def test_ga4_sessions_break_after_the_timeout_not_at_it(golden):

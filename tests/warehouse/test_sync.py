@@ -16,8 +16,8 @@ from conftest import table_digest
 from gata.cli.main import app
 from gata.config import load_config
 from gata.ingest.run import NotOnboardedError
-from gata.warehouse.contracts import CONTRACTS
-from gata.warehouse.onboard import build, onboard, project_for
+from gata.star.contracts import CONTRACTS
+from gata.warehouse.onboard import build, onboard
 from gata.warehouse.schedule import due_tenants, last_fire, last_refreshes, next_fire, run_due
 from gata.warehouse.sync import ConfigChangedError, sync_all, sync_tenant
 from gata.workspace import Workspace
@@ -47,8 +47,8 @@ def _write_config(path: Path, sources: dict, schedule: str = "0 6 * * *", ghost:
     return path
 
 
-def _con(ws: Workspace):
-    return duckdb.connect(str(ws.warehouse_path), read_only=True)
+def _con(ws: Workspace, slug: str = SLUG):
+    return duckdb.connect(str(ws.warehouse_path(slug)), read_only=True)
 
 
 def _checksums(ws: Workspace) -> dict[str, tuple[int, str]]:
@@ -88,7 +88,7 @@ def test_ten_incremental_syncs_equal_a_full_rebuild(synced):
     incremental = _checksums(ws)
     assert all(n > 0 for n, _ in incremental.values()), incremental
     tenant = config.tenant(SLUG)
-    rebuilt = build(ws, config.catalog, [tenant], project=project_for([tenant]), full=True)
+    rebuilt = build(ws, config.catalog, tenant, full=True)
     assert not rebuilt.failed() and rebuilt.error is None, rebuilt.summary()
     assert _checksums(ws) == incremental
 
@@ -135,7 +135,7 @@ def test_syncing_again_changes_nothing(synced):
     again = sync_tenant(config, SLUG, ws, through=D0 + timedelta(days=SYNCS))
     assert again.status == "up to date"
     tenant = config.tenant(SLUG)
-    idle = build(ws, config.catalog, [tenant], project=project_for([tenant]), full=False)
+    idle = build(ws, config.catalog, tenant, full=False)
     assert not idle.failed() and idle.error is None, idle.summary()
     assert _checksums(ws) == before
 
@@ -174,12 +174,13 @@ def test_the_scheduler_syncs_due_tenants_and_records_a_failure_without_stopping(
     outcomes = {o.tenant: o for o in run_due(config, ws, now=now)}
     assert outcomes[GHOST].status == "failed" and "has not been onboarded" in outcomes[GHOST].error
     assert outcomes[SLUG].status == "synced"  # the failure before it did not stop it
-    with _con(ws) as con:
+    with _con(ws, GHOST) as con:
         failed = con.execute(
             "select message from gata_platform.pipeline_runs where tenant_slug = ? and kind = 'sync' "
             "and status = 'failed'",
             [GHOST],
         ).fetchall()
+    with _con(ws) as con:
         through = con.execute(f'select max(session_date) from analytics."fct_{SLUG}__sessions"').fetchone()[0]
     assert failed and "has not been onboarded" in failed[0][0]
     assert through == now.date()

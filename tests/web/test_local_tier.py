@@ -15,7 +15,7 @@ import pytest
 import web_fixtures
 from web_fixtures import PHONE, user_of
 
-from gata.warehouse.contracts import contract_named
+from gata.star.contracts import contract_named
 from gata.web.render import WEBLLM_ORIGINS
 from gata.web.routers.assets import allowed
 

@@ -143,7 +143,8 @@ def ingest(
         for obj in load.objects:
             table.add_row(load.dataset, obj.table, f"{obj.rows:,}", ", ".join(load.load_ids))
     console.print(table)
-    from gata.warehouse.publish import current_version, publish_snapshot
+    from gata.star.snapshot import current_version
+    from gata.warehouse.publish import publish_snapshot
 
     if current_version(ws, t.slug) is not None:  # the served health shows the new loads (data until a build)
         publish_snapshot(ws, t, config_dir=Path(cfg.tenants_file).parent, health_only=True)

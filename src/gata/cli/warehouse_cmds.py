@@ -22,7 +22,7 @@ from gata.cli.common import (
     parse_day,
     workspace_for,
 )
-from gata.warehouse.contracts import CONTRACTS
+from gata.star.contracts import CONTRACTS
 from gata.warehouse.library import register_library
 from gata.warehouse.onboard import OnboardingError, OnboardResult, onboard, replay, star_table_counts
 from gata.warehouse.schedule import run_due, run_forever
@@ -229,8 +229,34 @@ def schedule_cmd(
     run_forever(lambda: config_for(config, strict=False), ws, max_sleep=max_sleep, on_outcome=report)
 
 
+def migrate_cmd(config: ConfigOption = None, workspace: WorkspaceOption = None) -> None:
+    """Move a workspace built with one shared warehouse.duckdb to one database per tenant: landed data and run
+    records are copied, each configured tenant is rebuilt from them (no ingestion) and published; the old file
+    is kept as warehouse.duckdb.migrated."""
+    from gata.warehouse.migrate import migrate_workspace
+
+    with cli_errors():
+        cfg = config_for(config, strict=False)
+    ws = workspace_for(workspace)
+    try:
+        migration = migrate_workspace(cfg, ws)
+    except (FileNotFoundError, FileExistsError) as exc:
+        err_console.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(2) from None
+    except OnboardingError as exc:
+        _fail(exc)
+    for slug, datasets in migration.copied.items():
+        console.print(f"[green]✓[/green] {slug}: {len(datasets)} landed datasets moved to {ws.warehouse_path(slug)}")
+    if migration.rebuilt is not None:
+        _print_result(migration.rebuilt, "rebuilt from the landed data (no ingestion)")
+    for slug in migration.not_configured:
+        err_console.print(f"[yellow]{slug}: data moved, but it is not in the tenants file: not rebuilt[/yellow]")
+    console.print(f"the old file is kept as {migration.kept_as}")
+
+
 def register(app: typer.Typer) -> None:
     app.command()(demo)
+    app.command("migrate")(migrate_cmd)
     app.command()(init)
     app.command("onboard")(onboard_cmd)
     app.command("replay")(replay_cmd)

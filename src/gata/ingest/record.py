@@ -13,7 +13,7 @@ from datetime import date, datetime
 import duckdb
 
 from gata.ingest.land import ConnectorLoad
-from gata.observability.capture import PLATFORM_SCHEMA, ensure_tables  # noqa: E402
+from gata.runs.record import PLATFORM_SCHEMA, ensure_tables  # noqa: E402
 from gata.workspace import Workspace
 
 

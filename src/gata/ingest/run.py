@@ -16,8 +16,8 @@ from gata.ingest.land import ConnectorLoad, destination, finish_pending_loads, l
 from gata.ingest.record import IngestRun, record_run
 from gata.ingest.stage import StagedPull, stage_batches, stage_pull
 from gata.ingest.sync_state import SourceState, source_state, state_for
-from gata.observability import drift
-from gata.observability.capture import capture_run
+from gata.runs import drift
+from gata.runs.record import capture_run
 from gata.settings import Settings
 from gata.warehouse.library import stored_schemas
 from gata.workspace import Workspace

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from gata.semantic.store import SnapshotStore, TenantSnapshot
-from gata.warehouse.contracts import contract_named, table_names_hint
+from gata.star.contracts import contract_named, table_names_hint
 
 LAYERS = {"staging": "staging", "platform": "master", "intermediate": "intermediate", "analytics": "mart"}
 

@@ -16,7 +16,7 @@ from boring_semantic_layer import SemanticModel, to_semantic_table
 
 from gata.semantic.definitions import MODEL_DEFS, DimensionDef, JoinDef, MeasureDef, ModelDef, funnel_measures
 from gata.semantic.overlay import Condition, ExtraMeasure, FieldOverlay, Overlay
-from gata.warehouse.contracts import BY_TABLE
+from gata.star.contracts import BY_TABLE
 
 
 class UnknownModelError(LookupError):

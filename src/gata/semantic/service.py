@@ -19,7 +19,7 @@ from gata.semantic.compiler import CompiledQuery, compile_query
 from gata.semantic.layer import ResolvedModel, TenantLayer
 from gata.semantic.query import Column, QueryResult, SemanticQuery
 from gata.semantic.store import SnapshotStore, TenantNotServed, TenantSnapshot
-from gata.warehouse.contracts import contract_named, table_names_hint
+from gata.star.contracts import contract_named, table_names_hint
 
 MAX_CACHED_ROWS = 5_000
 

@@ -23,7 +23,7 @@ from ibis.backends.sql.datatypes import DuckDBType
 from gata.config.tenants import SLUG_PATTERN
 from gata.semantic.layer import TenantLayer
 from gata.semantic.overlay import Overlay
-from gata.warehouse.publish import METADATA_TABLE, current_version, snapshot_path, tenant_serving_dir
+from gata.star.snapshot import METADATA_TABLE, current_version, snapshot_path, tenant_serving_dir
 from gata.workspace import Workspace
 
 _SLUG = re.compile(SLUG_PATTERN)

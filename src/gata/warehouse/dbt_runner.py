@@ -8,14 +8,14 @@ from __future__ import annotations
 import gc
 import os
 import threading
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 
-from gata.observability.capture import ensure_tables, record_invocation
+from gata.runs.dbt_results import DbtResult, NodeResult
+from gata.runs.record import ensure_tables, record_invocation
 from gata.settings import Settings, motherduck_database_for, threads_per_run
 from gata.warehouse.scaffold import dbt_dir, sync_project
 from gata.workspace import Workspace
@@ -29,39 +29,6 @@ DBT_ENV = {
     "DBT_USE_COLORS": "false",
     "DBT_PRINTER_WIDTH": "100",
 }
-
-
-@dataclass
-class NodeResult:
-    unique_id: str
-    resource_type: str
-    status: str
-    execution_time: float
-    message: str | None
-    failures: int | None
-    rows_affected: int | None
-
-
-@dataclass
-class DbtResult:
-    command: list[str]
-    success: bool
-    nodes: list[NodeResult] = field(default_factory=list)
-    error: str | None = None
-
-    def failed(self) -> list[NodeResult]:
-        return [n for n in self.nodes if n.status in ("error", "fail", "runtime error")]
-
-    def count(self, resource_type: str, status: str | None = None) -> int:
-        return sum(1 for n in self.nodes if n.resource_type == resource_type and (status is None or n.status == status))
-
-    def summary(self) -> str:
-        if self.error:
-            return self.error
-        bad = self.failed()
-        if not bad:
-            return f"{len(self.nodes)} nodes ok"
-        return "; ".join(f"{n.unique_id}: {n.status}: {(n.message or '').strip()[:300]}" for n in bad[:10])
 
 
 def write_build_scope(workspace: Workspace, slug: str, tenants: list[str]) -> None:

@@ -22,9 +22,9 @@ import duckdb
 from gata.config.catalog import Catalog
 from gata.config.tenants import GataConfig, Tenant
 from gata.ingest.run import generate_tenant, land_pending
-from gata.observability.capture import capture_run, ensure_tables
+from gata.runs.record import capture_run, ensure_tables
+from gata.star.contracts import CONTRACTS
 from gata.warehouse import platform_db
-from gata.warehouse.contracts import CONTRACTS
 from gata.warehouse.dbt_runner import PLATFORM_SCHEMA, DbtResult, DbtRunner
 from gata.warehouse.library import library_registered, register_library
 from gata.warehouse.locks import tenant_lock

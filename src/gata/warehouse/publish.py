@@ -3,15 +3,15 @@
 DuckDB allows one writing process per file, and the tenant's pipeline is the writer of its database. So
 after a tenant's build passes, the writer copies the tenant's six star tables (sorted by their day, for
 range pruning) into a new DuckDB file of its own, `serving/<slug>/<version>.duckdb`, and then swaps
-`serving/<slug>/CURRENT` to name it (an atomic rename). Readers open snapshots read-only and follow CURRENT, so they never wait for
-the pipeline, never see a half-built table, and can only ever reach that one tenant's tables.
+`serving/<slug>/CURRENT` to name it (an atomic rename). Readers open snapshots read-only and follow
+CURRENT, so they never wait for the pipeline, never see a half-built table, and can only ever reach that
+one tenant's tables.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,22 +20,28 @@ import duckdb
 
 from gata.config.tenants import Domain, Tenant
 from gata.semantic.overlay import Overlay, load_overlay
-from gata.warehouse.contracts import CONTRACTS
+from gata.semantic.store import open_snapshot_file
+from gata.star.contracts import CONTRACTS
+from gata.star.snapshot import (
+    METADATA_TABLE,
+    current_version,
+    make_current,
+    new_version,
+    snapshot_path,
+    tenant_serving_dir,
+)
 from gata.warehouse.scaffold import OBSERVABILITY_VIEWS, match_rates_model, observability_model
 from gata.workspace import Workspace
 
 ANALYTICS_SCHEMA = "analytics"
 OBSERVABILITY_SCHEMA = "observability"
 PLATFORM_SCHEMA = "gata_platform"
-METADATA_TABLE = "gata_snapshot"
-KEEP_SNAPSHOTS = 2  # the current one and the one readers may still be finishing queries on
 SORT_COLUMN = {
     "fct_ad_performance": "report_date",
     "fct_orders": "order_date",
     "fct_sessions": "session_date",
     "fct_events": "event_date",
 }
-_VERSION = re.compile(r"^\d{8}T\d{12}$")
 
 
 class PublishError(RuntimeError):
@@ -48,39 +54,6 @@ class PublishedSnapshot:
     version: str
     path: Path
     row_counts: dict[str, int]
-
-
-def tenant_serving_dir(workspace: Workspace, slug: str) -> Path:
-    return workspace.serving_dir / slug
-
-
-def current_version(workspace: Workspace, slug: str) -> str | None:
-    pointer = tenant_serving_dir(workspace, slug) / "CURRENT"
-    try:
-        version = pointer.read_text().strip()
-    except FileNotFoundError:
-        return None
-    return version if _VERSION.match(version) else None
-
-
-def snapshot_path(workspace: Workspace, slug: str, version: str) -> Path:
-    return tenant_serving_dir(workspace, slug) / f"{version}.duckdb"
-
-
-def current_metadata(workspace: Workspace, slug: str) -> dict | None:
-    """The metadata of the tenant's current snapshot (None when nothing is published)."""
-    version = current_version(workspace, slug)
-    if version is None or not snapshot_path(workspace, slug, version).exists():
-        return None
-    with duckdb.connect(str(snapshot_path(workspace, slug, version)), read_only=True) as con:
-        return {k: json.loads(v) for k, v in con.execute(f"select key, value from {METADATA_TABLE}").fetchall()}
-
-
-def _new_version(folder: Path) -> str:
-    version = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-    while (folder / f"{version}.duckdb").exists():  # two publishes within a microsecond
-        version = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-    return version
 
 
 def tenant_profile(tenant: Tenant) -> dict:
@@ -131,7 +104,7 @@ def publish_snapshot(
     for stale in folder.glob("*.partial*"):  # left by a publish killed midway (one publisher per tenant: its lock)
         stale.unlink(missing_ok=True)
     previous = current_version(workspace, tenant.slug)
-    version = _new_version(folder)
+    version = new_version(folder)
     final = snapshot_path(workspace, tenant.slug, version)
     partial = final.with_suffix(".partial")
     partial.unlink(missing_ok=True)
@@ -192,10 +165,7 @@ def publish_snapshot(
         partial.unlink(missing_ok=True)
         partial.with_suffix(".partial.wal").unlink(missing_ok=True)
         raise
-    pointer_tmp = folder / "CURRENT.tmp"
-    pointer_tmp.write_text(version + "\n")
-    os.replace(pointer_tmp, folder / "CURRENT")
-    _prune(folder, version)
+    make_current(workspace, tenant.slug, version)
     return PublishedSnapshot(tenant.slug, version, final, counts)
 
 
@@ -269,15 +239,4 @@ def _copy_relation_counts(con: duckdb.DuckDBPyConnection, slug: str) -> None:
 def _check_servable(path: Path, slug: str, version: str) -> None:
     """Build the snapshot's semantic layer once before anyone can see it: an overlay naming a column or
     measure that does not exist fails the publish, and the current snapshot stays current."""
-    from gata.semantic.store import open_snapshot_file  # the reader side; imported here to keep layers one-way
-
     open_snapshot_file(path, slug, version).connection.close()  # builds the layer when star tables exist
-
-
-def _prune(folder: Path, current: str) -> None:
-    """Delete all but the newest snapshots; a reader still holding an older file keeps its open handle."""
-    versions = sorted(p.stem for p in folder.glob("*.duckdb") if _VERSION.match(p.stem))
-    keep = set(versions[-KEEP_SNAPSHOTS:]) | {current}
-    for v in versions:
-        if v not in keep:
-            (folder / f"{v}.duckdb").unlink(missing_ok=True)

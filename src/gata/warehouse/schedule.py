@@ -17,7 +17,7 @@ import duckdb
 from croniter import croniter
 
 from gata.config.tenants import GataConfig
-from gata.observability.capture import PLATFORM_SCHEMA
+from gata.runs.record import PLATFORM_SCHEMA
 from gata.warehouse.locks import tenant_busy
 from gata.warehouse.sync import SyncOutcome, sync_all
 from gata.workspace import Workspace

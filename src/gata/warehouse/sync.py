@@ -19,7 +19,8 @@ import duckdb
 from gata.config.tenants import GataConfig, Tenant
 from gata.ingest.run import NotOnboardedError, PendingIngest, generate_sync, land_pending, sync_start, today_utc
 from gata.ingest.sync_state import SourceState
-from gata.observability.capture import PLATFORM_SCHEMA, capture_run
+from gata.runs.record import PLATFORM_SCHEMA, capture_run
+from gata.star.snapshot import current_metadata
 from gata.warehouse.locks import TenantBusyError, tenant_lock
 from gata.warehouse.onboard import (
     OnboardingError,
@@ -37,7 +38,6 @@ from gata.warehouse.onboard import (
     set_status,
 )
 from gata.warehouse.parallel import run_per_tenant
-from gata.warehouse.publish import current_metadata
 from gata.workspace import Workspace
 
 # what a sync may not change without onboarding again: everything but the name and the schedule

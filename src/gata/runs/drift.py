@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 
 from gata.ingest.natural_id import NATURAL_ID
 from gata.ingest.stage import StagedObject
-from gata.observability.capture import PLATFORM_SCHEMA, ensure_tables
+from gata.runs.record import PLATFORM_SCHEMA, ensure_tables
 from gata.warehouse.library import duckdb_type
 
 

@@ -22,7 +22,7 @@ import duckdb
 from gata.workspace import Workspace
 
 if TYPE_CHECKING:
-    from gata.warehouse.dbt_runner import DbtResult
+    from gata.runs.dbt_results import DbtResult
 
 PLATFORM_SCHEMA = "gata_platform"
 TENANT_TAG_PREFIX = "tenant_"
