@@ -181,7 +181,7 @@ def duplicate_keys(con: duckdb.DuckDBPyConnection) -> list[str]:
         "select table_schema, table_name from information_schema.tables where table_type = 'BASE TABLE' "
         "and (starts_with(table_schema, ?) or (table_schema = 'platform' and starts_with(table_name, 'platform_mm__')) "
         "or (table_schema = 'intermediate' and starts_with(table_name, ?)))",
-        [f"raw_{SLUG}__", f"int_{SLUG}__"],
+        [f"raw_{SLUG}__", "int_"],
     ).fetchall()
     for schema, table in tables:
         relation = f'{schema}."{table}"'

@@ -21,8 +21,7 @@ from gata.ingest.run import ingest_tenant
 from gata.simulation.day import simulate_day
 from gata.simulation.world import build_world
 from gata.warehouse.library import register_library
-from gata.warehouse.onboard import build, scaffold, selection
-from gata.warehouse.scaffold import dbt_dir
+from gata.warehouse.onboard import build
 from gata.workspace import Workspace
 
 FIXTURE = "tests/fixtures/all_connectors.yaml"
@@ -30,7 +29,7 @@ SLUG = "omni_corp"
 END = date(2025, 6, 30)
 DAYS = 7
 TOOLS = ("amplitude", "google_analytics", "mixpanel")
-MATCH_RATES = f"identity_match_rates_{SLUG}"
+MATCH_RATES = f"rpt_{SLUG}__identity_match_rates"
 SESSIONS, EVENTS, USERS, ORDERS = (
     f"analytics.fct_{SLUG}__sessions",
     f"analytics.fct_{SLUG}__events",
@@ -47,15 +46,8 @@ def omni(tmp_path_factory):
     ws = Workspace.resolve(root / "ws")
     ingest_tenant(cfg, tenant, ws, days=DAYS, end_date=END)
     register_library(ws, cfg.catalog, SLUG)
-    scaffold(ws, cfg.catalog, tenant)
-    # the identity match rates as a model (the lead scaffolds one per tenant; here a test-only file)
-    extra = dbt_dir(ws, SLUG) / "models" / "gata_test" / f"{MATCH_RATES}.sql"
-    extra.parent.mkdir(parents=True, exist_ok=True)
-    extra.write_text(
-        "{{ config(materialized='table') }}\n" + f"{{{{ gata_identity_match_rates(gata_tenant__{SLUG}()) }}}}\n"
-    )
     started = time.perf_counter()
-    result = build(ws, cfg.catalog, tenant, select=[*selection(cfg.catalog, tenant), MATCH_RATES])
+    result = build(ws, cfg.catalog, tenant)
     return {
         "ws": ws,
         "cfg": cfg,
@@ -74,7 +66,7 @@ def _query(ws: Workspace, sql: str, params=None) -> list[tuple]:
 
 def _release_dbt_connection() -> None:
     """dbt-duckdb keeps the warehouse open after an in-process build, so a read-only connect in this
-    process (scaffold's landed_objects) fails; drop its cached environment (reported to the lead)."""
+    process fails; drop its cached environment (reported to the lead)."""
     from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 
     DuckDBConnectionManager.close_all_connections()
@@ -83,11 +75,12 @@ def _release_dbt_connection() -> None:
 
 def _analytics_nodes(result) -> list:
     names = [
-        f"fct_{SLUG}__sessions",
-        f"fct_{SLUG}__events",
-        f"dim_{SLUG}__users",
-        MATCH_RATES,
-        *(f"int_{SLUG}__{t}_" for t in TOOLS),
+        ".fct_sessions",
+        ".fct_events",
+        ".dim_users",
+        ".rpt_identity_match_rates",
+        *(f"int_{t}__" for t in TOOLS),
+        *(f"reconciles_with_mart_{t}_events" for t in TOOLS),
     ]
     return [n for n in result.nodes if any(name in n.unique_id for name in names)]
 
@@ -99,9 +92,10 @@ def test_build_passes_with_its_tests(omni):
     assert analytics and [n for n in analytics if n.status not in ("success", "pass")] == []
     # the reconciliation with raw and the relationships (events -> sessions -> orders) ran and passed
     ran = {n.unique_id.split(".")[2] for n in analytics if n.resource_type == "test"}
-    assert {f"gata_reconciles_with_raw_fct_{SLUG}__events_{t}__event_count__{SLUG}" for t in TOOLS} <= ran
-    assert any(r.startswith(f"relationships_fct_{SLUG}__events_session_id") for r in ran)
-    assert any(r.startswith(f"relationships_fct_{SLUG}__sessions_transaction_id") for r in ran)
+    for tool in TOOLS:
+        assert any(r.startswith(f"source_gata_reconciles_with_mart_{tool}_events_ref_fct_events") for r in ran), ran
+    assert any(r.startswith("relationships_fct_events_session_id") for r in ran)
+    assert any(r.startswith("relationships_fct_sessions_transaction_id") for r in ran)
     assert result.failed() == [], result.summary()
 
 
@@ -269,7 +263,9 @@ def test_identity_is_one_row_per_person_and_sane(omni):
             group by 1 having count(distinct o.customer_id) > 1)""",
     )
     assert merged == [(0,)]
-    rates = {r[0]: r[1:] for r in _query(ws, f"select key_type, users, resolved, match_rate from main.{MATCH_RATES}")}
+    rates = {
+        r[0]: r[1:] for r in _query(ws, f"select key_type, users, resolved, match_rate from analytics.{MATCH_RATES}")
+    }
     assert set(rates) == {"analytics_id", "user_id", "email", "transaction_id", "order_id"}
     assert rates["transaction_id"][2] == 1.0 and rates["order_id"][2] == 1.0 and rates["email"][2] == 1.0
     assert 0.05 < rates["analytics_id"][2] < 1.0
@@ -294,8 +290,7 @@ def test_changing_conversion_events_changes_conversion_sessions(omni):
     changed_cfg = load_config(path)
     tenant = changed_cfg.tenant(SLUG)
     _release_dbt_connection()
-    scaffold(ws, cfg.catalog, tenant)
-    result = build(ws, cfg.catalog, tenant, select=[f"tag:tenant_{SLUG},tag:analytics"])
+    result = build(ws, cfg.catalog, tenant, select=["tag:analytics"])
     assert [n for n in _analytics_nodes(result) if n.status not in ("success", "pass")] == []
     after = dict(
         _query(

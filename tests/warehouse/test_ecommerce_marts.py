@@ -27,10 +27,8 @@ from conftest import money, raw_order_refunded, raw_order_status, raw_order_tota
 from gata.config import load_config
 from gata.config.loader import REPO_ROOT
 from gata.ingest.run import ingest_tenant
-from gata.warehouse.dbt_runner import DbtResult, DbtRunner
+from gata.warehouse.dbt_runner import DbtResult, DbtRunner, dbt_dir
 from gata.warehouse.library import register_library
-from gata.warehouse.onboard import scaffold
-from gata.warehouse.scaffold import dbt_dir
 from gata.workspace import Workspace
 
 SLUG = "omni_corp"
@@ -56,31 +54,16 @@ def _write_config(path: Path, excluded: list[str] | None = None) -> Path:
     return path
 
 
-def _selection(cfg, tenant) -> list[str]:
-    """This domain's part of the tenant's graph: every master model the tenant feeds (governance reads them
-    all), its staging views, the shops' intermediate models and fct_orders."""
-    masters = sorted(
-        {
-            cfg.catalog[s.connector].master_model_name(obj)
-            for s in tenant.enabled_sources()
-            for obj in cfg.catalog[s.connector].objects
-        }
-    )
-    ints = [f"int_{SLUG}__{shop}_{obj}" for shop in SHOPS for obj in ("orders", "products")]
-    return [
-        *masters,
-        "tag:governance",
-        "resource_type:seed",
-        f"tag:tenant_{SLUG},tag:staging",
-        *ints,
-        f"fct_{SLUG}__orders",
-    ]
+def _selection() -> list[str]:
+    """This domain's part of the tenant's graph: fct_orders and everything it is built from, with the
+    reconciliation of each shop's orders (declared on their landed tables)."""
+    return ["+fct_orders", *(f"source:{shop}.orders" for shop in SHOPS)]
 
 
-def _build(ws: Workspace, select: list[str]) -> DbtResult:
+def _build(ws: Workspace, cfg, select: list[str]) -> DbtResult:
     # buildable: leave out tests that also need models of other domains (fct_sessions' relationship to orders)
-    return DbtRunner(ws, project=SLUG).invoke(
-        ["build", "--full-refresh", "--select", *select, "--indirect-selection", "buildable"], scope=[SLUG]
+    return DbtRunner(ws, cfg.tenant(SLUG), cfg.catalog).invoke(
+        ["build", "--full-refresh", "--select", *select, "--indirect-selection", "buildable"]
     )
 
 
@@ -97,9 +80,8 @@ def built(tmp_path_factory):
     ws = Workspace.resolve(root / "ws")
     ingest_tenant(cfg, tenant, ws, days=DAYS, end_date=END)
     register_library(ws, cfg.catalog, SLUG)
-    scaffold(ws, cfg.catalog, tenant)
     started = time.perf_counter()
-    result = _build(ws, _selection(cfg, tenant))
+    result = _build(ws, cfg, _selection())
     seconds = time.perf_counter() - started
     _assert_built(result)
     return {"root": root, "ws": ws, "cfg": cfg, "result": result, "seconds": seconds}
@@ -165,13 +147,13 @@ def test_build_and_dbt_tests_pass(built):
     models = {n.unique_id.split(".")[-1]: n.status for n in result.nodes if n.resource_type == "model"}
     for shop in SHOPS:
         for obj in ("orders", "products"):
-            assert models[f"int_{SLUG}__{shop}_{obj}"] == "success"
-    assert models[f"fct_{SLUG}__orders"] == "success"
+            assert models[f"int_{shop}__{obj}"] == "success"
+    assert models["fct_orders"] == "success"
     tests = [n for n in result.nodes if n.resource_type == "test"]
-    reconciliation = [n for n in tests if "gata_reconciles_with_raw" in n.unique_id]
+    reconciliation = [n for n in tests if "gata_reconciles_with_mart" in n.unique_id]
     assert len(reconciliation) == 2 * len(SHOPS)  # order_count and total_price per shop
     assert all(n.status == "pass" for n in tests), result.summary()
-    assert any(f"unique_fct_{SLUG}__orders_order_key" in n.unique_id for n in tests)
+    assert any("unique_fct_orders_order_key" in n.unique_id for n in tests)
     assert built["seconds"] < 90, f"build took {built['seconds']:.0f}s"
 
 
@@ -305,8 +287,7 @@ def test_excluded_statuses_follow_the_tenant_logic(built, con, fct):
     cfg = load_config(_write_config(root / "tenants_strict.yaml", excluded=["cancelled", "refunded"]))
     tenant = cfg.tenant(SLUG)
     assert tenant.source("shopify").logic.excluded_order_statuses == ["cancelled", "refunded"]
-    scaffold(strict_ws, cfg.catalog, tenant)
-    _assert_built(_build(strict_ws, [f"fct_{SLUG}__orders"]))
+    _assert_built(_build(strict_ws, cfg, ["fct_orders"]))
     with duckdb.connect(str(strict_ws.warehouse_path(SLUG))) as c:
         rows = c.execute(
             f"select source_platform, order_id, financial_status, is_revenue, net_revenue from {FCT}"
@@ -351,12 +332,12 @@ SPARSE = [
 def test_missing_or_odd_keys_extract_to_null(built, con):
     """Each extraction, as compiled by the build, run over records that lack most keys or spell them oddly:
     NULLs, never an error."""
-    compiled = dbt_dir(built["ws"], SLUG) / "target" / "compiled" / "gata" / "models" / "intermediate" / SLUG
+    compiled = dbt_dir(built["ws"], SLUG) / "target" / "compiled" / "gata" / "models" / "intermediate"
     catalog = built["cfg"].catalog
     for shop in SHOPS:
         for obj in ("orders", "products"):
             master = catalog[shop].master_model_name(obj)
-            sql = (compiled / f"int_{SLUG}__{shop}_{obj}.sql").read_text()
+            sql = (compiled / shop / f"int_{shop}__{obj}.sql").read_text()
             assert f'"platform"."{master}"' in sql
             con.execute(
                 "create or replace temp table sparse as select ?::varchar as tenant_slug, 'k' as tenant_skey, "

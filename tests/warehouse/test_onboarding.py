@@ -8,7 +8,6 @@ cleanly; a broken tenant cannot stop the others.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from datetime import date
@@ -23,8 +22,8 @@ from gata.config import load_config
 from gata.config.loader import DEFAULT_TENANTS
 from gata.star.contracts import CONTRACTS
 from gata.warehouse import platform_db
+from gata.warehouse.dbt_runner import dbt_dir
 from gata.warehouse.onboard import onboard, replay, star_table_counts
-from gata.warehouse.scaffold import dbt_dir
 from gata.workspace import Workspace
 
 END = date(2025, 6, 30)
@@ -187,7 +186,7 @@ def test_reonboarding_one_tenant_leaves_the_others_untouched(demo_ws):
 
     tyrell, stark_before = masters("tyrell_corp"), masters("stark_industries")
     result = onboard(load_config(), ["stark_industries"], demo_ws, days=DAYS, end_date=END)
-    assert {s.step for s in result.steps} >= {"validate", "generate", "land", "scaffold", "build", "test", "activate"}
+    assert {s.step for s in result.steps} >= {"validate", "generate", "land", "configure", "build", "test", "activate"}
     assert _checksums(demo_ws, others) == before
     assert {slug: demo_ws.warehouse_path(slug).stat().st_mtime_ns for slug in others} == files_before
     assert tyrell and masters("tyrell_corp") == tyrell
@@ -298,12 +297,12 @@ def test_removed_source_disappears_and_broken_tenant_does_not_stop_others(tmp_pa
                 "select distinct source_platform from analytics.fct_wayne_enterprises__ad_performance"
             ).fetchall()
         }
-        master_bing = con.execute(
-            "select count(*) from platform.platform_mm__bing_ads_api_v1_campaigns "
-            "where tenant_slug = 'wayne_enterprises'"
-        ).fetchone()[0]
-    assert platforms == {"google_ads"} and master_bing == 0
-    assert not list((dbt_dir(ws, "wayne_enterprises") / "models" / "staging" / "wayne_enterprises").glob("*bing_ads*"))
+        left = con.execute(
+            "select table_schema || '.' || table_name from information_schema.tables "
+            "where table_name like '%bing%' and not starts_with(table_schema, 'raw_')"
+        ).fetchall()
+    # its models are disabled and their relations dropped (its landed data stays, for a return)
+    assert platforms == {"google_ads"} and left == []
     failing = subprocess.run(
         [GATA, "onboard", "stark_industries", "--config", str(path), "--workspace", str(ws.root)],
         capture_output=True,
@@ -334,23 +333,6 @@ def test_a_tenant_with_all_13_connectors_builds(tmp_path):
             for r in con.execute("select distinct source_platform from analytics.fct_omni_corp__sessions").fetchall()
         }
     assert len(platforms) == 7 and len(shops) == 3 and len(tools) == 3
-
-
-def test_scaffolded_files_are_deterministic(demo_ws, tmp_path):
-    from gata.warehouse.onboard import scaffold
-
-    other = Workspace.resolve(tmp_path)
-    cfg = load_config()
-    for slug in DEMO:
-        other.tenant_dir(slug).mkdir(parents=True)
-        shutil.copy(demo_ws.warehouse_path(slug), other.warehouse_path(slug))
-        scaffold(other, cfg.catalog, cfg.tenant(slug))
-        assert not scaffold(other, cfg.catalog, cfg.tenant(slug)).changed
-        for layer in ("staging", "intermediate", "analytics", "sources"):
-            for path in sorted((dbt_dir(demo_ws, slug) / "models" / layer).rglob("*")):
-                if path.is_file():
-                    twin = dbt_dir(other, slug) / path.relative_to(dbt_dir(demo_ws, slug))
-                    assert twin.read_bytes() == path.read_bytes(), path
 
 
 def test_a_tenant_without_a_domain_gets_typed_empty_tables(tmp_path):

@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
+from gata.warehouse.scaffold import dbt_dir, intermediate_model, tenant_tag
 
 from conftest import RAW_AD_REPORT
 from gata.config import load_config
@@ -30,7 +31,6 @@ from gata.star.contracts import AD_PERFORMANCE, CAMPAIGNS
 from gata.warehouse.dbt_runner import DbtResult
 from gata.warehouse.library import register_library
 from gata.warehouse.onboard import build, scaffold, selection
-from gata.warehouse.scaffold import dbt_dir, intermediate_model, tenant_tag
 from gata.workspace import Workspace
 
 END = date(2025, 7, 3)  # 7 days: June 27 - July 3, so amounts convert with two months' rates

@@ -10,9 +10,10 @@ import yaml
 from dbt.config.renderer import ProfileRenderer
 from dbt_common.context import set_invocation_context
 
+from gata.config import load_config
 from gata.settings import Settings
 from gata.warehouse.dbt_runner import DbtRunner
-from gata.warehouse.scaffold import PROJECT_SOURCE
+from gata.warehouse.dbt_vars import PROJECT_DIR as PROJECT_SOURCE
 from gata.workspace import Workspace
 
 
@@ -26,11 +27,17 @@ def _render(monkeypatch, env: dict[str, str]) -> dict:
     return ProfileRenderer({}).render_data(raw)["gata"]
 
 
+def _runner(ws: Workspace) -> DbtRunner:
+    cfg = load_config()
+    tenant = cfg.tenant("tyrell_corp").model_copy(update={"slug": "acme_co"})
+    return DbtRunner(ws, tenant, cfg.catalog, Settings())
+
+
 @pytest.mark.parametrize("memory", ["4GB", "1GB"])
 def test_local_target_is_the_tenants_own_file(tmp_path, monkeypatch, memory):
     ws = Workspace.resolve(tmp_path)
     monkeypatch.setenv("GATA_DUCKDB_MEMORY_LIMIT", memory)
-    env = DbtRunner(ws, Settings(), project="acme_co").environment()
+    env = _runner(ws).environment()
     profile = _render(monkeypatch, env)
     assert profile["target"] == "local"
     local = profile["outputs"]["local"]
@@ -41,7 +48,7 @@ def test_local_target_is_the_tenants_own_file(tmp_path, monkeypatch, memory):
 def test_motherduck_target_renders_database_and_token(tmp_path, monkeypatch):
     monkeypatch.setenv("GATA_MOTHERDUCK_DATABASE", "gata_{slug}")
     monkeypatch.setenv("MOTHERDUCK_TOKEN", "md-secret")
-    env = DbtRunner(Workspace.resolve(tmp_path), Settings(), project="acme_co").environment()
+    env = _runner(Workspace.resolve(tmp_path)).environment()
     assert env["GATA_DBT_TARGET"] == "motherduck"
     profile = _render(monkeypatch, env)
     assert profile["target"] == "motherduck"

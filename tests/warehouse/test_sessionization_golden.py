@@ -30,8 +30,7 @@ from gata.ingest.land import land_connector
 from gata.ingest.natural_id import add_natural_id
 from gata.ingest.stage import StagedObject
 from gata.warehouse.library import register_library
-from gata.warehouse.onboard import build, scaffold, selection
-from gata.warehouse.scaffold import dbt_dir
+from gata.warehouse.onboard import build
 from gata.workspace import Workspace
 
 SITE = "shop.example.com"
@@ -336,7 +335,7 @@ def records() -> dict[tuple[str, str], list[dict]]:
     }
 
 
-MATCH_RATES_MODEL = "identity_match_rates_golden_a"
+MATCH_RATES_MODEL = "rpt_golden_a__identity_match_rates"
 
 
 @pytest.fixture(scope="module")
@@ -361,16 +360,7 @@ def golden(tmp_path_factory):
     results = {}
     for tenant in cfg.tenants:  # each tenant in its own database and project
         register_library(ws, cfg.catalog, tenant.slug)
-        scaffold(ws, cfg.catalog, tenant)
-        select = selection(cfg.catalog, tenant)
-        if tenant.slug == "golden_a":  # the identity match rates as a model (a test-only file)
-            extra = dbt_dir(ws, tenant.slug) / "models" / "gata_test" / f"{MATCH_RATES_MODEL}.sql"
-            extra.parent.mkdir(parents=True, exist_ok=True)
-            extra.write_text(
-                "{{ config(materialized='table') }}\n{{ gata_identity_match_rates(gata_tenant__golden_a()) }}\n"
-            )
-            select.append(MATCH_RATES_MODEL)
-        results[tenant.slug] = build(ws, cfg.catalog, tenant, select=select)
+        results[tenant.slug] = build(ws, cfg.catalog, tenant)
     return ws, results
 
 
@@ -600,7 +590,7 @@ def test_two_guests_are_never_merged(golden):
 
 def test_identity_match_rates(golden):
     ws, _ = golden
-    rows = _query(ws, f"select key_type, users, resolved, match_rate from main.{MATCH_RATES_MODEL} order by 1")
+    rows = _query(ws, f"select key_type, users, resolved, match_rate from analytics.{MATCH_RATES_MODEL} order by 1")
     assert rows == [
         ("analytics_id", 10, 5, 0.5),  # L.1, G.1, G.2, mpE, ampV
         ("email", 4, 4, 1.0),

@@ -147,7 +147,17 @@ def test_admin_onboards_a_tenant_through_the_wizard_and_lands_on_its_dashboard(a
         job = client.get(f"/onboarding/jobs/{job_id}").json()
         assert job["status"] == "succeeded" and job["error"] is None
         steps = [s["step"] for s in job["steps"]]
-        assert steps == ["validate", "generate", "land", "register", "scaffold", "build", "test", "activate", "publish"]
+        assert steps == [
+            "validate",
+            "generate",
+            "land",
+            "register",
+            "configure",
+            "build",
+            "test",
+            "activate",
+            "publish",
+        ]
         assert all(s["state"] == "done" and s["seconds"] >= 0 for s in job["steps"])
         spend = client.post(
             "/semantic-layer/acme_outdoor/query",
@@ -218,7 +228,7 @@ def test_bad_input_is_named_field_by_field_and_nothing_is_written(admin, wizard)
 
 
 def test_a_failing_step_is_shown_with_its_message_and_a_retry_recovers(admin, wizard):
-    # the tenant's dbt project folder is taken by a file: scaffolding fails, for real
+    # the tenant's dbt folder is taken by a file: configuring its build fails, for real
     obstacle = wizard.ws.tenant_dir("fail_then_fix") / "dbt"
     obstacle.parent.mkdir(parents=True, exist_ok=True)
     obstacle.write_text("in the way")
@@ -230,19 +240,19 @@ def test_a_failing_step_is_shown_with_its_message_and_a_retry_recovers(admin, wi
     page.wait_for_url("**/admin/onboard/jobs/*")
     job_id = page.url.rsplit("/", 1)[1]
     page.wait_for_selector('#job[data-state="failed"]', timeout=300_000)
-    assert page.locator("#job-error-step").inner_text() == "scaffold"
+    assert page.locator("#job-error-step").inner_text() == "configure"
     assert page.locator("#job-error-message").inner_text().strip()
-    assert page.locator('#job-steps li[data-step="scaffold"]').get_attribute("data-state") == "failed"
+    assert page.locator('#job-steps li[data-step="configure"]').get_attribute("data-state") == "failed"
     assert page.locator('#job-steps li[data-step="land"]').get_attribute("data-state") == "done"
     assert page.locator('#job-steps li[data-step="build"]').get_attribute("data-state") == "skipped"
     admin.screenshot("wizard-job-failed")
     with api(wizard) as client:
         job = client.get(f"/onboarding/jobs/{job_id}").json()
-        assert job["status"] == "failed" and job["error"]["step"] == "scaffold"
+        assert job["status"] == "failed" and job["error"]["step"] == "configure"
         summary = client.get("/observability/fail_then_fix/summary").json()
         # its health page shows the failed run, though it was never built
         assert summary["status"] == "failed" and summary["last_run"]["kind"] == "onboard"
-        assert "scaffold failed" in summary["last_run"]["message"]
+        assert "configure failed" in summary["last_run"]["message"]
     obstacle.unlink()
     page.click("#job-retry")
     page.wait_for_url(lambda url: url.endswith("/admin/onboard/jobs/" + job_id) is False and "/jobs/" in url)

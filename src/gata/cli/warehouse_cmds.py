@@ -71,7 +71,7 @@ def onboard_cmd(
     config: ConfigOption = None,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Onboard: validate, generate and land, register, scaffold, build and test a tenant's six star tables."""
+    """Onboard: validate, generate and land, register, configure, build and test a tenant's six star tables."""
     with cli_errors():
         cfg = config_for(config, strict=False)
         slugs = cfg.slugs() if all_tenants else [cfg.tenant(tenant).slug] if tenant else []
@@ -254,8 +254,22 @@ def migrate_cmd(config: ConfigOption = None, workspace: WorkspaceOption = None) 
     console.print(f"the old file is kept as {migration.kept_as}")
 
 
+def dbt_vars_cmd(
+    tenant: Annotated[str, typer.Argument(help="Tenant slug.")],
+    config: ConfigOption = None,
+) -> None:
+    """Print the tenant's dbt vars (JSON), for plain dbt on the checked-in project:
+    dbt build --project-dir warehouse --profiles-dir warehouse --vars "$(gata dbt-vars acme)"."""
+    from gata.warehouse.dbt_vars import vars_argument
+
+    with cli_errors():
+        cfg = config_for(config, strict=False)
+        print(vars_argument(cfg.tenant(tenant), cfg.catalog))
+
+
 def register(app: typer.Typer) -> None:
     app.command()(demo)
+    app.command("dbt-vars")(dbt_vars_cmd)
     app.command("migrate")(migrate_cmd)
     app.command()(init)
     app.command("onboard")(onboard_cmd)

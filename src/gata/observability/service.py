@@ -242,7 +242,8 @@ class ObservabilityService:
             parents.setdefault(e["child_id"], []).append(e)
             relation[e["child_id"]] = e["child_relation"]
             relation.setdefault(e["parent_id"], e["parent_relation"])
-        target = next((cid for cid in parents if cid.endswith(f".{model}")), None)
+        # the mart's node is named by its model (fct_orders); its relation by the tenant (fct_<slug>__orders)
+        target = next((cid for cid in parents if cid.endswith((f".{contract.table}", f".{model}"))), None)
         if target is None:
             return {"table": model, "steps": [], "edges": []}
         seen, queue, path_edges = {target}, deque([target]), []

@@ -1,9 +1,8 @@
 """Capturing runs as they happen: pipeline runs, dbt node results and the model graph, into the
 `gata_platform` schema of the tenant's own database (a run is one tenant's; so is everything it records).
 
-Ownership of a dbt node is read from the graph (the `tenant_<slug>` tag the scaffolder puts on every
-tenant model; a test belongs to the tenant of the model it tests): nodes without a tenant tag (master
-models, governance, seeds) are the tenant's too, built in its database from its data only.
+Every node of an invocation belongs to the tenant whose project run it is: one dbt run builds one tenant
+in its own database, from its data only.
 """
 
 from __future__ import annotations
@@ -25,7 +24,6 @@ if TYPE_CHECKING:
     from gata.runs.dbt_results import DbtResult
 
 PLATFORM_SCHEMA = "gata_platform"
-TENANT_TAG_PREFIX = "tenant_"
 
 DDL = f"""
 create schema if not exists {PLATFORM_SCHEMA};
@@ -165,21 +163,6 @@ def capture_run(workspace: Workspace, kind: str, tenant: str, run_id: str | None
     _write_run(workspace, run, "success", None)
 
 
-def _owner(node: dict, nodes: dict[str, dict]) -> str | None:
-    for tag in node.get("tags", []):
-        if tag.startswith(TENANT_TAG_PREFIX):
-            return tag.removeprefix(TENANT_TAG_PREFIX)
-    fqn = node.get("fqn", [])
-    if node.get("resource_type") == "source" and len(fqn) > 2 and fqn[1] == "sources":
-        return fqn[2]  # a tenant's landed tables are declared in models/sources/<slug>/
-    if node.get("resource_type") == "test":
-        for parent in node.get("depends_on", {}).get("nodes", []):
-            owner = _owner(nodes.get(parent, {}), nodes)
-            if owner:
-                return owner
-    return None
-
-
 def _tested(node: dict) -> str | None:
     if node.get("resource_type") != "test":
         return None
@@ -192,7 +175,6 @@ def record_invocation(
     result: DbtResult,
     target_path: Path,
     project: str,
-    scope: list[str] | None,
     started_at: datetime,
     run_id: str | None,
 ) -> str:
@@ -213,7 +195,7 @@ def record_invocation(
                 n.unique_id,
                 node.get("name", n.unique_id.rsplit(".", 1)[-1]),
                 n.resource_type,
-                _owner(node, nodes),
+                project,
                 _tested(node),
                 node.get("relation_name"),
                 n.status,
@@ -238,8 +220,8 @@ def record_invocation(
                     node["resource_type"],
                     parent.get("relation_name"),
                     node.get("relation_name"),
-                    _owner(parent, nodes),
-                    _owner(node, nodes),
+                    project,
+                    project,
                     finished,
                 )
             )
@@ -252,7 +234,7 @@ def record_invocation(
                 run_id,
                 " ".join(result.command[:3]),
                 project,
-                json.dumps(sorted(scope or [])),
+                json.dumps([project]),
                 result.success,
                 started_at,
                 finished,
@@ -264,11 +246,9 @@ def record_invocation(
                 f"insert into {PLATFORM_SCHEMA}.dbt_node_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 results,
             )
-        if edges:
-            con.execute(f"create temp table new_edges as select * from {PLATFORM_SCHEMA}.dbt_lineage_edges where false")
-            con.executemany("insert into new_edges values (?, ?, ?, ?, ?, ?, ?, ?, ?)", edges)
-            con.execute(
-                f"delete from {PLATFORM_SCHEMA}.dbt_lineage_edges where child_id in (select child_id from new_edges)"
+        if edges:  # the manifest is the tenant's whole graph as it is now: a source removed leaves no edge behind
+            con.execute(f"delete from {PLATFORM_SCHEMA}.dbt_lineage_edges")
+            con.executemany(
+                f"insert into {PLATFORM_SCHEMA}.dbt_lineage_edges values (?, ?, ?, ?, ?, ?, ?, ?, ?)", edges
             )
-            con.execute(f"insert into {PLATFORM_SCHEMA}.dbt_lineage_edges select * from new_edges")
     return invocation_id

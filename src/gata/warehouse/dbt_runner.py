@@ -1,5 +1,6 @@
-"""Run dbt in-process (dbtRunner) against one tenant's database and project: no interpreter start-up per
-call, partial parsing kept in the tenant's target folder. Different tenants build in different processes
+"""Run dbt in-process (dbtRunner): the one checked-in project (warehouse/) against one tenant's database,
+the tenant given as vars. No interpreter start-up per call; partial parsing kept in the tenant's own target
+folder (its vars never change between its runs). Different tenants build in different processes
 (gata.warehouse.parallel); dbt's runner holds global state, so one invocation at a time per process.
 """
 
@@ -14,10 +15,12 @@ from pathlib import Path
 import duckdb
 from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 
+from gata.config.catalog import Catalog
+from gata.config.tenants import Tenant
 from gata.runs.dbt_results import DbtResult, NodeResult
 from gata.runs.record import ensure_tables, record_invocation
 from gata.settings import Settings, motherduck_database_for, threads_per_run
-from gata.warehouse.scaffold import dbt_dir, sync_project
+from gata.warehouse.dbt_vars import PROJECT_DIR, vars_argument
 from gata.workspace import Workspace
 
 PLATFORM_SCHEMA = "gata_platform"
@@ -31,40 +34,29 @@ DBT_ENV = {
 }
 
 
-def write_build_scope(workspace: Workspace, slug: str, tenants: list[str]) -> None:
-    path = workspace.warehouse_path(slug)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(path)) as con:
-        ensure_tables(con)  # observability views read them, so they exist before the first build
-        con.execute(f"create or replace table {PLATFORM_SCHEMA}.build_scope (tenant_slug varchar primary key)")
-        if tenants:
-            con.executemany(
-                f"insert into {PLATFORM_SCHEMA}.build_scope values (?)", [(t,) for t in sorted(set(tenants))]
-            )
-
-
 class DbtRunner:
     def __init__(
         self,
         workspace: Workspace,
+        tenant: Tenant,
+        catalog: Catalog,
         settings: Settings | None = None,
-        project: str = "",
         run_id: str | None = None,
     ):
         self.workspace = workspace
         self.settings = settings or Settings()
-        if not project:
-            raise ValueError("a dbt project is a tenant's: name the tenant")
-        self.project = project  # the tenant's slug
+        self.tenant, self.catalog = tenant, catalog
+        self.project = tenant.slug
         self.run_id = run_id  # the pipeline run this invocation belongs to, for observability
 
     @property
     def project_dir(self) -> Path:
-        return dbt_dir(self.workspace, self.project)
+        return PROJECT_DIR
 
     @property
     def target_path(self) -> Path:
-        return self.project_dir / "target"
+        """The tenant's own target folder: compiled SQL, manifest, run results and partial-parse state."""
+        return dbt_dir(self.workspace, self.project) / "target"
 
     def environment(self) -> dict[str, str]:
         env = dict(DBT_ENV)
@@ -81,25 +73,27 @@ class DbtRunner:
             env["GATA_DBT_TARGET"] = "local"
         return env
 
-    def invoke(self, args: list[str], scope: list[str] | None = None) -> DbtResult:
-        """Run one dbt command (e.g. ["build", "--select", "tag:tenant_x"]) in this process."""
+    def invoke(self, args: list[str]) -> DbtResult:
+        """Run one dbt command (e.g. ["build", "--select", "tag:analytics"]) for the tenant, in this process."""
         from dbt.cli.main import dbtRunner
 
         started = datetime.now(UTC).replace(tzinfo=None)
-        if scope is not None:
-            write_build_scope(self.workspace, self.project, scope)
-        sync_project(self.workspace, self.project)
-        project = self.project_dir
+        path = self.workspace.warehouse_path(self.project)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with duckdb.connect(str(path)) as con:
+            ensure_tables(con)  # observability views read them, so they exist before the first build
         command = [
             *args,
             "--project-dir",
-            str(project),
+            str(self.project_dir),
             "--profiles-dir",
-            str(project),
+            str(self.project_dir),
             "--target-path",
             str(self.target_path),
             "--log-path",
-            str(project / "logs"),
+            str(self.target_path.parent / "logs"),
+            "--vars",
+            vars_argument(self.tenant, self.catalog),
             "--quiet",
         ]
         with _DBT_LOCK:
@@ -129,5 +123,10 @@ class DbtRunner:
                     rows_affected=adapter.get("rows_affected") if isinstance(adapter, dict) else None,
                 )
             )
-        record_invocation(self.workspace, result, self.target_path, self.project, scope, started, self.run_id)
+        record_invocation(self.workspace, result, self.target_path, self.project, started, self.run_id)
         return result
+
+
+def dbt_dir(workspace: Workspace, slug: str) -> Path:
+    """The tenant's dbt folder: its target (compiled SQL, manifest, partial-parse state) and logs."""
+    return workspace.tenant_dir(slug) / "dbt"

@@ -1,6 +1,6 @@
 """Onboarding and replay: from a tenant's configuration to its six star tables, step by step.
 
-onboard = validate -> generate and land -> register schemas -> scaffold -> build -> test -> activate.
+onboard = validate -> generate and land -> register schemas -> configure -> build -> test -> activate.
 Each tenant has its own database and dbt project, so a tenant's run touches nothing of another's; several
 tenants run at once, one process each (gata.warehouse.parallel). Replay rebuilds intermediate and analytics
 from the master models' payloads after a logic change, without ingesting anything.
@@ -25,12 +25,12 @@ from gata.ingest.run import generate_tenant, land_pending
 from gata.runs.record import capture_run, ensure_tables
 from gata.star.contracts import CONTRACTS
 from gata.warehouse import platform_db
-from gata.warehouse.dbt_runner import PLATFORM_SCHEMA, DbtResult, DbtRunner
+from gata.warehouse.dbt_runner import PLATFORM_SCHEMA, DbtResult, DbtRunner, dbt_dir
+from gata.warehouse.dbt_vars import tenant_vars
 from gata.warehouse.library import library_registered, register_library
 from gata.warehouse.locks import tenant_lock
 from gata.warehouse.parallel import run_per_tenant
 from gata.warehouse.publish import publish_snapshot
-from gata.warehouse.scaffold import ScaffoldResult, dbt_dir, scaffold_platform, scaffold_tenant, tenant_tag
 from gata.workspace import Workspace
 
 
@@ -84,58 +84,26 @@ class _Steps:
             self.progress(step, f"done: {detail}")
 
 
-# --- the configuration a tenant was scaffolded from -------------------------------------------------------
+# --- the configuration a tenant was built from -------------------------------------------------------------
 
 
-def _scaffolded_path(workspace: Workspace, slug: str) -> Path:
-    return dbt_dir(workspace, slug) / "registry.json"
+def _built_config_path(workspace: Workspace, slug: str) -> Path:
+    return dbt_dir(workspace, slug) / "configuration.json"
 
 
-def scaffolded_config(workspace: Workspace, slug: str) -> dict | None:
-    """The configuration the tenant was last scaffolded from here (None: never onboarded here)."""
-    path = _scaffolded_path(workspace, slug)
+def built_config(workspace: Workspace, slug: str) -> dict | None:
+    """The configuration the tenant was last built with here (None: never onboarded here)."""
+    path = _built_config_path(workspace, slug)
     return json.loads(path.read_text()) if path.exists() else None
 
 
-def landed_objects(workspace: Workspace, tenant_slug: str) -> set[tuple[str, str]]:
-    path = workspace.warehouse_path(tenant_slug)
-    if not path.exists():
-        return set()
-    prefix = f"raw_{tenant_slug}__"
-    with duckdb.connect(str(path), read_only=True) as con:
-        rows = con.execute(
-            "select table_schema, table_name from information_schema.tables "
-            "where starts_with(table_schema, ?) and table_name not like '\\_dlt%' escape '\\'",
-            [prefix],
-        ).fetchall()
-    return {(schema[len(prefix) :], table) for schema, table in rows if not schema.endswith("_staging")}
-
-
-def scaffold(workspace: Workspace, catalog: Catalog, tenant: Tenant) -> ScaffoldResult:
-    """Scaffold the tenant's project: its models, and the master models and registry of its sources."""
-    slug = tenant.slug
-    result = scaffold_tenant(workspace, catalog, tenant, landed_objects(workspace, slug), project=slug)
-    platform = scaffold_platform(workspace, catalog, [tenant], project=slug)
-    result.written += platform.written
-    result.removed += platform.removed
-    result.unchanged += platform.unchanged
-    path = _scaffolded_path(workspace, slug)
+def configure(workspace: Workspace, catalog: Catalog, tenant: Tenant) -> str:
+    """Record the configuration the tenant is built with; dbt gets it as vars (gata.warehouse.dbt_vars)."""
+    path = _built_config_path(workspace, tenant.slug)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(tenant.model_dump(mode="json"), sort_keys=True, indent=1))
-    return result
-
-
-def selection(catalog: Catalog, tenant: Tenant, previous: set[str] | None = None) -> list[str]:
-    """dbt selectors for building a tenant: its models, the master models it feeds (and those fed by sources
-    it had before, so removed sources' rows are cleared), governance, seeds."""
-    connectors = {s.connector for s in tenant.enabled_sources()} | (previous or set())
-    masters = sorted({catalog[c].master_model_name(obj) for c in connectors for obj in catalog[c].objects})
-    return [f"tag:{tenant_tag(tenant.slug)}", *masters, "tag:governance", "resource_type:seed"]
-
-
-def previous_connectors(workspace: Workspace, slug: str) -> set[str]:
-    """Connectors the tenant had when last scaffolded in this workspace."""
-    registered = scaffolded_config(workspace, slug) or {"sources": {}}
-    return {c for c, src in registered["sources"].items() if src.get("enabled", True)}
+    sources = sorted(tenant_vars(tenant, catalog)["gata_sources"])
+    return f"{len(sources)} sources: {', '.join(sources)}"
 
 
 def set_status(workspace: Workspace, tenant: Tenant, status: str, message: str | None = None) -> None:
@@ -157,21 +125,46 @@ def build(
     catalog: Catalog,
     tenant: Tenant,
     select: list[str] | None = None,
-    runner: DbtRunner | None = None,
-    previous: set[str] | None = None,
     run_id: str | None = None,
     full: bool = True,
 ) -> DbtResult:
-    """Build the tenant: in full (onboarding, replay: its models rebuilt, its master tables replaced) or
-    incrementally (`full=False`, a sync: every model takes only what is newer than what it holds)."""
-    runner = runner or DbtRunner(workspace, project=tenant.slug, run_id=run_id)
-    args = [
-        "build",
-        *(["--full-refresh"] if full else []),
-        "--select",
-        *(select or selection(catalog, tenant, previous)),
-    ]
-    return runner.invoke(args, scope=[tenant.slug])
+    """Build the tenant: in full (onboarding, replay: its models rebuilt) or incrementally (`full=False`, a
+    sync: every model takes only what is newer than what it holds). Without `select`, every model of the
+    tenant's sources, and the relations of models no longer enabled (a source removed) are dropped."""
+    runner = DbtRunner(workspace, tenant, catalog, run_id=run_id)
+    args = ["build", *(["--full-refresh"] if full else []), *(["--select", *select] if select else [])]
+    result = runner.invoke(args)
+    if select is None and result.error is None:
+        drop_stale_relations(workspace, tenant.slug, runner.target_path / "manifest.json")
+    return result
+
+
+# schemas dbt builds into; relations there that no enabled model names are left from removed sources
+BUILT_SCHEMAS = ("staging", "platform", "intermediate", "analytics", "observability")
+
+
+def drop_stale_relations(workspace: Workspace, slug: str, manifest_path: Path) -> list[str]:
+    """Drop the tables and views of models the tenant's project no longer builds (its landed data stays)."""
+    if not manifest_path.exists():
+        return []
+    manifest = json.loads(manifest_path.read_text())
+    built = {
+        (n["schema"], n.get("alias") or n["name"])
+        for n in manifest.get("nodes", {}).values()
+        if n.get("resource_type") in ("model", "seed", "snapshot")
+    }
+    dropped = []
+    with duckdb.connect(str(workspace.warehouse_path(slug))) as con:
+        rows = con.execute(
+            "select schema_name, table_name, 'table' from duckdb_tables() where database_name = current_database() "
+            "union all select schema_name, view_name, 'view' from duckdb_views() "
+            "where database_name = current_database() and not internal"
+        ).fetchall()
+        for schema, name, kind in rows:
+            if schema in BUILT_SCHEMAS and (schema, name) not in built:
+                con.execute(f'drop {kind} if exists "{schema}"."{name}"')
+                dropped.append(f"{schema}.{name}")
+    return dropped
 
 
 def _check_build(result: DbtResult) -> str:
@@ -304,13 +297,8 @@ def _onboard_steps(config, tenant, workspace, steps, result, days, end_date, ing
             else "connector library already registered"
         ),
     )
-    previous = previous_connectors(workspace, tenant.slug)
-    steps.run("scaffold", lambda: _scaffold_detail(scaffold(workspace, config.catalog, tenant)))
-    _build_and_test(
-        steps,
-        result,
-        lambda: build(workspace, config.catalog, tenant, previous=previous, run_id=run_id),
-    )
+    steps.run("configure", lambda: configure(workspace, config.catalog, tenant))
+    _build_and_test(steps, result, lambda: build(workspace, config.catalog, tenant, run_id=run_id))
     steps.run("activate", lambda: (set_status(workspace, tenant, "active"), "active")[1])
 
 
@@ -371,10 +359,6 @@ def star_table_counts(workspace: Workspace, slugs: list[str]) -> dict[tuple[str,
     return counts
 
 
-def _scaffold_detail(r: ScaffoldResult) -> str:
-    return f"{len(r.written)} files written, {len(r.removed)} removed, {r.unchanged} unchanged"
-
-
 def replay(
     config: GataConfig, slugs: list[str], workspace: Workspace, progress: ProgressCallback | None = None
 ) -> OnboardResult:
@@ -403,14 +387,13 @@ def _replay_tenant(
 
 
 def _replay_steps(config: GataConfig, tenant: Tenant, workspace: Workspace, steps: _Steps, result) -> None:
-    steps.run("scaffold", lambda: _scaffold_detail(scaffold(workspace, config.catalog, tenant)))
+    steps.run("configure", lambda: configure(workspace, config.catalog, tenant))
     # logic applies to the daily objects' intermediate models (conversion action types, sessionization) and
     # to the engines; entity models (campaigns, products, profiles) do not change with logic
-    tag = tenant_tag(tenant.slug)
     select = [
-        f"tag:{tag},tag:intermediate,tag:logic",
-        f"tag:{tag},tag:analytics",
-        f"tag:{tag},tag:observability",  # views: cheap, and current with their macros
+        "tag:intermediate,tag:logic",
+        "tag:analytics",
+        "tag:observability",  # views: cheap, and current with their macros
         "platform_sat__tenant_config_history",  # records the configuration change
     ]
     with _captured(workspace, config, "replay", tenant, steps) as run_id:

@@ -30,7 +30,6 @@ from gata.star.snapshot import (
     snapshot_path,
     tenant_serving_dir,
 )
-from gata.warehouse.scaffold import OBSERVABILITY_VIEWS, match_rates_model, observability_model
 from gata.workspace import Workspace
 
 ANALYTICS_SCHEMA = "analytics"
@@ -42,6 +41,26 @@ SORT_COLUMN = {
     "fct_sessions": "session_date",
     "fct_events": "event_date",
 }
+
+
+# the observability views of warehouse/models/observability, copied into the snapshot as obs_<view>
+OBSERVABILITY_VIEWS = (
+    "pipeline_runs",
+    "node_results",
+    "test_results",
+    "lineage_edges",
+    "source_freshness",
+    "schema_drift",
+    "semantic_readiness",
+)
+
+
+def observability_model(slug: str, view: str) -> str:
+    return f"obs_{slug}__{view}"
+
+
+def match_rates_model(slug: str) -> str:
+    return f"rpt_{slug}__identity_match_rates"
 
 
 class PublishError(RuntimeError):

@@ -28,13 +28,12 @@ from gata.warehouse.onboard import (
     ProgressCallback,
     _build_and_test,
     _captured,
-    _scaffold_detail,
     _Steps,
     build,
+    built_config,
     check_workspace,
+    configure,
     publish,
-    scaffold,
-    scaffolded_config,
     set_status,
 )
 from gata.warehouse.parallel import run_per_tenant
@@ -57,7 +56,7 @@ class SyncOutcome:
 
 
 def _check_onboarded(workspace: Workspace, tenant: Tenant) -> None:
-    registered = scaffolded_config(workspace, tenant.slug)
+    registered = built_config(workspace, tenant.slug)
     if registered is None:
         raise NotOnboardedError(f"tenant '{tenant.slug}' has not been onboarded here; run: gata onboard {tenant.slug}")
     now = {k: v for k, v in tenant.model_dump(mode="json").items() if k not in _SYNC_NEUTRAL}
@@ -142,8 +141,7 @@ def _sync_steps(
     steps.run("generate", generate)
     if pending:
         steps.run("land", lambda: f"{land_pending(pending[0], workspace).rows:,} rows")
-    # the tenant's project, current with the code
-    steps.run("scaffold", lambda: _scaffold_detail(scaffold(workspace, config.catalog, tenant)))
+    steps.run("configure", lambda: configure(workspace, config.catalog, tenant))
     _build_and_test(steps, result, lambda: build(workspace, config.catalog, tenant, run_id=run_id, full=False))
     steps.run("activate", lambda: (set_status(workspace, tenant, "active"), "active")[1])
 

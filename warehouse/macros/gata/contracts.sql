@@ -1,9 +1,23 @@
 {#-
   Star-table contracts as dbt sees them: gata_contract(table) returns the columns (name, data_type) in
-  contract order, from the generated gata_contracts() macro (rendered from gata.warehouse.contracts).
+  contract order, as the mart's YAML declares them (models/marts/_marts__models.yml, enforced contracts;
+  gata.star.contracts holds the same definitions for Python, and a test keeps the two equal).
 -#}
 {% macro gata_contract(table) -%}
-{{ return(gata_contracts()[table]) }}
+{%- set columns = [] -%}
+{%- if execute -%}
+    {%- for node in graph.nodes.values() if node.resource_type == 'model' and node.name == table -%}
+        {%- for column in node.columns.values() -%}
+            {%- do columns.append({'name': column.name, 'data_type': column.data_type}) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+{%- endif -%}
+{{ return(columns) }}
+{%- endmacro %}
+
+{#- The six star tables' model names. -#}
+{% macro gata_star_tables() -%}
+{{ return(['fct_ad_performance', 'fct_orders', 'fct_sessions', 'fct_events', 'dim_campaigns', 'dim_users']) }}
 {%- endmacro %}
 
 {#- Project an engine's output onto the contract: every column, in order, cast to its type. -#}
@@ -47,7 +61,7 @@ where false
 {%- endif -%}
 {%- endmacro %}
 
-{#- The intermediate model of a tenant's connector object (a ref, so lineage shows). -#}
+{#- The intermediate model of a connector object (a ref, so lineage shows): int_<connector>__<object>. -#}
 {% macro gata_int(tenant, connector, object_name) -%}
-{{ ref('int_' ~ tenant.slug ~ '__' ~ connector ~ '_' ~ object_name) }}
+{{ ref('int_' ~ connector ~ '__' ~ object_name) }}
 {%- endmacro %}

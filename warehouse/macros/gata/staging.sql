@@ -1,14 +1,24 @@
 {#-
-  Staging: one view per tenant and landed object. The landed row (the API record, key for key) is bundled
-  into `raw_data_payload` JSON, with the metadata every master model carries. The schema fingerprint is
-  the landed table's current columns and types, so a schema change shows up as a new hash.
+  Staging: one view per landed object. The landed row (the API record, key for key) is bundled into
+  `raw_data_payload` JSON, with the metadata every master model carries. The schema fingerprint is the
+  landed table's current columns and types, so a schema change shows up as a new hash. An object that has
+  not landed yet (a report with no rows so far) is a typed empty view until it does.
 -#}
-{% macro gata_stage(tenant_slug, connector, object_name) -%}
-{%- set relation = source('raw_' ~ tenant_slug ~ '__' ~ connector, object_name) -%}
+{% macro gata_stage(relation) -%}
+{%- set connector = relation.schema.split('__')[-1] -%}
+{%- set landed = adapter.get_relation(database=relation.database, schema=relation.schema,
+                                      identifier=relation.identifier) if execute else relation -%}
+{%- if landed is none %}
 select
-    '{{ tenant_slug }}' as tenant_slug,
+    null::varchar as tenant_slug, null::varchar as source_platform, null::varchar as source_object,
+    null::varchar as natural_id, null::timestamp as loaded_at, null::varchar as _dlt_load_id,
+    null::varchar as source_schema_hash, null::json as raw_data_payload
+where false
+{%- else %}
+select
+    '{{ var("tenant") }}' as tenant_slug,
     '{{ connector }}' as source_platform,
-    '{{ object_name }}' as source_object,
+    '{{ relation.identifier }}' as source_object,
     record."_gata_natural_id" as natural_id,
     to_timestamp(record."_dlt_load_id"::double)::timestamp as loaded_at,
     record."_dlt_load_id" as _dlt_load_id,
@@ -22,4 +32,5 @@ cross join (
       and table_name = '{{ relation.identifier }}'
       and column_name not in ('_gata_natural_id', '_dlt_load_id')
 ) as fingerprint
+{%- endif %}
 {%- endmacro %}

@@ -67,7 +67,7 @@ where n.tenant_slug = '{{ slug }}'
 {% macro gata_obs_test_results(slug) -%}
 select run_id, invocation_id, unique_id, name, owner, tested_node, status, failures, message, execution_time,
        completed_at
-from {{ ref('obs_' ~ slug ~ '__node_results') }}
+from {{ ref('obs_node_results') }}
 where resource_type = 'test'
 {%- endmacro %}
 
@@ -112,7 +112,7 @@ where tenant_slug = '{{ slug }}'
     and none of its tests failed in that run). Reads the catalog, so a missing table is a row, not an error. -#}
 {% macro gata_obs_semantic_readiness(slug) -%}
 {%- set tables = [] -%}
-{%- for table in gata_contracts() | sort -%}
+{%- for table in gata_star_tables() | sort -%}
     {%- set prefix, entity = table.split('_', 1) -%}
     {%- do tables.append("select '" ~ table ~ "' as contract_table, '" ~ prefix ~ "_" ~ slug ~ "__" ~ entity ~ "' as model_name") -%}
 {%- endfor %}
@@ -123,14 +123,15 @@ present as (
     select table_name as model_name, estimated_size as row_count
     from duckdb_tables() where schema_name = 'analytics'
 ),
+-- dbt names the nodes by model (fct_orders); the relation carries the tenant (fct_<slug>__orders)
 last_build as (
-    select name as model_name, status, completed_at,
+    select name as contract_table, status, completed_at,
            row_number() over (partition by name order by completed_at desc) as n
     from {{ source('gata_platform', 'dbt_node_results') }}
     where resource_type = 'model' and tenant_slug = '{{ slug }}'
 ),
 last_tests as (
-    select split_part(tested_node, '.', 3) as model_name, invocation_id, status,
+    select split_part(tested_node, '.', 3) as contract_table, invocation_id, status,
            dense_rank() over (partition by split_part(tested_node, '.', 3) order by completed_at desc) as n
     from {{ source('gata_platform', 'dbt_node_results') }}
     where resource_type = 'test' and tenant_slug = '{{ slug }}'
@@ -142,13 +143,13 @@ select
     coalesce(present.row_count, 0) as row_count,
     last_build.status as last_build_status,
     last_build.completed_at as last_built_at,
-    coalesce((select count(*) from last_tests as t where t.model_name = expected.model_name and t.n = 1
+    coalesce((select count(*) from last_tests as t where t.contract_table = expected.contract_table and t.n = 1
               and t.status <> 'pass'), 0) as failing_tests,
     present.model_name is not null and coalesce(present.row_count, 0) > 0
         and coalesce(last_build.status, 'success') = 'success'
-        and coalesce((select count(*) from last_tests as t where t.model_name = expected.model_name and t.n = 1
-                      and t.status <> 'pass'), 0) = 0 as is_ready
+        and coalesce((select count(*) from last_tests as t where t.contract_table = expected.contract_table
+                      and t.n = 1 and t.status <> 'pass'), 0) = 0 as is_ready
 from expected
 left join present using (model_name)
-left join last_build on last_build.model_name = expected.model_name and last_build.n = 1
+left join last_build on last_build.contract_table = expected.contract_table and last_build.n = 1
 {%- endmacro %}

@@ -242,6 +242,6 @@ from {{ gata_int(tenant, connector, 'events') }} as e
 inner join ({{ gata_an_sync_scope(tenant, connector) }}) as sync_scope
     on sync_scope.client_id = e.client_id and e.event_ts >= sync_scope.cutoff
 {%- endif %}
-left join {{ ref('fct_' ~ tenant.slug ~ '__sessions') }} as s
+left join {{ ref('fct_sessions') }} as s
     on s.session_id = e.session_id and s.source_platform = '{{ connector }}'
 {%- endmacro %}

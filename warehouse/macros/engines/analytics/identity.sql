@@ -46,7 +46,7 @@ where false
 sessions as (
     select source_platform, user_pseudo_id as client_id, user_id, session_start_ts, session_end_ts, transaction_id,
            source_load_ids
-    from {{ ref('fct_' ~ tenant.slug ~ '__sessions') }}
+    from {{ ref('fct_sessions') }}
 ),
 orders as (
     select
@@ -57,7 +57,7 @@ orders as (
         order_ts,
         net_revenue_reporting,
         source_load_ids
-    from {{ ref('fct_' ~ tenant.slug ~ '__orders') }}
+    from {{ ref('fct_orders') }}
 ),
 profiles as (
     select source_platform, client_id, nullif(trim(user_id), '') as user_id, nullif(lower(trim(email)), '') as email,

@@ -1,5 +1,5 @@
 {#-
-  Source candidate registry: every landed table in the warehouse, which tenant and connector object it
+  Source candidate registry: every landed table in the tenant's database, which connector object it
   feeds, its current schema fingerprint, and whether that fingerprint is the registered one.
 -#}
 {{ config(materialized='view') }}
@@ -19,7 +19,7 @@ with landed as (
 ),
 
 registered as (
-    -- every tenant ever registered in this warehouse (the key hub accumulates them across builds)
+    -- the tenant of this database (its key hub)
     select tenant_slug from {{ ref('platform_hub__tenant_keys') }}
 )
 

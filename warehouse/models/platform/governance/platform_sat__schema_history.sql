@@ -5,18 +5,21 @@
 {{ config(materialized='incremental', incremental_strategy='delete+insert',
           unique_key=['tenant_slug', 'source_platform', 'source_object', 'source_schema_hash']) }}
 
-{#- every master model is a ref (lineage); when running, only those fed by the tenants in scope are read -#}
-{%- set scope = gata_scope() -%}
+{#- every master model of the tenant's sources is a ref (lineage) -#}
 {%- set parts = [] -%}
-{%- for family, object_name in gata_master_models() -%}
-    {%- set master = ref('platform_mm__' ~ family ~ '_' ~ object_name) -%}
-    {%- set fed = gata_master_members(family, object_name) | selectattr('tenant_slug', 'in', scope or []) | list -%}
-    {%- if scope is none or fed | length > 0 -%}
-        {%- do parts.append("select tenant_slug, source_platform, '" ~ object_name ~ "' as source_object,
-               source_schema_hash, min(loaded_at) as first_seen_at, max(loaded_at) as last_seen_at,
-               count(*) as records
-        from " ~ master ~ " where tenant_slug in (" ~ gata_scope_list() ~ ") group by all") -%}
-    {%- endif -%}
+{%- set masters = [] -%}
+{%- for connector in var('gata_sources') | sort -%}
+    {%- set spec = gata_catalog()[connector] -%}
+    {%- for object_name in spec.objects | sort -%}
+        {%- set name = 'platform_mm__' ~ spec.master_model_id ~ '_' ~ object_name -%}
+        {%- if name not in masters -%}
+            {%- do masters.append(name) -%}
+            {%- do parts.append("select tenant_slug, source_platform, '" ~ object_name ~ "' as source_object,
+                   source_schema_hash, min(loaded_at) as first_seen_at, max(loaded_at) as last_seen_at,
+                   count(*) as records
+            from " ~ ref(name) ~ " group by all") -%}
+        {%- endif -%}
+    {%- endfor -%}
 {%- endfor %}
 
 with observed as (

@@ -1,8 +1,11 @@
-{#- Tenant config history: a new row only when a tenant's configuration (its hash) changes. -#}
+{#- Tenant config history: a new row only when the tenant's configuration (its hash) changes. -#}
 {{ config(materialized='incremental', incremental_strategy='append') }}
 
 with registered as (
-    {{ gata_registry_rows() }}
+    select
+        '{{ var("tenant") }}' as tenant_slug,
+        '{{ var("config_hash", "") }}' as config_hash,
+        '{{ var("config_json", "{}") | replace("'", "''") }}' as config_json
 )
 {% if is_incremental() %}
 , latest as (

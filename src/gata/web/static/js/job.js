@@ -4,14 +4,14 @@ import { request } from "./api.js";
 
 const root = document.getElementById("job");
 const jobId = root.dataset.job;
-const STEPS = ["validate", "generate", "land", "register", "scaffold", "build", "test", "activate", "publish"];
+const STEPS = ["validate", "generate", "land", "register", "configure", "build", "test", "activate", "publish"];
 const LABELS = {
   validate: "Validate the configuration",
   wait: "Wait for another pipeline run",
   generate: "Generate the sources' data",
   land: "Land it in the warehouse",
   register: "Register connector schemas",
-  scaffold: "Scaffold the dbt models",
+  configure: "Configure the dbt build",
   build: "Build the models",
   test: "Test the star tables",
   activate: "Activate the tenant",

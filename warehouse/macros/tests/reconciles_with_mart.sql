@@ -1,0 +1,26 @@
+{#-
+  Reconciliation, declared on each connector's landed report table (models/staging/<connector>/
+  _<connector>__sources.yml, beside the SQL of its raw total): a total in the mart equals the same total
+  computed straight from the landed table, not through the master or intermediate models. A table that has
+  not landed yet counts 0. Returns a row, failing the test, when they differ.
+-#}
+{% test gata_reconciles_with_mart(model, mart, source_platform, measure, raw_total) %}
+{%- set mart_total = {
+    'spend': 'sum(spend)', 'impressions': 'sum(impressions)', 'clicks': 'sum(clicks)',
+    'order_count': 'count(*)', 'total_price': 'sum(total_price)', 'event_count': 'count(*)'}[measure] -%}
+{%- set landed = (load_relation(model) is not none) if execute else true %}
+with mart as (
+    select coalesce({{ mart_total }}, 0) as total from {{ mart }} where source_platform = '{{ source_platform }}'
+),
+raw as (
+    {%- if landed %}
+    select coalesce({{ raw_total }}, 0) as total from {{ model }}
+    {%- else %}
+    select 0 as total
+    {%- endif %}
+)
+select '{{ source_platform }}' as source_platform, '{{ measure }}' as measure, mart.total as mart_total,
+       raw.total as raw_total
+from mart cross join raw
+where mart.total <> raw.total
+{% endtest %}

@@ -1,0 +1,1 @@
+{{ gata_extract__facebook_ads_api_v1__ads(gata_tenant(), 'facebook_ads', gata_master_slice('facebook_ads', ref('platform_mm__facebook_ads_api_v1_ads'))) if gata_uses('facebook_ads') }}

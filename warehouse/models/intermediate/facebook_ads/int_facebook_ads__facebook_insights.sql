@@ -1,0 +1,2 @@
+{{ config(tags=['logic']) }}
+{{ gata_extract__facebook_ads_api_v1__facebook_insights(gata_tenant(), 'facebook_ads', gata_master_slice('facebook_ads', ref('platform_mm__facebook_ads_api_v1_facebook_insights'))) if gata_uses('facebook_ads') }}

@@ -1,0 +1,1 @@
+{{ gata_extract__google_ads_api_v1__ads(gata_tenant(), 'google_ads', gata_master_slice('google_ads', ref('platform_mm__google_ads_api_v1_ads'))) if gata_uses('google_ads') }}

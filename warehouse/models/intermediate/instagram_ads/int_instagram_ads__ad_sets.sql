@@ -1,0 +1,1 @@
+{{ gata_extract__facebook_ads_api_v1__ad_sets(gata_tenant(), 'instagram_ads', gata_master_slice('instagram_ads', ref('platform_mm__facebook_ads_api_v1_ad_sets'))) if gata_uses('instagram_ads') }}

@@ -1,0 +1,1 @@
+{{ gata_extract__linkedin_ads_api_v1__campaigns(gata_tenant(), 'linkedin_ads', gata_master_slice('linkedin_ads', ref('platform_mm__linkedin_ads_api_v1_campaigns'))) if gata_uses('linkedin_ads') }}

@@ -1,0 +1,1 @@
+{{ gata_dim_campaigns(gata_tenant()) }}

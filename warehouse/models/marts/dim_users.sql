@@ -1,0 +1,1 @@
+{{ gata_dim_users(gata_tenant()) }}

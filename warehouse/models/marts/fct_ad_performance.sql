@@ -1,0 +1,1 @@
+{{ gata_fct_ad_performance(gata_tenant()) }}

@@ -1,0 +1,1 @@
+{{ gata_fct_orders(gata_tenant()) }}

@@ -1,0 +1,1 @@
+{{ gata_identity_match_rates(gata_tenant()) }}

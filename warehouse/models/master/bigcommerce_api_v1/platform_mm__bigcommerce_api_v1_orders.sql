@@ -1,0 +1,3 @@
+{%- set staged = [] -%}
+{%- if gata_uses('bigcommerce') %}{% do staged.append(ref('stg_bigcommerce__orders')) %}{% endif -%}
+{{ gata_master(staged) }}

@@ -1,0 +1,3 @@
+{%- set staged = [] -%}
+{%- if gata_uses('google_ads') %}{% do staged.append(ref('stg_google_ads__customers')) %}{% endif -%}
+{{ gata_master(staged) }}

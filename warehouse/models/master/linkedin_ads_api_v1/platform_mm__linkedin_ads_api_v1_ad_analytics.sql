@@ -1,0 +1,3 @@
+{%- set staged = [] -%}
+{%- if gata_uses('linkedin_ads') %}{% do staged.append(ref('stg_linkedin_ads__ad_analytics')) %}{% endif -%}
+{{ gata_master(staged) }}

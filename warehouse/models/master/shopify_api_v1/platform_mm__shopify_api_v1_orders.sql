@@ -1,0 +1,3 @@
+{%- set staged = [] -%}
+{%- if gata_uses('shopify') %}{% do staged.append(ref('stg_shopify__orders')) %}{% endif -%}
+{{ gata_master(staged) }}

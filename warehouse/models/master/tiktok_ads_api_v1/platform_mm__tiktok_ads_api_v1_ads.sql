@@ -1,0 +1,3 @@
+{%- set staged = [] -%}
+{%- if gata_uses('tiktok_ads') %}{% do staged.append(ref('stg_tiktok_ads__ads')) %}{% endif -%}
+{{ gata_master(staged) }}

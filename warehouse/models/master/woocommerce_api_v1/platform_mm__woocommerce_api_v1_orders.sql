@@ -1,0 +1,3 @@
+{%- set staged = [] -%}
+{%- if gata_uses('woocommerce') %}{% do staged.append(ref('stg_woocommerce__orders')) %}{% endif -%}
+{{ gata_master(staged) }}

@@ -1,0 +1,1 @@
+{{ gata_obs_lineage_edges(var('tenant')) }}

@@ -1,0 +1,1 @@
+{{ gata_obs_node_results(var('tenant')) }}

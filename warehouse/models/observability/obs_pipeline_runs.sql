@@ -1,0 +1,1 @@
+{{ gata_obs_pipeline_runs(var('tenant')) }}

@@ -1,0 +1,1 @@
+{{ gata_obs_schema_drift(var('tenant')) }}

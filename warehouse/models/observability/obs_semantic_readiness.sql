@@ -1,0 +1,1 @@
+{{ gata_obs_semantic_readiness(var('tenant')) }}

@@ -1,0 +1,1 @@
+{{ gata_obs_source_freshness(var('tenant')) }}

@@ -1,0 +1,1 @@
+{{ gata_obs_test_results(var('tenant')) }}

@@ -1,0 +1,1 @@
+{{ gata_stage(source('bigcommerce', 'orders')) }}

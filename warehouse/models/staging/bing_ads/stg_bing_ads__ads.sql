@@ -1,0 +1,1 @@
+{{ gata_stage(source('bing_ads', 'ads')) }}

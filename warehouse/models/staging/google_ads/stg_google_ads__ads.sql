@@ -1,0 +1,1 @@
+{{ gata_stage(source('google_ads', 'ads')) }}

@@ -1,0 +1,1 @@
+{{ gata_stage(source('linkedin_ads', 'ad_analytics')) }}

@@ -1,0 +1,1 @@
+{{ gata_stage(source('tiktok_ads', 'ads_reports_daily')) }}
