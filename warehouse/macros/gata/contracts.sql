@@ -24,19 +24,20 @@ select
 where false
 {%- endmacro %}
 
-{#- Factories: UNION ALL of the engines of a tenant's enabled sources in one domain. -#}
-{% macro gata_factory(table, tenant, domain, engine_prefix) -%}
+{#- Factories: UNION ALL of the engines of a tenant's enabled sources in one domain: `engine`, one macro
+    (tenant, connector) serving every connector of the domain, or else `<engine_prefix>__<connector>`. -#}
+{% macro gata_factory(table, tenant, domain, engine_prefix=none, engine=none) -%}
 {%- set parts = [] -%}
 {%- for connector in tenant.sources | sort -%}
     {%- set source = tenant.sources[connector] -%}
     {%- if source.domain == domain -%}
-        {%- set engine = context.get(engine_prefix ~ '__' ~ connector) -%}
-        {%- if engine is none -%}
+        {%- set connector_engine = engine if engine is not none else context.get(engine_prefix ~ '__' ~ connector) -%}
+        {%- if connector_engine is none -%}
             {%- if execute -%}
             {{ exceptions.raise_compiler_error("no engine " ~ engine_prefix ~ "__" ~ connector) }}
             {%- endif -%}
         {%- else -%}
-            {%- do parts.append(gata_project(table, engine(tenant, connector))) -%}
+            {%- do parts.append(gata_project(table, connector_engine(tenant, connector))) -%}
         {%- endif -%}
     {%- endif -%}
 {%- endfor -%}
