@@ -147,9 +147,9 @@ from performance
   start (Bing).
 -#}
 {% macro gata_engine_campaigns(tenant, connector) -%}
-{%- set campaign_columns = ['tenant_slug', 'source_platform'] + gata_ads_role_columns('campaigns') | map('first') | list %}
+{%- set campaign_columns = gata_ads_role_columns('campaigns') | map('first') | list %}
 with campaigns as (
-    {{ gata_ads_role_rows(tenant, connector, 'campaigns', campaign_columns) }}
+    {{ gata_ads_role_rows(tenant, connector, 'campaigns', ['tenant_slug', 'source_platform'] + campaign_columns) }}
 ),
 
 accounts as (

@@ -23,9 +23,12 @@
     ],
     'ad_groups': [
         ('ad_group_id', 'varchar'), ('ad_group_name', 'varchar'), ('campaign_id', 'varchar'),
-        ('account_id', 'varchar'), ('start_date', 'date')
+        ('account_id', 'varchar'), ('status', 'varchar'), ('start_date', 'date')
     ],
-    'ads': [('ad_id', 'varchar'), ('ad_name', 'varchar'), ('ad_group_id', 'varchar'), ('account_id', 'varchar')],
+    'ads': [
+        ('ad_id', 'varchar'), ('ad_name', 'varchar'), ('ad_group_id', 'varchar'), ('campaign_id', 'varchar'),
+        ('account_id', 'varchar'), ('status', 'varchar')
+    ],
     'accounts': [('account_id', 'varchar'), ('currency', 'varchar')],
 } -%}
 {%- if role not in columns -%}
@@ -34,26 +37,30 @@
 {{ return(columns[role]) }}
 {%- endmacro %}
 
-{#-
-  A role's canonical columns from the platform's expressions ({column: SQL expression}): each cast to its
-  canonical type, a typed NULL where the platform has no such field. A name outside the role fails the
-  compile, so a misspelt column never turns into a silent NULL.
--#}
-{% macro gata_ads_canonical(role, expressions) -%}
-{%- set columns = gata_ads_role_columns(role) -%}
-{%- set names = columns | map('first') | list -%}
-{%- for name in expressions if name not in names -%}
-{{ exceptions.raise_compiler_error("'" ~ name ~ "' is not a canonical column of role " ~ role ~ ": " ~ names | join(', ')) }}
-{%- endfor -%}
-{%- for name, data_type in columns %}
-    cast({{ expressions.get(name) if expressions.get(name) is not none else 'null' }} as {{ data_type }}) as {{ name }}
-    {{- "," if not loop.last }}
-{%- endfor %}
-{%- endmacro %}
-
 {#- A key of the record as text ('$.id', '$.budget.budget', '$."campaign.id"'); the canonical cast types it. -#}
 {% macro gata_ads_json(path) -%}
 (m.raw_data_payload->>'{{ path }}')
+{%- endmacro %}
+
+{#-
+  The canonical shape of a role: the metadata every intermediate model carries (gata_int_metadata), then the
+  role's canonical columns from the platform's fields ({column: field}), each cast to its canonical type. A
+  field is a JSON path into the record ('$.campaignId') or a SQL expression over the record `m` (anything
+  not starting with '$'); a column the platform lacks is left out and comes as a typed NULL. A name outside
+  the role fails the compile, so a misspelt column never turns into a silent NULL.
+-#}
+{% macro gata_ads_canonical(role, fields) -%}
+{%- set columns = gata_ads_role_columns(role) -%}
+{%- set names = columns | map('first') | list -%}
+{%- for name in fields if name not in names -%}
+{{ exceptions.raise_compiler_error("'" ~ name ~ "' is not a canonical column of " ~ role ~ ": " ~ names | join(', ')) }}
+{%- endfor -%}
+{{ gata_int_metadata() }},
+{%- for name, data_type in columns %}
+    {%- set field = fields.get(name) %}
+    {%- set expr = 'null' if field is none else (gata_ads_json(field) if field.startswith('$') else field) %}
+    cast({{ expr }} as {{ data_type }}) as {{ name }}{{ "," if not loop.last }}
+{%- endfor %}
 {%- endmacro %}
 
 {#- The object of a connector that plays a role (catalog `role`), or none when the connector has none. -#}

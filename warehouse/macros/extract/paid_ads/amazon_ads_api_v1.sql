@@ -8,11 +8,8 @@
 {#- Sponsored Products campaigns have no objective and no creation time: the start date stands in. -#}
 {% macro gata_extract__amazon_ads_api_v1__campaigns(tenant, connector, slice) -%}
 select
-    {{ gata_int_metadata() }},
     {{ gata_ads_canonical('campaigns', {
-        'campaign_id': gata_ads_json('$.campaignId'),
-        'campaign_name': gata_ads_json('$.name'),
-        'status': gata_ads_json('$.state'),
+        'campaign_id': '$.campaignId', 'campaign_name': '$.name', 'status': '$.state',
         'daily_budget': "case when m.raw_data_payload->>'$.budget.budgetType' = 'DAILY'
             then (m.raw_data_payload->>'$.budget.budget')::decimal(18,2) end",
         'created_ts': gata_ads_json('$.startDate') ~ '::date',
@@ -28,48 +25,30 @@ from {{ slice }} as m
 
 {% macro gata_extract__amazon_ads_api_v1__ad_groups(tenant, connector, slice) -%}
 select
-    {{ gata_int_metadata() }},
     {{ gata_ads_canonical('ad_groups', {
-        'ad_group_id': gata_ads_json('$.adGroupId'),
-        'ad_group_name': gata_ads_json('$.name'),
-        'campaign_id': gata_ads_json('$.campaignId'),
+        'ad_group_id': '$.adGroupId', 'ad_group_name': '$.name', 'campaign_id': '$.campaignId', 'status': '$.state',
     }) }},
-    m.raw_data_payload->>'$.state' as state,
     (m.raw_data_payload->>'$.defaultBid')::decimal(18,2) as default_bid
 from {{ slice }} as m
 {%- endmacro %}
 
 {% macro gata_extract__amazon_ads_api_v1__product_ads(tenant, connector, slice) -%}
 select
-    {{ gata_int_metadata() }},
     {{ gata_ads_canonical('ads', {
-        'ad_id': gata_ads_json('$.adId'),
-        'ad_name': gata_ads_json('$.asin'),
-        'ad_group_id': gata_ads_json('$.adGroupId'),
+        'ad_id': '$.adId', 'ad_name': '$.asin', 'ad_group_id': '$.adGroupId', 'campaign_id': '$.campaignId',
+        'status': '$.state',
     }) }},
-    m.raw_data_payload->>'$.campaignId' as campaign_id,
-    m.raw_data_payload->>'$.sku' as sku,
-    m.raw_data_payload->>'$.state' as state
+    m.raw_data_payload->>'$.sku' as sku
 from {{ slice }} as m
 {%- endmacro %}
 
 {% macro gata_extract__amazon_ads_api_v1__advertised_product_report(tenant, connector, slice) -%}
 select
-    {{ gata_int_metadata() }},
     {{ gata_ads_canonical('report', {
-        'report_date': gata_ads_json('$.date'),
-        'campaign_id': gata_ads_json('$.campaignId'),
-        'ad_group_id': gata_ads_json('$.adGroupId'),
-        'ad_id': gata_ads_json('$.adId'),
-        'spend': gata_ads_json('$.cost'),
-        'impressions': gata_ads_json('$.impressions'),
-        'clicks': gata_ads_json('$.clicks'),
-        'conversions': gata_ads_json('$.purchases7d'),
-        'conversions_value': gata_ads_json('$.sales7d'),
-        'currency': gata_ads_json('$.campaignBudgetCurrencyCode'),
-        'campaign_name': gata_ads_json('$.campaignName'),
-        'ad_group_name': gata_ads_json('$.adGroupName'),
-        'ad_name': gata_ads_json('$.advertisedAsin'),
+        'report_date': '$.date', 'campaign_id': '$.campaignId', 'ad_group_id': '$.adGroupId', 'ad_id': '$.adId',
+        'spend': '$.cost', 'impressions': '$.impressions', 'clicks': '$.clicks',
+        'conversions': '$.purchases7d', 'conversions_value': '$.sales7d', 'currency': '$.campaignBudgetCurrencyCode',
+        'campaign_name': '$.campaignName', 'ad_group_name': '$.adGroupName', 'ad_name': '$.advertisedAsin',
     }) }},
     m.raw_data_payload->>'$.advertisedSku' as advertised_sku,
     (m.raw_data_payload->>'$.unitsSoldClicks7d')::bigint as units_sold_7d

@@ -40,14 +40,9 @@ coalesce(list_sum([
 
 {% macro gata_extract__facebook_ads_api_v1__campaigns(tenant, connector, slice) -%}
 select
-    {{ gata_int_metadata() }},
     {{ gata_ads_canonical('campaigns', {
-        'campaign_id': gata_ads_json('$.id'),
-        'campaign_name': gata_ads_json('$.name'),
-        'status': gata_ads_json('$.status'),
-        'account_id': gata_ads_json('$.account_id'),
-        'objective': gata_ads_json('$.objective'),
-        'daily_budget': gata_ads_meta_budget(gata_ads_json('$.daily_budget')),
+        'campaign_id': '$.id', 'campaign_name': '$.name', 'status': '$.status', 'account_id': '$.account_id',
+        'objective': '$.objective', 'daily_budget': gata_ads_meta_budget(gata_ads_json('$.daily_budget')),
         'created_ts': gata_ads_meta_ts(gata_ads_json('$.created_time')),
     }) }},
     m.raw_data_payload->>'$.effective_status' as effective_status,
@@ -62,15 +57,11 @@ from {{ slice }} as m
 {#- Meta's ad set is the ad group. -#}
 {% macro gata_extract__facebook_ads_api_v1__ad_sets(tenant, connector, slice) -%}
 select
-    {{ gata_int_metadata() }},
     {{ gata_ads_canonical('ad_groups', {
-        'ad_group_id': gata_ads_json('$.id'),
-        'ad_group_name': gata_ads_json('$.name'),
-        'campaign_id': gata_ads_json('$.campaign_id'),
-        'account_id': gata_ads_json('$.account_id'),
+        'ad_group_id': '$.id', 'ad_group_name': '$.name', 'campaign_id': '$.campaign_id',
+        'account_id': '$.account_id', 'status': '$.status',
         'start_date': gata_ads_meta_ts(gata_ads_json('$.start_time')),
     }) }},
-    m.raw_data_payload->>'$.status' as status,
     m.raw_data_payload->>'$.effective_status' as effective_status,
     {{ gata_ads_meta_budget("m.raw_data_payload->>'$.daily_budget'") }} as daily_budget,
     m.raw_data_payload->>'$.billing_event' as billing_event,
@@ -87,15 +78,10 @@ from {{ slice }} as m
 
 {% macro gata_extract__facebook_ads_api_v1__ads(tenant, connector, slice) -%}
 select
-    {{ gata_int_metadata() }},
     {{ gata_ads_canonical('ads', {
-        'ad_id': gata_ads_json('$.id'),
-        'ad_name': gata_ads_json('$.name'),
-        'ad_group_id': gata_ads_json('$.adset_id'),
-        'account_id': gata_ads_json('$.account_id'),
+        'ad_id': '$.id', 'ad_name': '$.name', 'ad_group_id': '$.adset_id', 'campaign_id': '$.campaign_id',
+        'account_id': '$.account_id', 'status': '$.status',
     }) }},
-    m.raw_data_payload->>'$.campaign_id' as campaign_id,
-    m.raw_data_payload->>'$.status' as status,
     m.raw_data_payload->>'$.effective_status' as effective_status,
     m.raw_data_payload->>'$.creative.id' as creative_id,
     m.raw_data_payload->>'$.creative.name' as creative_name,
@@ -111,23 +97,15 @@ from {{ slice }} as m
 {% macro gata_extract__facebook_ads_api_v1__facebook_insights(tenant, connector, slice) -%}
 {%- set action_types = gata_ads_meta_action_types(tenant, connector) -%}
 select
-    {{ gata_int_metadata() }},
     {{ gata_ads_canonical('report', {
-        'report_date': gata_ads_json('$.date_start'),
-        'account_id': gata_ads_json('$.account_id'),
-        'campaign_id': gata_ads_json('$.campaign_id'),
-        'ad_group_id': gata_ads_json('$.adset_id'),
-        'ad_id': gata_ads_json('$.ad_id'),
-        'spend': gata_ads_json('$.spend'),
-        'impressions': gata_ads_json('$.impressions'),
-        'clicks': gata_ads_json('$.clicks'),
+        'report_date': '$.date_start', 'account_id': '$.account_id',
+        'campaign_id': '$.campaign_id', 'ad_group_id': '$.adset_id', 'ad_id': '$.ad_id',
+        'spend': '$.spend', 'impressions': '$.impressions', 'clicks': '$.clicks',
         'conversions': gata_ads_meta_action_sum("m.raw_data_payload->'$.actions'", action_types),
         'conversions_value': gata_ads_meta_action_sum("m.raw_data_payload->'$.action_values'", action_types,
                                                       'decimal(18,2)'),
-        'currency': gata_ads_json('$.account_currency'),
-        'campaign_name': gata_ads_json('$.campaign_name'),
-        'ad_group_name': gata_ads_json('$.adset_name'),
-        'ad_name': gata_ads_json('$.ad_name'),
+        'currency': '$.account_currency',
+        'campaign_name': '$.campaign_name', 'ad_group_name': '$.adset_name', 'ad_name': '$.ad_name',
     }) }},
     (m.raw_data_payload->>'$.date_stop')::date as report_date_stop,
     m.raw_data_payload->>'$.account_name' as account_name,

@@ -11,11 +11,7 @@
 
 {% macro gata_extract__google_ads_api_v1__customers(tenant, connector, slice) -%}
 select
-    {{ gata_int_metadata() }},
-    {{ gata_ads_canonical('accounts', {
-        'account_id': gata_ads_json('$."customer.id"'),
-        'currency': gata_ads_json('$."customer.currency_code"'),
-    }) }},
+    {{ gata_ads_canonical('accounts', {'account_id': '$."customer.id"', 'currency': '$."customer.currency_code"'}) }},
     m.raw_data_payload->>'$."customer.resource_name"' as resource_name,
     m.raw_data_payload->>'$."customer.descriptive_name"' as customer_name,
     m.raw_data_payload->>'$."customer.time_zone"' as time_zone,
@@ -27,13 +23,9 @@ from {{ slice }} as m
 {#- Google has no campaign creation time: the campaign's start date stands in. -#}
 {% macro gata_extract__google_ads_api_v1__campaigns(tenant, connector, slice) -%}
 select
-    {{ gata_int_metadata() }},
     {{ gata_ads_canonical('campaigns', {
-        'campaign_id': gata_ads_json('$."campaign.id"'),
-        'campaign_name': gata_ads_json('$."campaign.name"'),
-        'status': gata_ads_json('$."campaign.status"'),
-        'account_id': gata_ads_json('$."customer.id"'),
-        'objective': gata_ads_json('$."campaign.advertising_channel_type"'),
+        'campaign_id': '$."campaign.id"', 'campaign_name': '$."campaign.name"', 'status': '$."campaign.status"',
+        'account_id': '$."customer.id"', 'objective': '$."campaign.advertising_channel_type"',
         'daily_budget': gata_ads_google_micros(gata_ads_json('$."campaign_budget.amount_micros"')),
         'created_ts': gata_ads_json('$."campaign.start_date"') ~ '::date',
     }) }},
@@ -48,15 +40,11 @@ from {{ slice }} as m
 
 {% macro gata_extract__google_ads_api_v1__ad_groups(tenant, connector, slice) -%}
 select
-    {{ gata_int_metadata() }},
     {{ gata_ads_canonical('ad_groups', {
-        'ad_group_id': gata_ads_json('$."ad_group.id"'),
-        'ad_group_name': gata_ads_json('$."ad_group.name"'),
-        'campaign_id': gata_ads_json('$."campaign.id"'),
-        'account_id': gata_ads_json('$."customer.id"'),
+        'ad_group_id': '$."ad_group.id"', 'ad_group_name': '$."ad_group.name"',
+        'campaign_id': '$."campaign.id"', 'account_id': '$."customer.id"', 'status': '$."ad_group.status"',
     }) }},
     m.raw_data_payload->>'$."ad_group.resource_name"' as resource_name,
-    m.raw_data_payload->>'$."ad_group.status"' as status,
     m.raw_data_payload->>'$."ad_group.type"' as ad_group_type,
     {{ gata_ads_google_micros("m.raw_data_payload->>'$.\"ad_group.cpc_bid_micros\"'") }} as cpc_bid
 from {{ slice }} as m
@@ -64,18 +52,14 @@ from {{ slice }} as m
 
 {% macro gata_extract__google_ads_api_v1__ads(tenant, connector, slice) -%}
 select
-    {{ gata_int_metadata() }},
     {{ gata_ads_canonical('ads', {
-        'ad_id': gata_ads_json('$."ad_group_ad.ad.id"'),
-        'ad_name': gata_ads_json('$."ad_group_ad.ad.name"'),
-        'ad_group_id': gata_ads_json('$."ad_group.id"'),
-        'account_id': gata_ads_json('$."customer.id"'),
+        'ad_id': '$."ad_group_ad.ad.id"', 'ad_name': '$."ad_group_ad.ad.name"',
+        'ad_group_id': '$."ad_group.id"', 'campaign_id': '$."campaign.id"', 'account_id': '$."customer.id"',
+        'status': '$."ad_group_ad.status"',
     }) }},
-    m.raw_data_payload->>'$."campaign.id"' as campaign_id,
     m.raw_data_payload->>'$."ad_group_ad.resource_name"' as resource_name,
     m.raw_data_payload->>'$."ad_group_ad.ad.type"' as ad_type,
     from_json(m.raw_data_payload->'$."ad_group_ad.ad.final_urls"', '["VARCHAR"]') as final_urls,
-    m.raw_data_payload->>'$."ad_group_ad.status"' as status,
     m.raw_data_payload->>'$."ad_group_ad.policy_summary.approval_status"' as approval_status
 from {{ slice }} as m
 {%- endmacro %}
@@ -83,21 +67,14 @@ from {{ slice }} as m
 {#- The ad performance report names customer, campaign and ad group; the ad's name is on the ads entity. -#}
 {% macro gata_extract__google_ads_api_v1__ad_performance(tenant, connector, slice) -%}
 select
-    {{ gata_int_metadata() }},
     {{ gata_ads_canonical('report', {
-        'report_date': gata_ads_json('$."segments.date"'),
-        'account_id': gata_ads_json('$."customer.id"'),
-        'campaign_id': gata_ads_json('$."campaign.id"'),
-        'ad_group_id': gata_ads_json('$."ad_group.id"'),
-        'ad_id': gata_ads_json('$."ad_group_ad.ad.id"'),
+        'report_date': '$."segments.date"', 'account_id': '$."customer.id"',
+        'campaign_id': '$."campaign.id"', 'ad_group_id': '$."ad_group.id"', 'ad_id': '$."ad_group_ad.ad.id"',
         'spend': gata_ads_google_micros(gata_ads_json('$."metrics.cost_micros"')),
-        'impressions': gata_ads_json('$."metrics.impressions"'),
-        'clicks': gata_ads_json('$."metrics.clicks"'),
-        'conversions': gata_ads_json('$."metrics.conversions"'),
-        'conversions_value': gata_ads_json('$."metrics.conversions_value"'),
-        'currency': gata_ads_json('$."customer.currency_code"'),
-        'campaign_name': gata_ads_json('$."campaign.name"'),
-        'ad_group_name': gata_ads_json('$."ad_group.name"'),
+        'impressions': '$."metrics.impressions"', 'clicks': '$."metrics.clicks"',
+        'conversions': '$."metrics.conversions"', 'conversions_value': '$."metrics.conversions_value"',
+        'currency': '$."customer.currency_code"',
+        'campaign_name': '$."campaign.name"', 'ad_group_name': '$."ad_group.name"',
     }) }},
     m.raw_data_payload->>'$."customer.descriptive_name"' as customer_name,
     -- ctr a fraction; average_cpc converted from micros to the account currency

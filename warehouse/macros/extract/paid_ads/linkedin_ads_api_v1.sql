@@ -20,15 +20,11 @@ case when starts_with({{ expr }}, 'urn:li:{{ kind }}:') then split_part({{ expr 
 
 {% macro gata_extract__linkedin_ads_api_v1__campaigns(tenant, connector, slice) -%}
 select
-    {{ gata_int_metadata() }},
     {{ gata_ads_canonical('campaigns', {
-        'campaign_id': gata_ads_json('$.id'),
-        'campaign_name': gata_ads_json('$.name'),
-        'status': gata_ads_json('$.status'),
+        'campaign_id': '$.id', 'campaign_name': '$.name', 'status': '$.status',
         'account_id': gata_ads_linkedin_urn("m.raw_data_payload->>'$.account'", 'sponsoredAccount'),
-        'objective': gata_ads_json('$.objectiveType'),
-        'daily_budget': gata_ads_json('$.dailyBudget.amount'),
-        'currency': gata_ads_json('$.dailyBudget.currencyCode'),
+        'objective': '$.objectiveType',
+        'daily_budget': '$.dailyBudget.amount', 'currency': '$.dailyBudget.currencyCode',
         'created_ts': "epoch_ms((m.raw_data_payload->>'$.changeAuditStamps.created.time')::bigint)",
     }) }},
     {{ gata_ads_linkedin_urn("m.raw_data_payload->>'$.campaignGroup'", 'sponsoredCampaignGroup') }}
@@ -51,16 +47,12 @@ from {{ slice }} as m
 -#}
 {% macro gata_ads_linkedin_analytics(slice, role, ad_pivot) -%}
 select
-    {{ gata_int_metadata() }},
     {{ gata_ads_canonical(role, {
-        'report_date': gata_ads_json('$.start_date'),
+        'report_date': '$.start_date',
         'campaign_id': gata_ads_linkedin_urn_id("m.raw_data_payload->'$.pivotValues'", 'sponsoredCampaign'),
         'ad_id': gata_ads_linkedin_urn("m.raw_data_payload->>'$.pivotValue'", ad_pivot) if ad_pivot else none,
-        'spend': gata_ads_json('$.costInLocalCurrency'),
-        'impressions': gata_ads_json('$.impressions'),
-        'clicks': gata_ads_json('$.clicks'),
-        'conversions': gata_ads_json('$.externalWebsiteConversions'),
-        'conversions_value': gata_ads_json('$.conversionValueInLocalCurrency'),
+        'spend': '$.costInLocalCurrency', 'impressions': '$.impressions', 'clicks': '$.clicks',
+        'conversions': '$.externalWebsiteConversions', 'conversions_value': '$.conversionValueInLocalCurrency',
     }) }},
     m.raw_data_payload->>'$.pivotValue' as pivot_value,
     (m.raw_data_payload->>'$.landingPageClicks')::bigint as landing_page_clicks,

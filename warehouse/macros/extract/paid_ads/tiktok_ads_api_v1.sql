@@ -13,13 +13,9 @@ strptime({{ expr }}, '%Y-%m-%d %H:%M:%S')
 {#- Only a daily budget (BUDGET_MODE_DAY) is a daily_budget; a lifetime or unlimited one is not. -#}
 {% macro gata_extract__tiktok_ads_api_v1__campaigns(tenant, connector, slice) -%}
 select
-    {{ gata_int_metadata() }},
     {{ gata_ads_canonical('campaigns', {
-        'campaign_id': gata_ads_json('$.campaign_id'),
-        'campaign_name': gata_ads_json('$.campaign_name'),
-        'status': gata_ads_json('$.operation_status'),
-        'account_id': gata_ads_json('$.advertiser_id'),
-        'objective': gata_ads_json('$.objective_type'),
+        'campaign_id': '$.campaign_id', 'campaign_name': '$.campaign_name', 'status': '$.operation_status',
+        'account_id': '$.advertiser_id', 'objective': '$.objective_type',
         'daily_budget': "case when m.raw_data_payload->>'$.budget_mode' = 'BUDGET_MODE_DAY'
             then (m.raw_data_payload->>'$.budget')::decimal(18,2) end",
         'created_ts': gata_ads_tiktok_ts(gata_ads_json('$.create_time')),
@@ -33,16 +29,12 @@ from {{ slice }} as m
 
 {% macro gata_extract__tiktok_ads_api_v1__ad_groups(tenant, connector, slice) -%}
 select
-    {{ gata_int_metadata() }},
     {{ gata_ads_canonical('ad_groups', {
-        'ad_group_id': gata_ads_json('$.adgroup_id'),
-        'ad_group_name': gata_ads_json('$.adgroup_name'),
-        'campaign_id': gata_ads_json('$.campaign_id'),
-        'account_id': gata_ads_json('$.advertiser_id'),
+        'ad_group_id': '$.adgroup_id', 'ad_group_name': '$.adgroup_name',
+        'campaign_id': '$.campaign_id', 'account_id': '$.advertiser_id', 'status': '$.operation_status',
     }) }},
     m.raw_data_payload->>'$.placement_type' as placement_type,
     from_json(m.raw_data_payload->'$.placements', '["VARCHAR"]') as placements,
-    m.raw_data_payload->>'$.operation_status' as operation_status,
     (m.raw_data_payload->>'$.budget')::decimal(18,2) as budget,
     m.raw_data_payload->>'$.budget_mode' as budget_mode,
     m.raw_data_payload->>'$.optimization_goal' as optimization_goal,
@@ -54,17 +46,12 @@ from {{ slice }} as m
 
 {% macro gata_extract__tiktok_ads_api_v1__ads(tenant, connector, slice) -%}
 select
-    {{ gata_int_metadata() }},
     {{ gata_ads_canonical('ads', {
-        'ad_id': gata_ads_json('$.ad_id'),
-        'ad_name': gata_ads_json('$.ad_name'),
-        'ad_group_id': gata_ads_json('$.adgroup_id'),
-        'account_id': gata_ads_json('$.advertiser_id'),
+        'ad_id': '$.ad_id', 'ad_name': '$.ad_name', 'ad_group_id': '$.adgroup_id', 'campaign_id': '$.campaign_id',
+        'account_id': '$.advertiser_id', 'status': '$.operation_status',
     }) }},
-    m.raw_data_payload->>'$.campaign_id' as campaign_id,
     m.raw_data_payload->>'$.landing_page_url' as landing_page_url,
     m.raw_data_payload->>'$.call_to_action' as call_to_action,
-    m.raw_data_payload->>'$.operation_status' as operation_status,
     {{ gata_ads_tiktok_ts("m.raw_data_payload->>'$.create_time'") }} as created_ts,
     {{ gata_ads_tiktok_ts("m.raw_data_payload->>'$.modify_time'") }} as modified_ts
 from {{ slice }} as m
@@ -74,22 +61,16 @@ from {{ slice }} as m
     total_complete_payment_rate holds. -#}
 {% macro gata_extract__tiktok_ads_api_v1__ads_reports_daily(tenant, connector, slice) -%}
 select
-    {{ gata_int_metadata() }},
     {{ gata_ads_canonical('report', {
         'report_date': gata_ads_tiktok_ts("coalesce(m.raw_data_payload->>'$.dimensions.stat_time_day',
                                                      m.raw_data_payload->>'$.stat_time_day')"),
-        'campaign_id': gata_ads_json('$.metrics.campaign_id'),
-        'ad_group_id': gata_ads_json('$.metrics.adgroup_id'),
+        'campaign_id': '$.metrics.campaign_id', 'ad_group_id': '$.metrics.adgroup_id',
         'ad_id': "coalesce(m.raw_data_payload->>'$.dimensions.ad_id', m.raw_data_payload->>'$.ad_id')",
-        'spend': gata_ads_json('$.metrics.spend'),
-        'impressions': gata_ads_json('$.metrics.impressions'),
-        'clicks': gata_ads_json('$.metrics.clicks'),
-        'conversions': gata_ads_json('$.metrics.complete_payment'),
-        'conversions_value': gata_ads_json('$.metrics.total_complete_payment_rate'),
-        'currency': gata_ads_json('$.metrics.currency'),
-        'campaign_name': gata_ads_json('$.metrics.campaign_name'),
-        'ad_group_name': gata_ads_json('$.metrics.adgroup_name'),
-        'ad_name': gata_ads_json('$.metrics.ad_name'),
+        'spend': '$.metrics.spend', 'impressions': '$.metrics.impressions', 'clicks': '$.metrics.clicks',
+        'conversions': '$.metrics.complete_payment', 'conversions_value': '$.metrics.total_complete_payment_rate',
+        'currency': '$.metrics.currency',
+        'campaign_name': '$.metrics.campaign_name', 'ad_group_name': '$.metrics.adgroup_name',
+        'ad_name': '$.metrics.ad_name',
     }) }},
     -- ctr in percent; cpc and cpm in the account currency
     (m.raw_data_payload->>'$.metrics.ctr')::double as ctr_pct,
