@@ -19,12 +19,14 @@ case when upper({{ expr }}) in ('ACTIVE', 'ENABLED', 'ENABLE') then 'active' els
 {#-
   The rows of the object playing `role` for the connector: the given columns (canonical, or the metadata
   tenant_slug and source_platform) and the load id. A connector without the role (LinkedIn has no ad groups)
-  gets the same columns, typed, and no rows.
+  gets the same columns, typed, and no rows; every connector has a report (the catalog validates it).
 -#}
 {% macro gata_ads_role_rows(tenant, connector, role, columns) -%}
 {%- set object_name = gata_ads_role_object(connector, role) -%}
 {%- set types = dict(gata_ads_role_columns(role), tenant_slug='varchar', source_platform='varchar') -%}
-{%- if object_name is none -%}
+{%- if object_name is none and role == 'report' -%}
+{{ exceptions.raise_compiler_error("paid-ads connector " ~ connector ~ " has no object with role report") }}
+{%- elif object_name is none -%}
     -- {{ connector }} has no object with role {{ role }}
     select
         {%- for name in columns %}
@@ -37,15 +39,6 @@ case when upper({{ expr }}) in ('ACTIVE', 'ENABLED', 'ENABLE') then 'active' els
 {%- endif -%}
 {%- endmacro %}
 
-{#- The report of a connector (every paid-ads connector has one: the catalog validates it). -#}
-{% macro gata_ads_report(tenant, connector) -%}
-{%- set object_name = gata_ads_role_object(connector, 'report') -%}
-{%- if object_name is none -%}
-{{ exceptions.raise_compiler_error("paid-ads connector " ~ connector ~ " has no object with role report") }}
-{%- endif -%}
-{{ gata_int(tenant, connector, object_name) }}
-{%- endmacro %}
-
 {#-
   fct_ad_performance: one row per report row. Names come from the report where it states them, else from
   the entities; the account from the report, else its campaign, ad group or ad; the currency from the
@@ -53,8 +46,9 @@ case when upper({{ expr }}) in ('ACTIVE', 'ENABLED', 'ENABLE') then 'active' els
   reporting currency at the report month's rate (fx_rates seed).
 -#}
 {% macro gata_engine_ad_performance(tenant, connector) -%}
+{%- set report_columns = gata_ads_role_columns('report') | map('first') | list %}
 with report as (
-    select * from {{ gata_ads_report(tenant, connector) }}
+    {{ gata_ads_role_rows(tenant, connector, 'report', ['tenant_slug', 'source_platform'] + report_columns) }}
 ),
 
 campaigns as (
@@ -86,7 +80,6 @@ named as (
         report.clicks,
         report.conversions,
         report.conversions_value,
-        report.account_id as reported_account_id,
         report.currency as reported_currency,
         coalesce(report.campaign_name, campaigns.campaign_name) as campaign_name,
         coalesce(report.ad_group_name, ad_groups.ad_group_name) as ad_group_name,
@@ -160,6 +153,10 @@ ad_groups as (
     {{ gata_ads_role_rows(tenant, connector, 'ad_groups', ['campaign_id', 'start_date']) }}
 ),
 
+report as (
+    {{ gata_ads_role_rows(tenant, connector, 'report', ['report_date', 'campaign_id', 'account_id', 'currency']) }}
+),
+
 -- every report row with its account: the report's own, else its campaign's (paused campaigns, which have
 -- no rows, share their account's currency)
 reported as (
@@ -168,7 +165,7 @@ reported as (
         report.campaign_id,
         report.report_date,
         report.currency
-    from {{ gata_ads_report(tenant, connector) }} as report
+    from report
     left join campaigns on campaigns.campaign_id = report.campaign_id
 ),
 
