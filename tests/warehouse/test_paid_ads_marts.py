@@ -20,7 +20,6 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
-from gata.warehouse.scaffold import dbt_dir, intermediate_model, tenant_tag
 
 from conftest import RAW_AD_REPORT
 from gata.config import load_config
@@ -28,9 +27,9 @@ from gata.config.loader import REPO_ROOT
 from gata.config.tenants import META_DEFAULT_ACTION_TYPES, GataConfig
 from gata.ingest.run import ingest_tenant
 from gata.star.contracts import AD_PERFORMANCE, CAMPAIGNS
-from gata.warehouse.dbt_runner import DbtResult
+from gata.warehouse.dbt_runner import DbtResult, dbt_dir
 from gata.warehouse.library import register_library
-from gata.warehouse.onboard import build, scaffold, selection
+from gata.warehouse.onboard import build
 from gata.workspace import Workspace
 
 END = date(2025, 7, 3)  # 7 days: June 27 - July 3, so amounts convert with two months' rates
@@ -62,6 +61,7 @@ class Built:
     config: GataConfig
     workspace: Workspace
     result: DbtResult  # both tenants' builds, node by node
+    results: dict[str, DbtResult]  # each tenant's build
     cons: dict[str, duckdb.DuckDBPyConnection]  # each tenant has its own database
     build_seconds: float
 
@@ -114,26 +114,20 @@ def built(tmp_path_factory) -> Built:
     tenants = [config.tenant(OMNI), config.tenant(META_LOGIC)]
     for tenant in tenants:
         ingest_tenant(config, tenant, ws, days=DAYS, end_date=END)
-    result = DbtResult(command=["build"], success=True)
+    result, results = DbtResult(command=["build"], success=True), {}
     started = time.perf_counter()
-    for t in tenants:  # each tenant in its own database and project
+    for t in tenants:  # each tenant in its own database
         register_library(ws, config.catalog, t.slug)
-        scaffold(ws, config.catalog, t)
-        # the paid-ads part of an onboarding: masters, governance, seeds, then staging, the ad connectors'
-        # intermediate models and the two paid-ads marts (with all their tests)
-        select = [s for s in selection(config.catalog, t) if not s.startswith("tag:tenant_")]
-        select.append(f"tag:{tenant_tag(t.slug)},tag:staging")
-        for s in t.enabled_sources():
-            select += [intermediate_model(t.slug, s.connector, o) for o in config.catalog[s.connector].objects]
-        select += [f"fct_{t.slug}__ad_performance", f"dim_{t.slug}__campaigns"]
-        one = build(ws, config.catalog, t, select=select)
+        # the paid-ads part of an onboarding: the two paid-ads marts and everything they are built from
+        # (staging, masters, the ad connectors' intermediate models), with all their tests
+        one = results[t.slug] = build(ws, config.catalog, t, select=["+fct_ad_performance", "+dim_campaigns"])
         result.nodes += one.nodes
         result.success = result.success and one.success
         result.error = result.error or one.error
     seconds = time.perf_counter() - started
     # dbt keeps its (read-write) connection open in this process: share the instance's configuration
     cons = {t.slug: duckdb.connect(str(ws.warehouse_path(t.slug))) for t in tenants}
-    yield Built(config, ws, result, cons, seconds)
+    yield Built(config, ws, result, results, cons, seconds)
     for con in cons.values():
         con.close()
 
@@ -167,13 +161,14 @@ def _tenant_connectors(slug: str) -> list[str]:
 def test_build_and_its_dbt_tests_pass(built):
     assert built.result.error is None, built.result.error
     assert built.result.failed() == [], built.result.summary()
-    passed = [n.unique_id for n in built.result.nodes if n.resource_type == "test" and n.status == "pass"]
+    fct, dim = "fct_ad_performance", "dim_campaigns"
     for slug in (OMNI, META_LOGIC):
-        fct, dim = f"fct_{slug}__ad_performance", f"dim_{slug}__campaigns"
-        statuses = {n.unique_id.split(".")[-1]: n.status for n in built.result.nodes if n.resource_type == "model"}
+        nodes = built.results[slug].nodes
+        passed = [n.unique_id for n in nodes if n.resource_type == "test" and n.status == "pass"]
+        statuses = {n.unique_id.split(".")[-1]: n.status for n in nodes if n.resource_type == "model"}
         assert statuses[fct] == statuses[dim] == "success"  # enforced contracts held
         # reconciliation: spend, impressions and clicks of every ad source
-        reconciled = [t for t in passed if "gata_reconciles_with_raw" in t and fct in t]
+        reconciled = [t for t in passed if "gata_reconciles_with_mart" in t and f"ref_{fct}_" in t]
         assert len(reconciled) == 3 * len(_tenant_connectors(slug))
         assert any(t.startswith(f"test.gata.relationships_{fct}_campaign_key") for t in passed)
         assert any(t.startswith(f"test.gata.unique_{fct}_ad_performance_key") for t in passed)
@@ -201,13 +196,13 @@ def _one_record_slice(connector: str, payload: str) -> str:
 def test_extraction_of_a_record_missing_every_key_yields_nulls(built):
     """Each paid-ads intermediate model, as compiled, run over one record with no keys at all: a row of
     NULLs (Meta's conversions 0: Meta leaves the arrays out when nothing happened), never an error."""
-    compiled = dbt_dir(built.workspace, OMNI) / "target" / "compiled" / "gata" / "models" / "intermediate" / OMNI
+    compiled = dbt_dir(built.workspace, OMNI) / "target" / "compiled" / "gata" / "models" / "intermediate"
     master = re.compile(r'"[^"]+"\."platform"\."platform_mm__[a-z0-9_]+"')
     metadata = {"tenant_slug", "tenant_skey", "source_platform", "natural_id", "loaded_at", "_dlt_load_id"}
     checked = 0
     for connector in AD_CONNECTORS:
         for obj in built.config.catalog[connector].objects:
-            sql = (compiled / f"{intermediate_model(OMNI, connector, obj)}.sql").read_text()
+            sql = (compiled / connector / f"int_{connector}__{obj}.sql").read_text()
             sql, replaced = master.subn(lambda _, c=connector: _one_record_slice(c, "{}"), sql)
             assert replaced == 1, (connector, obj)
             cur = built.con.execute(sql)

@@ -1,8 +1,8 @@
 """The six canonical star tables: their columns, types and meaning, in contract order.
 
-One definition serves the scaffolded dbt YAML (enforced model contracts), the typed empty tables of a
-tenant without a domain, and later the semantic layer. The brief's columns come first, in the brief's
-order; extra columns follow.
+The semantic layer, the API and publishing read them here; the dbt project declares the same contracts in
+warehouse/models/marts/_marts__models.yml (enforced there), and a test keeps the two equal. The brief's
+columns come first, in the brief's order; extra columns follow.
 """
 
 from __future__ import annotations

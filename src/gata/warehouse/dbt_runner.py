@@ -42,16 +42,18 @@ class DbtRunner:
         catalog: Catalog,
         settings: Settings | None = None,
         run_id: str | None = None,
+        project_dir: Path | None = None,
     ):
         self.workspace = workspace
         self.settings = settings or Settings()
         self.tenant, self.catalog = tenant, catalog
+        self._project_dir = project_dir or PROJECT_DIR  # another project only for tests of the macros
         self.project = tenant.slug
         self.run_id = run_id  # the pipeline run this invocation belongs to, for observability
 
     @property
     def project_dir(self) -> Path:
-        return PROJECT_DIR
+        return self._project_dir
 
     @property
     def target_path(self) -> Path:

@@ -23,7 +23,10 @@ def catalog_value(catalog: Catalog) -> dict:
             "name": c.name,
             "domain": c.domain.value,
             "master_model_id": c.master_model_id,
-            "objects": {o: {"primary_key": spec.primary_key, "grain": spec.grain} for o, spec in c.objects.items()},
+            "objects": {
+                o: {"primary_key": spec.primary_key, "grain": spec.grain, "role": spec.role and spec.role.value}
+                for o, spec in c.objects.items()
+            },
         }
         for cid, c in catalog.connectors.items()
     }

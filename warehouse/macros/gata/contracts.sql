@@ -38,21 +38,12 @@ select
 where false
 {%- endmacro %}
 
-{#- Factories: UNION ALL of the engines of a tenant's enabled sources in one domain. -#}
-{% macro gata_factory(table, tenant, domain, engine_prefix) -%}
+{#- Factories: UNION ALL of the domain's engine, a macro (tenant, connector), over the tenant's enabled
+    sources in one domain. -#}
+{% macro gata_factory(table, tenant, domain, engine) -%}
 {%- set parts = [] -%}
-{%- for connector in tenant.sources | sort -%}
-    {%- set source = tenant.sources[connector] -%}
-    {%- if source.domain == domain -%}
-        {%- set engine = context.get(engine_prefix ~ '__' ~ connector) -%}
-        {%- if engine is none -%}
-            {%- if execute -%}
-            {{ exceptions.raise_compiler_error("no engine " ~ engine_prefix ~ "__" ~ connector) }}
-            {%- endif -%}
-        {%- else -%}
-            {%- do parts.append(gata_project(table, engine(tenant, connector))) -%}
-        {%- endif -%}
-    {%- endif -%}
+{%- for connector in tenant.sources | sort if tenant.sources[connector].domain == domain -%}
+    {%- do parts.append(gata_project(table, engine(tenant, connector))) -%}
 {%- endfor -%}
 {%- if parts | length == 0 -%}
 {{ gata_empty(table) }}

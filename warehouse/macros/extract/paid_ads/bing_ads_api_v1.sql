@@ -1,18 +1,27 @@
 {#-
   Microsoft Advertising (Bing Ads) API v13: PascalCase entities (ids are int64 numbers, kept as text) and
-  ad-level report rows downloaded as CSV, where every value is text ("12.34", "1.25%").
+  ad-level report rows downloaded as CSV, where every value is text ("12.34", "1.25%"). Roles: campaigns,
+  ad groups, ads, the ad performance report (report). Campaigns carry no currency (the account's, from the
+  report) and no creation time (the engine takes their ad groups' earliest start).
 -#}
 
+{#- Bing dates are {Day, Month, Year} objects. -#}
+{% macro gata_ads_bing_date(path) -%}
+make_date(
+    (m.raw_data_payload->>'{{ path }}.Year')::integer,
+    (m.raw_data_payload->>'{{ path }}.Month')::integer,
+    (m.raw_data_payload->>'{{ path }}.Day')::integer
+)
+{%- endmacro %}
+
+{#- Every Bing budget type (standard, accelerated) is a daily budget. -#}
 {% macro gata_extract__bing_ads_api_v1__campaigns(tenant, connector, slice) -%}
 select
-    {{ gata_int_metadata() }},
-    m.raw_data_payload->>'$.Id' as campaign_id,
-    m.raw_data_payload->>'$.AccountId' as account_id,
-    m.raw_data_payload->>'$.Name' as campaign_name,
-    m.raw_data_payload->>'$.Status' as status,
-    m.raw_data_payload->>'$.CampaignType' as campaign_type,
+    {{ gata_ads_canonical('campaigns', {
+        'campaign_id': '$.Id', 'campaign_name': '$.Name', 'status': '$.Status', 'account_id': '$.AccountId',
+        'objective': '$.CampaignType', 'daily_budget': '$.DailyBudget',
+    }) }},
     m.raw_data_payload->>'$.BudgetType' as budget_type,
-    (m.raw_data_payload->>'$.DailyBudget')::decimal(18,2) as daily_budget,
     m.raw_data_payload->>'$.TimeZone' as time_zone,
     from_json(m.raw_data_payload->'$.Languages', '["VARCHAR"]') as languages
 from {{ slice }} as m
@@ -20,30 +29,21 @@ from {{ slice }} as m
 
 {% macro gata_extract__bing_ads_api_v1__ad_groups(tenant, connector, slice) -%}
 select
-    {{ gata_int_metadata() }},
-    m.raw_data_payload->>'$.Id' as ad_group_id,
-    m.raw_data_payload->>'$.CampaignId' as campaign_id,
-    m.raw_data_payload->>'$.Name' as ad_group_name,
-    m.raw_data_payload->>'$.Status' as status,
+    {{ gata_ads_canonical('ad_groups', {
+        'ad_group_id': '$.Id', 'ad_group_name': '$.Name', 'campaign_id': '$.CampaignId', 'status': '$.Status',
+        'start_date': gata_ads_bing_date('$.StartDate'),
+    }) }},
     (m.raw_data_payload->>'$.CpcBid.Amount')::decimal(18,2) as cpc_bid,
     m.raw_data_payload->>'$.Network' as network,
-    -- Bing dates are {Day, Month, Year} objects
-    make_date(
-        (m.raw_data_payload->>'$.StartDate.Year')::integer,
-        (m.raw_data_payload->>'$.StartDate.Month')::integer,
-        (m.raw_data_payload->>'$.StartDate.Day')::integer
-    ) as start_date,
     m.raw_data_payload->>'$.Language' as language
 from {{ slice }} as m
 {%- endmacro %}
 
+{#- Ad entities carry no name: the report's AdTitle names an ad. -#}
 {% macro gata_extract__bing_ads_api_v1__ads(tenant, connector, slice) -%}
 select
-    {{ gata_int_metadata() }},
-    m.raw_data_payload->>'$.Id' as ad_id,
-    m.raw_data_payload->>'$.AdGroupId' as ad_group_id,
+    {{ gata_ads_canonical('ads', {'ad_id': '$.Id', 'ad_group_id': '$.AdGroupId', 'status': '$.Status'}) }},
     m.raw_data_payload->>'$.Type' as ad_type,
-    m.raw_data_payload->>'$.Status' as status,
     m.raw_data_payload->>'$.EditorialStatus' as editorial_status,
     from_json(m.raw_data_payload->'$.FinalUrls', '["VARCHAR"]') as final_urls,
     m.raw_data_payload->>'$.Path1' as path1
@@ -53,24 +53,16 @@ from {{ slice }} as m
 {#- The ad performance report (ad x day), every CSV value text. -#}
 {% macro gata_extract__bing_ads_api_v1__account_performance_report(tenant, connector, slice) -%}
 select
-    {{ gata_int_metadata() }},
-    (m.raw_data_payload->>'$.TimePeriod')::date as report_date,
-    m.raw_data_payload->>'$.AccountId' as account_id,
+    {{ gata_ads_canonical('report', {
+        'report_date': '$.TimePeriod', 'account_id': '$.AccountId',
+        'campaign_id': '$.CampaignId', 'ad_group_id': '$.AdGroupId', 'ad_id': '$.AdId',
+        'spend': '$.Spend', 'impressions': '$.Impressions', 'clicks': '$.Clicks',
+        'conversions': '$.Conversions', 'conversions_value': '$.Revenue', 'currency': '$.CurrencyCode',
+        'campaign_name': '$.CampaignName', 'ad_group_name': '$.AdGroupName', 'ad_name': '$.AdTitle',
+    }) }},
     m.raw_data_payload->>'$.AccountName' as account_name,
-    m.raw_data_payload->>'$.CampaignId' as campaign_id,
-    m.raw_data_payload->>'$.CampaignName' as campaign_name,
-    m.raw_data_payload->>'$.AdGroupId' as ad_group_id,
-    m.raw_data_payload->>'$.AdGroupName' as ad_group_name,
-    m.raw_data_payload->>'$.AdId' as ad_id,
-    m.raw_data_payload->>'$.AdTitle' as ad_title,
-    m.raw_data_payload->>'$.CurrencyCode' as currency,
-    (m.raw_data_payload->>'$.Spend')::decimal(18,2) as spend,
-    (m.raw_data_payload->>'$.Impressions')::bigint as impressions,
-    (m.raw_data_payload->>'$.Clicks')::bigint as clicks,
     -- "1.25%" -> 1.25 (percent)
     rtrim(m.raw_data_payload->>'$.Ctr', '%')::double as ctr_pct,
-    (m.raw_data_payload->>'$.AverageCpc')::decimal(18,2) as average_cpc,
-    (m.raw_data_payload->>'$.Conversions')::double as conversions,
-    (m.raw_data_payload->>'$.Revenue')::decimal(18,2) as revenue
+    (m.raw_data_payload->>'$.AverageCpc')::decimal(18,2) as average_cpc
 from {{ slice }} as m
 {%- endmacro %}

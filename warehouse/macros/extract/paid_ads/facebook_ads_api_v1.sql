@@ -2,12 +2,18 @@
   Meta Marketing API v19.0 (facebook_ads and instagram_ads share it): typed fields out of the payload.
   Meta sends ids and every insights number as strings, money in the account currency ("12.34") but
   budgets in minor units ("5000"), times as '2024-03-01T10:04:05+0000', and conversions as the
-  `actions` / `action_values` arrays keyed by action type (left out when nothing happened).
+  `actions` / `action_values` arrays keyed by action type (left out when nothing happened). Roles: campaigns,
+  ad sets (ad_groups), ads, insights (report).
 -#}
 
 {#- Meta time '2024-03-01T10:04:05+0000' -> timestamp in UTC. -#}
 {% macro gata_ads_meta_ts(expr) -%}
 timezone('UTC', strptime({{ expr }}, '%Y-%m-%dT%H:%M:%S%z'))
+{%- endmacro %}
+
+{#- Meta budgets come in minor units of the account currency ("5000" -> 50.00). -#}
+{% macro gata_ads_meta_budget(expr) -%}
+(({{ expr }})::decimal(18,0) / 100)::decimal(18,2)
 {%- endmacro %}
 
 {#- The action types a tenant counts as conversions on a Meta connector (tenant logic, else Meta's purchases). -#}
@@ -34,34 +40,30 @@ coalesce(list_sum([
 
 {% macro gata_extract__facebook_ads_api_v1__campaigns(tenant, connector, slice) -%}
 select
-    {{ gata_int_metadata() }},
-    m.raw_data_payload->>'$.id' as campaign_id,
-    m.raw_data_payload->>'$.account_id' as account_id,
-    m.raw_data_payload->>'$.name' as campaign_name,
-    m.raw_data_payload->>'$.objective' as objective,
-    m.raw_data_payload->>'$.status' as status,
+    {{ gata_ads_canonical('campaigns', {
+        'campaign_id': '$.id', 'campaign_name': '$.name', 'status': '$.status', 'account_id': '$.account_id',
+        'objective': '$.objective', 'daily_budget': gata_ads_meta_budget(gata_ads_json('$.daily_budget')),
+        'created_ts': gata_ads_meta_ts(gata_ads_json('$.created_time')),
+    }) }},
     m.raw_data_payload->>'$.effective_status' as effective_status,
     m.raw_data_payload->>'$.configured_status' as configured_status,
     m.raw_data_payload->>'$.buying_type' as buying_type,
     m.raw_data_payload->>'$.bid_strategy' as bid_strategy,
-    -- budgets come in minor units of the account currency
-    ((m.raw_data_payload->>'$.daily_budget')::decimal(18,0) / 100)::decimal(18,2) as daily_budget,
-    {{ gata_ads_meta_ts("m.raw_data_payload->>'$.created_time'") }} as created_ts,
     {{ gata_ads_meta_ts("m.raw_data_payload->>'$.updated_time'") }} as updated_ts,
     {{ gata_ads_meta_ts("m.raw_data_payload->>'$.start_time'") }} as start_ts
 from {{ slice }} as m
 {%- endmacro %}
 
+{#- Meta's ad set is the ad group. -#}
 {% macro gata_extract__facebook_ads_api_v1__ad_sets(tenant, connector, slice) -%}
 select
-    {{ gata_int_metadata() }},
-    m.raw_data_payload->>'$.id' as ad_set_id,
-    m.raw_data_payload->>'$.account_id' as account_id,
-    m.raw_data_payload->>'$.campaign_id' as campaign_id,
-    m.raw_data_payload->>'$.name' as ad_set_name,
-    m.raw_data_payload->>'$.status' as status,
+    {{ gata_ads_canonical('ad_groups', {
+        'ad_group_id': '$.id', 'ad_group_name': '$.name', 'campaign_id': '$.campaign_id',
+        'account_id': '$.account_id', 'status': '$.status',
+        'start_date': gata_ads_meta_ts(gata_ads_json('$.start_time')),
+    }) }},
     m.raw_data_payload->>'$.effective_status' as effective_status,
-    ((m.raw_data_payload->>'$.daily_budget')::decimal(18,0) / 100)::decimal(18,2) as daily_budget,
+    {{ gata_ads_meta_budget("m.raw_data_payload->>'$.daily_budget'") }} as daily_budget,
     m.raw_data_payload->>'$.billing_event' as billing_event,
     m.raw_data_payload->>'$.optimization_goal' as optimization_goal,
     m.raw_data_payload->>'$.destination_type' as destination_type,
@@ -70,20 +72,16 @@ select
     from_json(m.raw_data_payload->'$.targeting.geo_locations.countries', '["VARCHAR"]') as target_countries,
     from_json(m.raw_data_payload->'$.targeting.publisher_platforms', '["VARCHAR"]') as publisher_platforms,
     {{ gata_ads_meta_ts("m.raw_data_payload->>'$.created_time'") }} as created_ts,
-    {{ gata_ads_meta_ts("m.raw_data_payload->>'$.updated_time'") }} as updated_ts,
-    {{ gata_ads_meta_ts("m.raw_data_payload->>'$.start_time'") }} as start_ts
+    {{ gata_ads_meta_ts("m.raw_data_payload->>'$.updated_time'") }} as updated_ts
 from {{ slice }} as m
 {%- endmacro %}
 
 {% macro gata_extract__facebook_ads_api_v1__ads(tenant, connector, slice) -%}
 select
-    {{ gata_int_metadata() }},
-    m.raw_data_payload->>'$.id' as ad_id,
-    m.raw_data_payload->>'$.account_id' as account_id,
-    m.raw_data_payload->>'$.adset_id' as ad_set_id,
-    m.raw_data_payload->>'$.campaign_id' as campaign_id,
-    m.raw_data_payload->>'$.name' as ad_name,
-    m.raw_data_payload->>'$.status' as status,
+    {{ gata_ads_canonical('ads', {
+        'ad_id': '$.id', 'ad_name': '$.name', 'ad_group_id': '$.adset_id', 'campaign_id': '$.campaign_id',
+        'account_id': '$.account_id', 'status': '$.status',
+    }) }},
     m.raw_data_payload->>'$.effective_status' as effective_status,
     m.raw_data_payload->>'$.creative.id' as creative_id,
     m.raw_data_payload->>'$.creative.name' as creative_name,
@@ -94,36 +92,30 @@ select
 from {{ slice }} as m
 {%- endmacro %}
 
-{#- Insights: one row per ad and day; conversions follow the tenant's conversion_action_types. -#}
+{#- Insights: one row per ad and day; conversions follow the tenant's conversion_action_types, applied here so
+    every consumer counts the same actions. -#}
 {% macro gata_extract__facebook_ads_api_v1__facebook_insights(tenant, connector, slice) -%}
 {%- set action_types = gata_ads_meta_action_types(tenant, connector) -%}
 select
-    {{ gata_int_metadata() }},
-    (m.raw_data_payload->>'$.date_start')::date as report_date,
+    {{ gata_ads_canonical('report', {
+        'report_date': '$.date_start', 'account_id': '$.account_id',
+        'campaign_id': '$.campaign_id', 'ad_group_id': '$.adset_id', 'ad_id': '$.ad_id',
+        'spend': '$.spend', 'impressions': '$.impressions', 'clicks': '$.clicks',
+        'conversions': gata_ads_meta_action_sum("m.raw_data_payload->'$.actions'", action_types),
+        'conversions_value': gata_ads_meta_action_sum("m.raw_data_payload->'$.action_values'", action_types,
+                                                      'decimal(18,2)'),
+        'currency': '$.account_currency',
+        'campaign_name': '$.campaign_name', 'ad_group_name': '$.adset_name', 'ad_name': '$.ad_name',
+    }) }},
     (m.raw_data_payload->>'$.date_stop')::date as report_date_stop,
-    m.raw_data_payload->>'$.account_id' as account_id,
     m.raw_data_payload->>'$.account_name' as account_name,
-    m.raw_data_payload->>'$.account_currency' as account_currency,
-    m.raw_data_payload->>'$.campaign_id' as campaign_id,
-    m.raw_data_payload->>'$.campaign_name' as campaign_name,
-    m.raw_data_payload->>'$.adset_id' as ad_set_id,
-    m.raw_data_payload->>'$.adset_name' as ad_set_name,
-    m.raw_data_payload->>'$.ad_id' as ad_id,
-    m.raw_data_payload->>'$.ad_name' as ad_name,
     m.raw_data_payload->>'$.objective' as objective,
     m.raw_data_payload->>'$.publisher_platform' as publisher_platform,
-    (m.raw_data_payload->>'$.impressions')::bigint as impressions,
     (m.raw_data_payload->>'$.reach')::bigint as reach,
     (m.raw_data_payload->>'$.frequency')::double as frequency,
-    (m.raw_data_payload->>'$.clicks')::bigint as clicks,
-    (m.raw_data_payload->>'$.spend')::decimal(18,2) as spend,
     (m.raw_data_payload->>'$.cpc')::double as cpc,
     (m.raw_data_payload->>'$.cpm')::double as cpm,
     -- ctr in percent, as Meta sends it
-    (m.raw_data_payload->>'$.ctr')::double as ctr_pct,
-    -- the tenant's conversion definition, applied here so every consumer counts the same actions
-    {{ gata_ads_meta_action_sum("m.raw_data_payload->'$.actions'", action_types) }} as conversions,
-    {{ gata_ads_meta_action_sum("m.raw_data_payload->'$.action_values'", action_types, 'decimal(18,2)') }}::decimal(18,2)
-        as conversions_value
+    (m.raw_data_payload->>'$.ctr')::double as ctr_pct
 from {{ slice }} as m
 {%- endmacro %}
