@@ -477,6 +477,7 @@ def built(tmp_path_factory) -> duckdb.DuckDBPyConnection:
     # the real project's macros, seeds, configuration and mart contracts; models of these records instead of
     # the tenant's landed data (the engine reads them through the same names as intermediate models)
     project = root / "project"
+    project.mkdir()
     for part in ("dbt_project.yml", "profiles.yml", "macros", "seeds"):
         source = PROJECT_DIR / part
         (shutil.copytree if source.is_dir() else shutil.copy)(source, project / part)
