@@ -148,7 +148,8 @@ def publish(
         cfg = config_for(config, strict=False)
         chosen = [cfg.tenant(s) for s in tenants] if tenants else cfg.tenants
         try:
-            console.print(publish_tenants(workspace_for(workspace), cfg, chosen))
+            ws = workspace_for(workspace)
+            console.print(", ".join(publish_tenants(ws, cfg, tenant) for tenant in chosen))
         except (OverlayError, PublishError, ValueError) as exc:
             err_console.print(f"[red]{exc}[/red]", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
