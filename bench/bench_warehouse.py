@@ -58,19 +58,22 @@ def fleet_config(path: Path, n: int) -> Path:
     return path
 
 
+UV = shutil.which("uv") or str(Path.home() / ".local" / "bin" / "uv")
+
+
 def checkout(rev: str, out: Path) -> Path:
     """A worktree of `rev` with its own environment (uv, from the same cache), for a baseline in this run."""
     tree = out / f"baseline-{rev}"
     if not (tree / ".git").exists():
         subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--force", "--detach", str(tree), rev], check=True)
-    subprocess.run(["uv", "sync", "--frozen", "--quiet"], cwd=tree, check=True)
+    subprocess.run([UV, "sync", "--frozen", "--quiet"], cwd=tree, check=True)
     return tree
 
 
 def demo_as_a_user(tree: Path, workspace: Path, days: int) -> float:
     """`gata onboard --all` of the demo tenants from an empty workspace, in its own process, as a user runs it."""
     shutil.rmtree(workspace, ignore_errors=True)
-    command = ["uv", "run", "--frozen", "gata", "onboard", "--all", "--days", str(days), "--end-date", END.isoformat()]
+    command = [UV, "run", "--frozen", "gata", "onboard", "--all", "--days", str(days), "--end-date", END.isoformat()]
     started = time.perf_counter()
     subprocess.run(
         [*command, "--workspace", str(workspace)],
