@@ -81,6 +81,8 @@ def _analytics_nodes(result) -> list:
         ".rpt_identity_match_rates",
         *(f"int_{t}__" for t in TOOLS),
         *(f"reconciles_with_mart_{t}_events" for t in TOOLS),
+        "relationships_fct_events_",
+        "relationships_fct_sessions_",
     ]
     return [n for n in result.nodes if any(name in n.unique_id for name in names)]
 
