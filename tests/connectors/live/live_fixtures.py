@@ -108,6 +108,17 @@ PLATFORMS = {
         lambda p: json.loads(p["time_range"])["since"],
         job_path="/insights",
     ),
+    "tiktok": Platform(
+        "tiktok",
+        ("tiktok_ads",),
+        ("access_token", "app_id", "secret"),
+        "ads_reports_daily",
+        "stat_time_day",
+        "/report/integrated/get/",
+        "/adgroup/get/",
+        lambda r: "/report/integrated/get/" in r["path"],
+        lambda p: p["start_date"],
+    ),
 }
 
 

@@ -24,6 +24,7 @@ from gata.connectors.live.http import ApiClient, LiveContext
 LIVE_MODULES = {
     "facebook_ads": "gata.connectors.paid_ads.meta.live",
     "instagram_ads": "gata.connectors.paid_ads.meta.live",
+    "tiktok_ads": "gata.connectors.paid_ads.tiktok.live",
 }
 
 

@@ -2,6 +2,7 @@
 routes under /_simulator, and one middleware that logs requests and plays scripted faults.
 
     /meta/v19.0/...          graph.facebook.com       (gata.connectors.paid_ads.meta.simulator)
+    /tiktok/open_api/v1.3/...  business-api.tiktok.com  (gata.connectors.paid_ads.tiktok.simulator)
 
 A live source reaches it through `options.base_url: http://HOST:PORT/<prefix>`.
 """
@@ -20,6 +21,7 @@ from gata.connectors.simulator.state import Fault, FaultKind, SimulatorState, To
 
 PLATFORMS = (
     "gata.connectors.paid_ads.meta.simulator",
+    "gata.connectors.paid_ads.tiktok.simulator",
 )
 SECRET_PARAMS = {"access_token", "client_secret", "refresh_token", "developer_token", "secret"}
 
