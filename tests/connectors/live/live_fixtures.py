@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -118,6 +119,18 @@ PLATFORMS = {
         "/adgroup/get/",
         lambda r: "/report/integrated/get/" in r["path"],
         lambda p: p["start_date"],
+    ),
+    "google": Platform(
+        "google",
+        ("google_ads",),
+        ("refresh_token", "developer_token", "client_id", "client_secret"),
+        "ad_performance",
+        '"segments.date"',
+        ":searchStream",
+        ":searchStream",
+        lambda r: "segments.date BETWEEN" in r["params"].get("query", ""),
+        lambda p: re.search(r"BETWEEN '([\d-]+)'", p["query"]).group(1),
+        lambda base_url: {"auth_url": f"{base_url}/token"},
     ),
 }
 

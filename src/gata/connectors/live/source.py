@@ -25,6 +25,7 @@ LIVE_MODULES = {
     "facebook_ads": "gata.connectors.paid_ads.meta.live",
     "instagram_ads": "gata.connectors.paid_ads.meta.live",
     "tiktok_ads": "gata.connectors.paid_ads.tiktok.live",
+    "google_ads": "gata.connectors.paid_ads.google.live",
 }
 
 

@@ -3,6 +3,8 @@ routes under /_simulator, and one middleware that logs requests and plays script
 
     /meta/v19.0/...          graph.facebook.com       (gata.connectors.paid_ads.meta.simulator)
     /tiktok/open_api/v1.3/...  business-api.tiktok.com  (gata.connectors.paid_ads.tiktok.simulator)
+    /google/v16/...            googleads.googleapis.com (gata.connectors.paid_ads.google.simulator)
+    /google/token              oauth2.googleapis.com/token
 
 A live source reaches it through `options.base_url: http://HOST:PORT/<prefix>`.
 """
@@ -22,6 +24,7 @@ from gata.connectors.simulator.state import Fault, FaultKind, SimulatorState, To
 PLATFORMS = (
     "gata.connectors.paid_ads.meta.simulator",
     "gata.connectors.paid_ads.tiktok.simulator",
+    "gata.connectors.paid_ads.google.simulator",
 )
 SECRET_PARAMS = {"access_token", "client_secret", "refresh_token", "developer_token", "secret"}
 
