@@ -132,6 +132,17 @@ PLATFORMS = {
         lambda p: re.search(r"BETWEEN '([\d-]+)'", p["query"]).group(1),
         lambda base_url: {"auth_url": f"{base_url}/token"},
     ),
+    "linkedin": Platform(
+        "linkedin",
+        ("linkedin_ads",),
+        ("access_token",),
+        "ad_analytics",
+        "start_date",
+        "/adAnalytics",
+        "/adCampaigns",
+        lambda r: r["path"].endswith("/adAnalytics"),
+        lambda p: "{}-{:02d}-{:02d}".format(*map(int, re.findall(r"\d+", p["dateRange"])[:3])),
+    ),
 }
 
 

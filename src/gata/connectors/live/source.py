@@ -26,6 +26,7 @@ LIVE_MODULES = {
     "instagram_ads": "gata.connectors.paid_ads.meta.live",
     "tiktok_ads": "gata.connectors.paid_ads.tiktok.live",
     "google_ads": "gata.connectors.paid_ads.google.live",
+    "linkedin_ads": "gata.connectors.paid_ads.linkedin.live",
 }
 
 

@@ -5,6 +5,7 @@ routes under /_simulator, and one middleware that logs requests and plays script
     /tiktok/open_api/v1.3/...  business-api.tiktok.com  (gata.connectors.paid_ads.tiktok.simulator)
     /google/v16/...            googleads.googleapis.com (gata.connectors.paid_ads.google.simulator)
     /google/token              oauth2.googleapis.com/token
+    /linkedin/...              api.linkedin.com/rest    (gata.connectors.paid_ads.linkedin.simulator)
 
 A live source reaches it through `options.base_url: http://HOST:PORT/<prefix>`.
 """
@@ -25,6 +26,7 @@ PLATFORMS = (
     "gata.connectors.paid_ads.meta.simulator",
     "gata.connectors.paid_ads.tiktok.simulator",
     "gata.connectors.paid_ads.google.simulator",
+    "gata.connectors.paid_ads.linkedin.simulator",
 )
 SECRET_PARAMS = {"access_token", "client_secret", "refresh_token", "developer_token", "secret"}
 
