@@ -143,6 +143,19 @@ PLATFORMS = {
         lambda r: r["path"].endswith("/adAnalytics"),
         lambda p: "{}-{:02d}-{:02d}".format(*map(int, re.findall(r"\d+", p["dateRange"])[:3])),
     ),
+    "bing": Platform(
+        "bing",
+        ("bing_ads",),
+        ("refresh_token", "client_id", "developer_token"),
+        "account_performance_report",
+        '"TimePeriod"',
+        "/GenerateReport/",
+        "/AdGroups/",
+        lambda r: r["path"].endswith("/GenerateReport/Submit"),
+        lambda p: p["start"],
+        lambda base_url: {"auth_url": f"{base_url}/token"},
+        "/GenerateReport/Submit",
+    ),
 }
 
 

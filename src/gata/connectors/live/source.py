@@ -27,6 +27,7 @@ LIVE_MODULES = {
     "tiktok_ads": "gata.connectors.paid_ads.tiktok.live",
     "google_ads": "gata.connectors.paid_ads.google.live",
     "linkedin_ads": "gata.connectors.paid_ads.linkedin.live",
+    "bing_ads": "gata.connectors.paid_ads.bing.live",
 }
 
 

@@ -6,6 +6,8 @@ routes under /_simulator, and one middleware that logs requests and plays script
     /google/v16/...            googleads.googleapis.com (gata.connectors.paid_ads.google.simulator)
     /google/token              oauth2.googleapis.com/token
     /linkedin/...              api.linkedin.com/rest    (gata.connectors.paid_ads.linkedin.simulator)
+    /bing/{CampaignManagement,Reporting,CustomerManagement}/v13/...  *.api.bingads.microsoft.com
+    /bing/token                login.microsoftonline.com/common/oauth2/v2.0/token
 
 A live source reaches it through `options.base_url: http://HOST:PORT/<prefix>`.
 """
@@ -27,6 +29,7 @@ PLATFORMS = (
     "gata.connectors.paid_ads.tiktok.simulator",
     "gata.connectors.paid_ads.google.simulator",
     "gata.connectors.paid_ads.linkedin.simulator",
+    "gata.connectors.paid_ads.bing.simulator",
 )
 SECRET_PARAMS = {"access_token", "client_secret", "refresh_token", "developer_token", "secret"}
 
