@@ -156,6 +156,19 @@ PLATFORMS = {
         lambda base_url: {"auth_url": f"{base_url}/token"},
         "/GenerateReport/Submit",
     ),
+    "amazon": Platform(
+        "amazon",
+        ("amazon_ads",),
+        ("refresh_token", "client_id", "client_secret"),
+        "advertised_product_report",
+        "date",
+        "/reporting/reports",
+        "/sp/adGroups/list",
+        lambda r: r["path"].endswith("/reporting/reports") and r["method"] == "POST",
+        lambda p: p["start"],
+        lambda base_url: {"auth_url": f"{base_url}/token"},
+        "/reporting/reports",
+    ),
 }
 
 

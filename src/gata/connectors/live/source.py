@@ -28,6 +28,7 @@ LIVE_MODULES = {
     "google_ads": "gata.connectors.paid_ads.google.live",
     "linkedin_ads": "gata.connectors.paid_ads.linkedin.live",
     "bing_ads": "gata.connectors.paid_ads.bing.live",
+    "amazon_ads": "gata.connectors.paid_ads.amazon.live",
 }
 
 

@@ -8,6 +8,8 @@ routes under /_simulator, and one middleware that logs requests and plays script
     /linkedin/...              api.linkedin.com/rest    (gata.connectors.paid_ads.linkedin.simulator)
     /bing/{CampaignManagement,Reporting,CustomerManagement}/v13/...  *.api.bingads.microsoft.com
     /bing/token                login.microsoftonline.com/common/oauth2/v2.0/token
+    /amazon/...                advertising-api.amazon.com (gata.connectors.paid_ads.amazon.simulator)
+    /amazon/token              api.amazon.com/auth/o2/token
 
 A live source reaches it through `options.base_url: http://HOST:PORT/<prefix>`.
 """
@@ -30,6 +32,7 @@ PLATFORMS = (
     "gata.connectors.paid_ads.google.simulator",
     "gata.connectors.paid_ads.linkedin.simulator",
     "gata.connectors.paid_ads.bing.simulator",
+    "gata.connectors.paid_ads.amazon.simulator",
 )
 SECRET_PARAMS = {"access_token", "client_secret", "refresh_token", "developer_token", "secret"}
 
