@@ -36,7 +36,9 @@ def test_simulate_apis_serves_every_platform_with_its_auth(sim_config, tmp_path)
                 assert time.monotonic() < deadline, proc.stderr.read1().decode() if proc.stderr else ""
                 time.sleep(0.3)
         assert {a["prefix"] for a in accounts} == {"meta", "tiktok", "google", "linkedin", "bing", "amazon"}
-        ok = httpx.get(f"{base}/meta/v19.0/me/adaccounts", headers={"Authorization": "Bearer cli-token"}).json()
+        ok = httpx.get(
+            f"{base}/meta/v19.0/me/adaccounts?fields=account_id,name", headers={"Authorization": "Bearer cli-token"}
+        ).json()
         assert account_id(sim_config, TENANT, "facebook_ads") in {a["account_id"] for a in ok["data"]}
         refused = httpx.get(f"{base}/meta/v19.0/me/adaccounts", headers={"Authorization": "Bearer other"})
         assert refused.status_code == 400 and refused.json()["error"]["code"] == 190
