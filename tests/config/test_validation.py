@@ -118,7 +118,10 @@ CASES = [
     (
         "unknown_source_key",
         {"tenants": [_tenant(sources__shopify={"levers": {}})]},
-        [f"{T}: sources.shopify.levers: unknown key 'levers'; allowed keys: enabled, generation, logic"],
+        [
+            f"{T}: sources.shopify.levers: unknown key 'levers'; "
+            "allowed keys: enabled, mode, accounts, options, generation, logic"
+        ],
     ),
     (
         "unknown_generation_lever",
@@ -259,7 +262,10 @@ CASES = [
     (
         "source_not_mapping",
         {"tenants": [_tenant(sources__shopify=[1, 2])]},
-        [f"{T}: sources.shopify: expected a mapping of enabled, generation, logic (got [1, 2])"],
+        [
+            f"{T}: sources.shopify: expected a mapping of enabled, mode, accounts, options, generation, logic "
+            "(got [1, 2])"
+        ],
     ),
     (
         "two_errors_reported_together",
@@ -271,6 +277,75 @@ CASES = [
         ],
     ),
 ]
+
+
+LIVE = {"mode": "live", "accounts": ["123456"]}
+CASES += [
+    (
+        "live_mode_unknown",
+        {"tenants": [_tenant(sources__facebook_ads={"mode": "real"})]},
+        [f"{T}: sources.facebook_ads.mode: expected one of simulated, live (got 'real')"],
+    ),
+    (
+        "live_without_accounts",
+        {"tenants": [_tenant(sources__facebook_ads={"mode": "live"})]},
+        [f"{T}: sources.facebook_ads.accounts: mode: live needs at least one account id"],
+    ),
+    (
+        "live_accounts_not_digits",
+        {"tenants": [_tenant(sources__facebook_ads={**LIVE, "accounts": ["act_123", "123"]})]},
+        [f"{T}: sources.facebook_ads.accounts: account ids are digits only (got ['act_123'])"],
+    ),
+    (
+        "live_account_twice",
+        {"tenants": [_tenant(sources__facebook_ads={**LIVE, "accounts": ["123", 123]})]},
+        [f"{T}: sources.facebook_ads.accounts: an account id is listed twice"],
+    ),
+    (
+        "accounts_on_simulated_source",
+        {"tenants": [_tenant(sources__facebook_ads={"accounts": ["123"]})]},
+        [f"{T}: sources.facebook_ads.accounts: only applies with mode: live"],
+    ),
+    (
+        "live_without_client",
+        {"tenants": [_tenant(sources__shopify=LIVE)]},
+        [f"{T}: sources.shopify.mode: 'shopify' has no live client yet; use mode: simulated"],
+    ),
+    (
+        "live_option_unknown",
+        {"tenants": [_tenant(sources__facebook_ads={**LIVE, "options": {"token": "x"}})]},
+        [
+            f"{T}: sources.facebook_ads.options.token: unknown key 'token'; allowed keys: "
+            "api_version, base_url, auth_url, page_size, report_timeout_seconds, poll_interval_seconds, "
+            "async_after_days, max_attempts, backoff_seconds, max_retry_delay_seconds, request_timeout_seconds, "
+            "attribution_windows, login_customer_id"
+        ],
+    ),
+    (
+        "live_login_customer_id_not_google",
+        {"tenants": [_tenant(sources__facebook_ads={**LIVE, "options": {"login_customer_id": "1234567890"}})]},
+        [f"{T}: sources.facebook_ads.options.login_customer_id: only applies to google_ads, not 'facebook_ads'"],
+    ),
+]
+
+
+def test_a_live_source_validates_and_a_simulated_one_hashes_as_before(tmp_path: Path):
+    path = tmp_path / "tenants.yaml"
+    path.write_text(yaml.safe_dump({"tenants": [BASE]}))
+    simulated = load_config(path).tenant("acme_co")
+    live = _tenant(sources__facebook_ads={**LIVE, "options": {"base_url": "http://127.0.0.1:9/meta"}})
+    path.write_text(yaml.safe_dump({"tenants": [live]}))
+    tenant = load_config(path).tenant("acme_co")
+    source = tenant.source("facebook_ads")
+    assert source.live and source.accounts == ["123456"] and source.options.base_url == "http://127.0.0.1:9/meta"
+    assert [s.connector for s in tenant.live_sources()] == ["facebook_ads"]
+    # the hash predates modes for simulated sources; options never change it, mode and accounts do
+    assert simulated.config_hash() == "21ff34ceb7d4c6e433a3719725536a7031898e5bdf048429bd6283acf6cf5900"
+    other_options = source.model_copy(update={"options": source.options.model_copy(update={"page_size": 9})})
+    assert tenant.model_copy(update={"sources": {**tenant.sources, "facebook_ads": other_options}}).config_hash() == (
+        tenant.config_hash()
+    )
+    assert tenant.config_hash() != simulated.config_hash()
 
 
 @pytest.mark.parametrize(("name", "document", "expected"), CASES, ids=[c[0] for c in CASES])

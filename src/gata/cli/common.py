@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from gata.config import ConfigError, GataConfig, load_config
+from gata.connectors.live.errors import LiveSourceError
 from gata.workspace import Workspace
 
 console = Console()
@@ -58,6 +59,9 @@ def cli_errors():
     except KeyError as exc:
         err_console.print(f"[red]{exc.args[0]}[/red]", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
+    except LiveSourceError as exc:  # names tenant, source and what to do; never a credential
+        err_console.print(f"[red]{escape(str(exc))}[/red]", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
 
 
 def config_for(config: Path | None, catalog: Path | None = None, strict: bool = True) -> GataConfig:

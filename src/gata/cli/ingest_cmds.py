@@ -118,7 +118,7 @@ def ingest(
         t = cfg.tenant(tenant)
     ws = workspace_for(workspace)
     end = parse_day(end_date) or today_utc()
-    with _progress() as progress:
+    with cli_errors(), _progress() as progress:
         gen = progress.add_task(f"Generating {t.slug}", total=days)
         land = progress.add_task("Landing sources", total=len(t.enabled_sources()))
         run = ingest_tenant(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from gata.cli import ingest_cmds, nl_cmds, observe_cmds, serve_cmds, users_cmds, warehouse_cmds
+from gata.cli import ingest_cmds, live_cmds, nl_cmds, observe_cmds, serve_cmds, users_cmds, warehouse_cmds
 
 app = typer.Typer(
     name="gata",
@@ -19,6 +19,7 @@ serve_cmds.register(app)
 observe_cmds.register(app)
 nl_cmds.register(app)
 users_cmds.register(app)
+live_cmds.register(app)
 
 
 if __name__ == "__main__":

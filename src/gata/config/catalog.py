@@ -60,6 +60,7 @@ class Connector(BaseModel):
     domain: Domain
     api_version: str
     master_model_id: str = Field(pattern=CONNECTOR_ID)
+    live: bool = Field(False, description="A live client exists: a tenant may set `mode: live` for it.")
     objects: dict[str, ConnectorObject] = Field(min_length=1)
 
     @field_validator("objects")

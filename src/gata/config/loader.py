@@ -21,6 +21,7 @@ from gata.config.tenants import (
     META_CONNECTORS,
     SLUG_PATTERN,
     GataConfig,
+    LiveOptions,
     SourceConfig,
     Tenant,
 )
@@ -30,7 +31,9 @@ DEFAULT_CATALOG = REPO_ROOT / "supported_connectors.yaml"
 DEFAULT_TENANTS = REPO_ROOT / "tenants.yaml"
 
 TENANT_KEYS = ("slug", "name", "reporting_currency", "seed", "id_namespace", "schedule", "sources")
-SOURCE_KEYS = ("enabled", "generation", "logic")
+SOURCE_KEYS = ("enabled", "mode", "accounts", "options", "generation", "logic")
+MODES = ("simulated", "live")
+ACCOUNT_ID = r"^\d{1,20}$"
 
 
 def _read_yaml(path: Path) -> Any:
@@ -135,9 +138,54 @@ def _validate_source(
     enabled = body.get("enabled", True)
     if not isinstance(enabled, bool):
         issues.append(ConfigIssue(file, _join(prefix, "enabled"), f"expected true or false (got {enabled!r})", slug))
+    live, live_issues = _validate_live(cid, body, catalog[cid], file, slug, prefix)
+    issues += live_issues
     if issues:
         return None, issues
-    return SourceConfig(connector=cid, domain=domain, enabled=enabled, **parts), []
+    return SourceConfig(connector=cid, domain=domain, enabled=enabled, **live, **parts), []
+
+
+def _validate_live(
+    cid: str, body: dict, connector: Connector, file: str, slug: str | None, prefix: str
+) -> tuple[dict[str, Any], list[ConfigIssue]]:
+    """mode, accounts and options: a live source names its accounts; a simulated one has none to name."""
+    mode = body.get("mode", "simulated")
+    accounts = body.get("accounts", [])
+    issues: list[ConfigIssue] = []
+
+    def issue(key: str, message: str) -> None:
+        issues.append(ConfigIssue(file, _join(prefix, key), message, slug))
+
+    if mode not in MODES:
+        issue("mode", f"expected one of {', '.join(MODES)} (got {mode!r})")
+        return {}, issues
+    if mode == "live" and not connector.live:
+        issue("mode", f"'{cid}' has no live client yet; use mode: simulated")
+    if not isinstance(accounts, list) or any(not isinstance(a, str | int) for a in accounts):
+        issue("accounts", f"expected a list of account ids (got {accounts!r})")
+        accounts = []
+    accounts = [str(a) for a in accounts]
+    bad = [a for a in accounts if not re.fullmatch(ACCOUNT_ID, a)]
+    if bad:
+        issue("accounts", f"account ids are digits only (got {bad!r})")
+    if len(set(accounts)) != len(accounts):
+        issue("accounts", "an account id is listed twice")
+    if mode == "live" and not accounts:
+        issue("accounts", "mode: live needs at least one account id")
+    if mode == "simulated" and (accounts or body.get("options")):
+        issue("accounts" if accounts else "options", "only applies with mode: live")
+    raw_options = body.get("options") or {}
+    options = LiveOptions()
+    if not isinstance(raw_options, dict):
+        issue("options", f"expected a mapping (got {raw_options!r})")
+    else:
+        try:
+            options = LiveOptions.model_validate(raw_options)
+        except ValidationError as exc:
+            issues += _issues_from(exc, LiveOptions, file, _join(prefix, "options"), slug)
+    if options.login_customer_id is not None and cid != "google_ads":
+        issue("options.login_customer_id", f"only applies to google_ads, not '{cid}'")
+    return {"mode": mode, "accounts": accounts, "options": options}, issues
 
 
 def _validate_tenant(raw: Any, index: int, catalog: Catalog, file: str) -> tuple[Tenant | None, list[ConfigIssue]]:

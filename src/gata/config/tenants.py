@@ -161,12 +161,65 @@ LOGIC_BY_DOMAIN: dict[Domain, type[_Strict]] = {
 # --- tenants -----------------------------------------------------------------------------------------
 
 
+# --- live sources ------------------------------------------------------------------------------------
+
+SourceMode = Literal["simulated", "live"]
+
+
+class LiveOptions(_Strict):
+    """How a live client talks to its API. Credentials are never here: see gata.connectors.live.credentials."""
+
+    api_version: str | None = Field(
+        None, description="API version to call (default: the catalog's api_version of the connector)."
+    )
+    base_url: str | None = Field(
+        None,
+        pattern=r"^https?://[^\s/]+(/[^\s]*)?$",
+        description="Root URL of the API (default: the platform's own); point it at `gata simulate-apis` to test.",
+    )
+    auth_url: str | None = Field(
+        None,
+        pattern=r"^https?://[^\s/]+(/[^\s]*)?$",
+        description="OAuth2 token endpoint for refresh-token flows (default: the platform's own).",
+    )
+    page_size: int = Field(500, ge=1, le=10_000, description="Records asked for per page.")
+    report_timeout_seconds: float = Field(
+        900.0, gt=0, le=24 * 3600, description="How long to wait for an asynchronous report job before failing."
+    )
+    poll_interval_seconds: float = Field(5.0, gt=0, le=600, description="Pause between polls of a report job.")
+    async_after_days: int = Field(
+        31, ge=1, le=3650, description="Meta: date ranges longer than this are read as asynchronous report jobs."
+    )
+    max_attempts: int = Field(6, ge=1, le=50, description="Attempts per request on 429, 5xx and throttling errors.")
+    backoff_seconds: float = Field(1.0, ge=0, le=600, description="Base of the exponential back-off between attempts.")
+    max_retry_delay_seconds: float = Field(
+        300.0, ge=0, le=3600, description="Longest single wait between attempts (Retry-After included)."
+    )
+    request_timeout_seconds: float = Field(60.0, gt=0, le=3600, description="Time-out of one HTTP request.")
+    attribution_windows: list[str] = Field(
+        default_factory=lambda: ["7d_click", "1d_view"],
+        description="Meta: action_attribution_windows the conversions are reported with.",
+    )
+    login_customer_id: str | None = Field(
+        None, pattern=r"^\d{10}$", description="Google Ads: manager account id sent as login-customer-id."
+    )
+
+
 class SourceConfig(_Strict):
     connector: str
     domain: Domain
     enabled: bool = True
+    mode: SourceMode = Field("simulated", description="simulated (the simulated business) or live (the real API).")
+    accounts: list[str] = Field(
+        default_factory=list, description="Live mode: the ad account ids to read (one or more)."
+    )
+    options: LiveOptions = Field(default_factory=LiveOptions, description="Live mode: how the client calls the API.")
     generation: PaidAdsGeneration | EcommerceGeneration | AnalyticsGeneration
     logic: PaidAdsLogic | EcommerceLogic | AnalyticsLogic
+
+    @property
+    def live(self) -> bool:
+        return self.mode == "live"
 
 
 class Tenant(_Strict):
@@ -183,6 +236,12 @@ class Tenant(_Strict):
     def enabled_sources(self) -> list[SourceConfig]:
         return [s for s in self.sources.values() if s.enabled]
 
+    def live_sources(self) -> list[SourceConfig]:
+        return [s for s in self.enabled_sources() if s.live]
+
+    def simulated_sources(self) -> list[SourceConfig]:
+        return [s for s in self.enabled_sources() if not s.live]
+
     def sources_in(self, domain: Domain) -> list[SourceConfig]:
         return [s for s in self.enabled_sources() if s.domain == domain]
 
@@ -197,8 +256,15 @@ class Tenant(_Strict):
         return 10_000 + int.from_bytes(digest[:8], "big") % 90_000
 
     def config_hash(self) -> str:
-        """A fingerprint of everything that shapes this tenant's data and logic."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        """A fingerprint of everything that shapes this tenant's data and logic. A live source's options (how
+        its client calls the API) shape neither; a simulated source hashes as it did before modes existed."""
+        dumped = self.model_dump(mode="json")
+        for source in dumped["sources"].values():
+            source.pop("options")
+            if source["mode"] == "simulated":
+                source.pop("mode")
+                source.pop("accounts")
+        canonical = json.dumps(dumped, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 

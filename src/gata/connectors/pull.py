@@ -35,12 +35,12 @@ def pull(
     itself), then each day's daily objects."""
     world = world or build_world(tenant)
     as_of = as_of or max(days)
-    wanted = connectors or [s.connector for s in tenant.enabled_sources()]
+    wanted = connectors if connectors is not None else [s.connector for s in tenant.enabled_sources()]
     contexts = [(c, connector_module(c), RenderContext(world, c, as_of)) for c in wanted]
     for c, module, ctx in contexts if entities else []:
         for obj, batch in module.entities(ctx).items():
             yield c, obj, batch
-    for day in days:
+    for day in days if contexts else []:
         sim = simulate_day(world, day)
         for c, module, ctx in contexts:
             for obj, batch in module.daily(ctx, sim).items():

@@ -1,5 +1,5 @@
 """Connector id -> the module that renders it. Adding a connector: one module, one line here, one entry
-in supported_connectors.yaml."""
+in supported_connectors.yaml. A paid-ads platform is a folder (render.py, live.py, simulator.py)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ from functools import cache
 from gata.connectors.base import ConnectorModule
 
 MODULES = {
-    "facebook_ads": "gata.connectors.paid_ads.meta",
-    "instagram_ads": "gata.connectors.paid_ads.meta",
-    "google_ads": "gata.connectors.paid_ads.google_ads",
-    "bing_ads": "gata.connectors.paid_ads.bing_ads",
-    "linkedin_ads": "gata.connectors.paid_ads.linkedin_ads",
-    "amazon_ads": "gata.connectors.paid_ads.amazon_ads",
-    "tiktok_ads": "gata.connectors.paid_ads.tiktok_ads",
+    "facebook_ads": "gata.connectors.paid_ads.meta.render",
+    "instagram_ads": "gata.connectors.paid_ads.meta.render",
+    "google_ads": "gata.connectors.paid_ads.google.render",
+    "bing_ads": "gata.connectors.paid_ads.bing.render",
+    "linkedin_ads": "gata.connectors.paid_ads.linkedin.render",
+    "amazon_ads": "gata.connectors.paid_ads.amazon.render",
+    "tiktok_ads": "gata.connectors.paid_ads.tiktok.render",
     "shopify": "gata.connectors.ecommerce.shopify",
     "bigcommerce": "gata.connectors.ecommerce.bigcommerce",
     "woocommerce": "gata.connectors.ecommerce.woocommerce",

@@ -1,4 +1,5 @@
 """What a daily sync reads: the days since the last pull in full, and what changed in the days before.
+(Live sources read their own look-back window: gata.connectors.live.pull.)
 
 APIs restate recent days (conversions inside the attribution window, an order's status and refunds), so
 a sync re-reads each daily object's last `restated_days` days and the entity objects, and keeps only the
@@ -19,6 +20,7 @@ from gata.config.catalog import Catalog, ConnectorObject
 from gata.config.tenants import Tenant
 from gata.connectors.arrow import as_arrow
 from gata.connectors.base import Batch, RenderContext
+from gata.connectors.live.pull import live_changes
 from gata.connectors.pull import pull
 from gata.connectors.registry import connector_module
 from gata.ingest.natural_id import NATURAL_ID, add_natural_id
@@ -61,7 +63,7 @@ def pull_changes(
 ) -> Iterator[tuple[str, str, Batch]]:
     """(connector, object, batch) for a sync from the pull as of `since` to the pull as of `through`."""
     world = build_world(tenant)
-    connectors = [s.connector for s in tenant.enabled_sources()]
+    connectors = [s.connector for s in tenant.simulated_sources()]
     before = {c: RenderContext(world, c, since) for c in connectors}
     after = {c: RenderContext(world, c, through) for c in connectors}
     for c in connectors:
@@ -86,4 +88,8 @@ def pull_changes(
     # new days: everything, as of `through`
     new_days = days_between(since + timedelta(days=1), through)
     if new_days:
-        yield from pull(tenant, new_days, as_of=through, world=world, on_day=on_day, entities=False)
+        yield from pull(
+            tenant, new_days, as_of=through, connectors=connectors, world=world, on_day=on_day, entities=False
+        )
+    # live sources: their APIs re-read the look-back window and the new days themselves
+    yield from live_changes(tenant, catalog, since, through, first_day)

@@ -11,6 +11,7 @@ import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 from pathlib import Path
 
 import pyarrow as pa
@@ -20,6 +21,7 @@ from gata.config.catalog import Catalog
 from gata.config.tenants import Tenant
 from gata.connectors.arrow import JSON_COLUMNS_KEY, as_arrow, json_columns, with_json_columns
 from gata.connectors.base import Batch
+from gata.connectors.live.pull import live_pull
 from gata.connectors.pull import pull
 from gata.ingest.natural_id import NATURAL_ID, add_natural_id
 
@@ -98,8 +100,14 @@ def stage_pull(
     connectors: list[str] | None = None,
     on_day: Callable[[date], None] | None = None,
 ) -> StagedPull:
+    """Stage the window: simulated sources rendered, live sources read from their APIs (same shapes)."""
     as_of = as_of or max(days)
-    batches = pull(tenant, days, as_of=as_of, connectors=connectors, on_day=on_day)
+    wanted = connectors if connectors is not None else [s.connector for s in tenant.enabled_sources()]
+    simulated = [c for c in wanted if not tenant.source(c).live]
+    live = [s for s in tenant.live_sources() if s.connector in wanted]
+    batches = chain(
+        pull(tenant, days, as_of=as_of, connectors=simulated, on_day=on_day), live_pull(tenant, catalog, days, live)
+    )
     return stage_batches(tenant.slug, catalog, batches, root, days, as_of)
 
 

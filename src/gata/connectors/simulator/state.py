@@ -1,0 +1,161 @@
+"""What the simulator knows: the accounts it serves, its clock, its tokens, its faults, the requests it saw.
+
+Accounts are every ad account of every tenant in the configuration it was started with (whatever the
+sources' modes: the simulated business is the same), so a live source names the simulated account ids.
+The clock is the as-of day: moving it forward restates recent days, as a real platform does between pulls.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Literal
+
+from gata.config.tenants import GataConfig
+from gata.connectors.base import RenderContext
+from gata.connectors.registry import connector_module
+from gata.simulation.day import simulate_day
+from gata.simulation.world import AdAccount, World, build_world
+
+TokenState = Literal["valid", "expired", "revoked"]
+FaultKind = Literal["429", "500", "503", "throttle", "malformed", "stuck_job"]
+CACHED_DAYS = 4096
+
+
+@dataclass(frozen=True)
+class ServedAccount:
+    tenant: str
+    connector: str
+    world: World
+
+    @property
+    def account(self) -> AdAccount:
+        return self.world.ad_account(self.connector)
+
+
+@dataclass
+class Fault:
+    kind: FaultKind
+    path_contains: str = ""
+    times: int = 1
+    retry_after: int = 1
+
+    def matches(self, path: str) -> bool:
+        return self.times > 0 and self.path_contains in path
+
+
+@dataclass
+class Job:
+    id: str
+    account: str
+    params: dict
+    stuck: bool = False
+    polls: int = 0
+
+
+@dataclass
+class SimulatorState:
+    config: GataConfig
+    as_of: date = field(default_factory=lambda: datetime.now(UTC).date())
+    tokens: dict[str, TokenState] = field(default_factory=dict)  # access tokens, or refresh tokens (OAuth2)
+    access_tokens: dict[str, str] = field(default_factory=dict)  # issued access token -> its refresh token
+    faults: list[Fault] = field(default_factory=list)
+    requests: list[dict] = field(default_factory=list)
+    jobs: dict[str, Job] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _accounts: dict[tuple[str, str], ServedAccount] = field(default_factory=dict, repr=False)
+    _days: OrderedDict = field(default_factory=OrderedDict, repr=False)
+
+    def __post_init__(self) -> None:
+        for tenant in self.config.tenants:
+            world = build_world(tenant)
+            for acct in world.ad_accounts:
+                self._accounts[(acct.connector, acct.account_id)] = ServedAccount(tenant.slug, acct.connector, world)
+
+    # --- accounts and records ---
+
+    def accounts(self, connectors: tuple[str, ...]) -> list[ServedAccount]:
+        return [a for (c, _), a in self._accounts.items() if c in connectors]
+
+    def account(self, connectors: tuple[str, ...], account_id: str) -> ServedAccount | None:
+        return next((self._accounts[(c, account_id)] for c in connectors if (c, account_id) in self._accounts), None)
+
+    def entities(self, served: ServedAccount) -> dict[str, list[dict]]:
+        return connector_module(served.connector).entities(RenderContext(served.world, served.connector, self.as_of))
+
+    def daily(self, served: ServedAccount, first: date, last: date) -> dict[str, list[dict]]:
+        """Each daily object's records over the days (none after the clock), as known on the clock's day."""
+        out: dict[str, list[dict]] = {}
+        day = first
+        while day <= min(last, self.as_of):
+            for obj, records in self._day(served, day).items():
+                out.setdefault(obj, []).extend(records)
+            day += timedelta(days=1)
+        return out
+
+    def _day(self, served: ServedAccount, day: date) -> dict[str, list[dict]]:
+        """One day rendered for every ad account of the tenant at once (one simulation of the day feeds all)."""
+        key = (served.tenant, day, self.as_of)
+        with self._lock:
+            rendered = self._days.get(key)
+        if rendered is None:
+            sim = simulate_day(served.world, day)
+            rendered = {
+                a.connector: connector_module(a.connector).daily(
+                    RenderContext(served.world, a.connector, self.as_of), sim
+                )
+                for a in served.world.ad_accounts
+            }
+            with self._lock:
+                self._days[key] = rendered
+                while len(self._days) > CACHED_DAYS:
+                    self._days.popitem(last=False)
+        return rendered[served.connector]
+
+    # --- tokens, faults, requests ---
+
+    def token(self, token: str | None) -> TokenState | None:
+        return self.tokens.get(token) if token else None
+
+    def issue_access_token(self, refresh_token: str) -> str:
+        """OAuth2 refresh: a new access token bound to the refresh token (whose state it follows)."""
+        with self._lock:
+            issued = f"sim-access-{len(self.access_tokens) + 1}"
+            self.access_tokens[issued] = refresh_token
+        return issued
+
+    def bearer(self, access_token: str | None) -> TokenState | None:
+        """The state of an OAuth2 access token: that of the refresh token it was issued for."""
+        refresh = self.access_tokens.get(access_token or "")
+        return self.token(refresh) if refresh else None
+
+    def start_job(self, id_format: str, account: str, params: dict, path: str) -> Job:
+        """A new report job, its id `id_format` filled with a sequence number; a `stuck_job` fault matching
+        `path` makes it one that never finishes."""
+        stuck = self.take_stuck_job(path)
+        with self._lock:
+            job = Job(id_format.format(len(self.jobs) + 1), account, params, stuck=stuck)
+            self.jobs[job.id] = job
+        return job
+
+    def take_fault(self, path: str) -> Fault | None:
+        with self._lock:
+            for fault in self.faults:
+                if fault.matches(path) and fault.kind != "stuck_job":
+                    fault.times -= 1
+                    return fault
+        return None
+
+    def take_stuck_job(self, path: str) -> bool:
+        with self._lock:
+            for fault in self.faults:
+                if fault.kind == "stuck_job" and fault.matches(path):
+                    fault.times -= 1
+                    return True
+        return False
+
+    def log(self, method: str, path: str, params: dict, status: int) -> None:
+        with self._lock:
+            self.requests.append({"method": method, "path": path, "params": params, "status": status})
