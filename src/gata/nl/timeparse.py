@@ -51,6 +51,8 @@ class TimeReading:
     date_range: DateRange | None = None
     grain: str | None = None  # day..year, or "auto" ("over time", "trend"): chosen from the period's length
     compare: bool = False
+    calendar: str | None = None  # week | month | quarter | year: this one to date beside the whole last one
+    all_time: bool = False  # the question says "all time" / "ever"
     spans: list[tuple[int, int]] = field(default_factory=list)
     phrases: list[str] = field(default_factory=list)
 
@@ -61,6 +63,16 @@ def _number(text: str) -> int:
 
 def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _unit_start(day: date, unit: str) -> date:
+    if unit == "week":
+        return day - timedelta(days=day.weekday())
+    if unit == "month":
+        return day.replace(day=1)
+    if unit == "quarter":
+        return day.replace(month=3 * ((day.month - 1) // 3) + 1, day=1)
+    return day.replace(month=1, day=1)
 
 
 def _latest_year(month: int, day: int, today: date) -> int:
@@ -75,6 +87,8 @@ class _Parser:
         self.today = today
         self.out = TimeReading()
         self.default_range: DateRange | None = None  # from "week over week" when no period is named
+        self.calendar: str | None = None  # "vs last month": this month to date and the whole last month
+        self.all_time = False
 
     def consume(self, m: re.Match) -> None:
         self.out.spans.append(m.span())
@@ -114,7 +128,24 @@ class _Parser:
         self._months_quarters_years()
         self._relative()
         self._grains()
+        if self.calendar is not None:
+            self._calendar(self.calendar)
+        if self.all_time and self.out.date_range is not None:
+            raise TimeError("the question names 'all time' and a period")
+        self.out.all_time = self.all_time
         return self.out
+
+    def _calendar(self, unit: str) -> None:
+        """This unit to date next to the whole previous one: one row per calendar period."""
+        if self.out.date_range not in (None, DateRange(relative=f"this_{unit}")):
+            raise TimeError(f"compare with last {unit} from this {unit} (the period named is another one)")
+        start = _unit_start(self.today, unit)
+        previous = _unit_start(start - timedelta(days=1), unit)
+        self.out.date_range = DateRange(start=previous, end=self.today)
+        if self.out.grain not in (None, unit):
+            raise TimeError(f"comparing this {unit} with last {unit} shows one row per {unit}")
+        self.out.grain = unit
+        self.out.calendar = unit
 
     def _comparisons(self) -> None:
         prev = r"(?:the )?(?:previous|prior|preceding|last) period"
@@ -131,11 +162,15 @@ class _Parser:
             days = {"week": 7, "month": 30, "quarter": 90, "year": 365}.get(unit)
             self.consume(m)
             self.default_range = DateRange(relative=f"last_{days}_days" if days else "yesterday")
-        against = r"\b(?:vs\.?|versus|compared (?:to|with)|against)"
+        # "this month vs last month": whole calendar periods side by side (the current one to date and the
+        # whole previous one), one row per period, rather than the days just before
+        against = r"\b(?:vs\.?|versus|compared (?:to|with)|against" + (r"|to|with)" if "compar" in self.text else ")")
         for m in self.each(rf"{against} (?:the )?(?:last|previous|prior) (week|month|quarter|year)\b"):
-            self.out.compare = True
             self.consume(m)
-            self.default_range = DateRange(relative=f"this_{m.group(1)}")
+            self.calendar = m.group(1)
+        for m in self.each(r"\ball[- ]time\b|\balltime\b|\bever\b|\blifetime\b|\bsince (?:the )?(?:start|beginning)\b"):
+            self.all_time = True
+            self.consume(m)
 
     def _explicit_days(self) -> None:
         a, b = _date_pattern("a"), _date_pattern("b")
