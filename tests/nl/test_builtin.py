@@ -64,7 +64,7 @@ def test_text_normalisation_and_stems():
             {
                 "model": "ad_performance",
                 "dimensions": ["campaign_name"],
-                "measures": ["cpc"],
+                "measures": ["cpc", "spend", "clicks"],
                 "order_by": [{"field": "cpc"}],
                 "limit": 1,
             },

@@ -30,9 +30,12 @@ from gata.nl.grammar import (
     CONTEXT,
     MIN_FUZZY,
     MISSING_DIMENSIONS,
+    PERIOD_CHOICES,
+    RANK_BY,
     SOURCE_DIMENSION,
     SOURCE_WORDS,
     SOURCES,
+    stemmed,
 )
 from gata.nl.reading import Reading
 from gata.nl.text import NUMBER_WORDS, STOPWORDS, Token, normalise, phrase_key, tokens
@@ -70,6 +73,7 @@ _WRITE_WORDS = """
 WRITE_WORDS = frozenset(_WRITE_WORDS.split())
 SQL_MARKS = re.compile(r";|--|/\*|\*/|\bunion\s+select\b|\bselect\b.+\bfrom\b|\bor\s+1\s*=\s*1\b")
 HARMLESS_PUNCTUATION = frozenset("?,.!:()'\"/&%$€£+-")
+_AMBIGUOUS = stemmed(AMBIGUOUS)
 # words whose meaning must never be guessed from a near spelling
 NEVER_CORRECTED = (
     GROUP_CUES
@@ -504,6 +508,9 @@ def _build(
             body["limit"] = 1
         elif rank.noun and rank.word != "which":
             body["limit"] = DEFAULT_TOP
+    if rank is not None and not dims and not grain:  # "best ROAS": the figure with what it is made of
+        own = vocab.layer.model(model).measures
+        body["measures"] += [c for m in measures[:1] for c in CONTEXT.get(m, ()) if c in own and c not in measures]
     try:
         query = SemanticQuery.model_validate(body)
     except ValidationError as exc:
@@ -618,7 +625,7 @@ def _ambiguities(reading: Reading, parsed: _Parse, question: str, when: TimeRead
     query = reading.query
     assert query is not None
     for item in parsed.items:
-        entry = AMBIGUOUS.get(" ".join(phrase_key(item.text)))
+        entry = _AMBIGUOUS.get(" ".join(phrase_key(item.text)))
         if entry is None:
             continue
         chosen = next((c for c in entry["candidates"] if (c["model"], c["measure"]) == _picked(query, c)), None)
@@ -641,6 +648,12 @@ def _ambiguities(reading: Reading, parsed: _Parse, question: str, when: TimeRead
         reading.notes.append(
             f"this {when.calendar} to date beside the whole of last {when.calendar}, one row per {when.calendar}"
         )
+    if query.date_range is None and not when.all_time:  # which period: all time, and the usual ones offered
+        reading.notes.append("no period named: all time")
+        reading.alternatives += [f"{question.rstrip(' ?.!')} {p}" for p in PERIOD_CHOICES]
+    if parsed.rank is not None and not query.dimensions and not query.time_grain:  # "best ROAS": best of what?
+        own = vocab.layer.model(query.model).dimensions
+        reading.alternatives += [f"{question.rstrip(' ?.!')} by {w}" for w, d in RANK_BY if d in own]
 
 
 def _picked(query, candidate: dict) -> tuple[str, str]:

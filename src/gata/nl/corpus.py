@@ -388,6 +388,55 @@ def _unknown_things(ctx: Ctx, split: str):
     yield "what's the weather in paris", None, "weather"
 
 
+# ---- held-out families written after development stopped: run once, never tuned on ----------------------------
+
+
+@family("show_me_broken_down", "heldout")
+def _broken_down(ctx: Ctx, split: str):
+    for k, (m, f, d) in enumerate(PAIRS):
+        t = ctx.times[split][(k + 3) % len(ctx.times[split])]
+        q = _join("show me", MEASURES[(m, f)][0], "broken down by", DIMENSIONS[(m, d)][0], t.text)
+        yield q, _q(m, [f], [d], t), None
+
+
+@family("total_from_platform", "heldout")
+def _total_from(ctx: Ctx, split: str):
+    for k, p in enumerate(ctx.platforms()):
+        t = ctx.times[split][(k + 1) % len(ctx.times[split])]
+        filt = [{"field": "source_platform", "op": "eq", "value": p}]
+        q = _join("what's the total ad spend from", PLATFORM_WORDS[p][-1], t.text)
+        yield q, _q("ad_performance", ["spend"], t=t, filters=filt), None
+
+
+@family("how_many_did_we_get", "heldout")
+def _how_many(ctx: Ctx, split: str):
+    for k, (m, f, noun) in enumerate(
+        (
+            ("orders", "orders", "orders"),
+            ("ad_performance", "clicks", "clicks"),
+            ("sessions", "sessions", "sessions"),
+            ("blended", "new_customers", "new customers"),
+        )
+    ):
+        t = ctx.times[split][k % len(ctx.times[split])]
+        yield _join("how many", noun, "did we get", t.text) + "?", _q(m, [f], t=t), None
+
+
+@family("ytd_by_dim", "heldout")
+def _ytd(ctx: Ctx, split: str):
+    ytd = Time("ytd", {"relative": "this_year"})
+    for m, f, d in PAIRS[:5]:
+        yield _join(MEASURES[(m, f)][0], "YTD by", DIMENSIONS[(m, d)][0]), _q(m, [f], [d], ytd), None
+
+
+@family("lowest_dims", "heldout")
+def _lowest(ctx: Ctx, split: str):
+    for k, (m, f, d) in enumerate(PAIRS):
+        t = ctx.times[split][(k + 4) % len(ctx.times[split])]
+        q = _join("the 2", _plural(DIMENSIONS[(m, d)][0]), "with the lowest", MEASURES[(m, f)][0], t.text)
+        yield q, _ranked(m, f, d, t, "asc", 2), None
+
+
 def generate(vocabs: dict[str, Vocabulary], today: date, splits: tuple[str, ...] = ("dev", "heldout")) -> list[Gen]:
     """The corpus for the given tenants' vocabularies, family by family."""
     times = _times(today)

@@ -8,6 +8,10 @@ read questions with this one definition: `grammar_json(vocab)` is what the brows
 
 from __future__ import annotations
 
+import re
+
+import ibis
+
 # a ranking by a ratio shows what the ratio is made of (ROAS with spend and conversion value)
 CONTEXT: dict[str, tuple[str, ...]] = {
     "roas": ("spend", "conversions_value"),
@@ -32,6 +36,19 @@ _ROAS = {
     ],
 }
 AMBIGUOUS: dict[str, dict] = {"roas": _ROAS, "return on ad spend": _ROAS}
+
+
+def stemmed(table: dict[str, dict]) -> dict[str, dict]:
+    """A table keyed by phrases, keyed as the matcher spells them (stems: 'roas' is 'roa')."""
+    from gata.nl.text import phrase_key
+
+    return {" ".join(phrase_key(k)): v for k, v in table.items()}
+
+
+# a question without a period is read as all time; these are offered beside it
+PERIOD_CHOICES = ("this month", "last 30 days")
+# "best ROAS" ranks nothing: these breakdowns are offered (word, dimension of the model)
+RANK_BY = (("campaign", "campaign_name"), ("platform", "source_platform"))
 
 # every source GATA connects: a question naming one the tenant does not have is refused by name
 SOURCES: dict[str, tuple[str, str]] = {
@@ -91,7 +108,7 @@ MIN_FUZZY = 4
 def grammar_json(vocab) -> dict:
     """The whole reading definition for one tenant's vocabulary, as the in-browser reader runs it: the
     rule words (shared with `gata.nl.builtin`), the tables above and the tenant's phrases and values."""
-    from gata.nl import builtin, text, vocabulary
+    from gata.nl import builtin, suggest, text, vocabulary
 
     words = {
         "stopwords": sorted(text.STOPWORDS),
@@ -114,13 +131,17 @@ def grammar_json(vocab) -> dict:
         "version": vocab.version,
         "words": words,
         "context": CONTEXT,
-        "ambiguous": AMBIGUOUS,
+        "ambiguous": stemmed(AMBIGUOUS),
         "sources": SOURCES,
         "source_words": SOURCE_WORDS,
         "source_dimension": {k: list(v) for k, v in SOURCE_DIMENSION.items()},
         "missing_dimensions": MISSING_DIMENSIONS,
         "min_fuzzy": MIN_FUZZY,
         "default_top": builtin.DEFAULT_TOP,
+        "period_choices": list(PERIOD_CHOICES),
+        "rank_by": [list(r) for r in RANK_BY],
+        "general_questions": list(suggest.GENERAL),
+        "max_suggestions": suggest.MAX_SUGGESTIONS,
         "lower_is_better": sorted(vocabulary.LOWER_IS_BETTER),
         "model_priority": list(vocabulary.MODEL_PRIORITY),
         "models": {
@@ -131,10 +152,33 @@ def grammar_json(vocab) -> dict:
             }
             for m in layer.models.values()
         },
+        "local": {m.name: _local(m) for m in layer.models.values() if m.name in LOCAL_TABLES},
         "max_len": vocab.max_len,
         "phrases": [
             [" ".join(key), [[m.kind, m.model, m.field, m.strength, m.value] for m in meanings]]
             for key, meanings in vocab.phrases.items()
         ],
         "values": {f"{model}|{dim}": values for (model, dim), values in vocab.values.items()},
+    }
+
+
+# the star tables the /local page loads into DuckDB-WASM, named as the models over them
+LOCAL_TABLES = ("ad_performance", "orders", "sessions", "events", "campaigns", "users")
+_SELECT = re.compile(r'^SELECT\s+(?P<expr>.*?)\s+AS "__m"\s+FROM ', re.S)
+
+
+def _local(model) -> dict:
+    """How a model's query runs on its star table in the browser: columns of its dimensions and time, and
+    each measure's SQL (compiled by ibis from the same definition the server runs) over bare column names."""
+    measures = {}
+    for name, measure in model.measures.items():
+        sql = ibis.to_sql(model.table.aggregate(__m=measure.expr(model.table)), dialect="duckdb")
+        found = _SELECT.match(str(sql))
+        if found:
+            measures[name] = " ".join(found.group("expr").replace('"t0".', "").split())
+    time = model.definition.time_dimension
+    return {
+        "time": model.dimensions[time].column if time in model.dimensions else None,
+        "dimensions": {k: d.column for k, d in model.dimensions.items()},
+        "measures": measures,
     }

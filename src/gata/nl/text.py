@@ -20,7 +20,8 @@ _STOPWORDS = """
     split grouped group across so far up until till through during versus vs against compared compare
     comparing than then also just only ever currently current now
     drive drives drove driven driving bring brings brought generate generates generated produce produced
-    got gets getting bringing
+    got gets getting bringing um uh er hey hi hello ok okay well actually basically kindly quick quickly
+    roughly approximately exactly thanks thank guys real really
 """
 STOPWORDS = frozenset(_STOPWORDS.split())
 

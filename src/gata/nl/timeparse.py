@@ -10,6 +10,7 @@ Bare month names need a cue ("in May", "May 2025", "May 3") so that "may" the ve
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -31,8 +32,11 @@ _MONTH = (
 )
 _NUM = r"(?P<{n}>\d{{1,4}}|" + "|".join(NUMBER_WORDS) + ")"
 _DAYNUM = r"(?P<{n}>[0-3]?\d)(?:st|nd|rd|th)?"
+_MONTH_M = _MONTH.format(n="m")
+_NUM_N = _NUM.format(n="n")
 
 
+@functools.cache
 def _date_pattern(p: str) -> str:
     """A calendar day: 2026-06-01, June 1(st)( 2026), 1(st) June( 2026)."""
     return (
@@ -181,9 +185,9 @@ class _Parser:
             self.absolute(start, end, m)
         for m in self.each(rf"\b(?:since|from|after|starting) {a}\b"):
             self.absolute(self.day(m, "a"), self.today, m)
-        for m in self.each(rf"\b(?:since|from|starting) (?:the )?(?:start|beginning) of {_MONTH.format(n='m')}\b"):
+        for m in self.each(rf"\b(?:since|from|starting) (?:the )?(?:start|beginning) of {_MONTH_M}\b"):
             self._since_month(m)
-        for m in self.each(rf"\b(?:since|from|starting) {_MONTH.format(n='m')}(?! \d)\b"):
+        for m in self.each(rf"\b(?:since|from|starting) {_MONTH_M}(?! \d)\b"):
             self._since_month(m)
         for m in self.each(rf"\b(?:on )?{a}\b"):
             d = self.day(m, "a")
@@ -194,7 +198,7 @@ class _Parser:
         self.absolute(date(_latest_year(month, 1, self.today), month, 1), self.today, m)
 
     def _months_quarters_years(self) -> None:
-        month = _MONTH.format(n="m")
+        month = _MONTH_M
         for m in self.each(rf"\b(?:(?:in|during|for|of|over) )?{month} (?P<y>\d{{4}})\b"):
             mo, y = MONTHS[m.group("m")], int(m.group("y"))
             self.absolute(date(y, mo, 1), _month_end(y, mo), m)
@@ -216,7 +220,7 @@ class _Parser:
         units = "|".join(UNITS)
         for m in self.each(r"\btoday\b|\byesterday\b"):
             self.set_range(DateRange(relative=m.group()), m)
-        num = _NUM.format(n="n")
+        num = _NUM_N
         for m in self.each(
             rf"\b(?:(?:in|over|for|during) )?(?:the )?(?:last|past|previous|trailing|prior) {num} (?P<u>{units})s?\b"
         ):

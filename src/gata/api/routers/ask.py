@@ -35,6 +35,9 @@ def grammar(snap: Snapshot, request: Request) -> dict:
     """The question-reading rules and this tenant's vocabulary, for the in-browser reader (`reader.js`)."""
     answers: AnswerService = request.app.state.answers
     try:
-        return grammar_json(answers.vocabulary(snap.tenant))
+        vocab = answers.vocabulary(snap.tenant)
     except TenantNotServed:
         raise HTTPException(404, f"tenant '{snap.tenant}' has no data to ask about yet") from None
+    if vocab.grammar is None:
+        vocab.grammar = grammar_json(vocab)
+    return vocab.grammar

@@ -844,6 +844,11 @@ function build(g, parsed, when, today) {
     else if (rank.singular) body.limit = 1;
     else if (rank.noun && rank.word !== "which") body.limit = g.default_top;
   }
+  if (rank && !dims.length && !grain) { // "best ROAS": the figure with what it is made of
+    const own = g.models[model].measures;
+    const first = measures[0];
+    for (const c of g.context[first] ?? []) if (c in own && !body.measures.includes(c)) body.measures.push(c);
+  }
   return { query: body, problem: null, unmapped: [], notes, alternatives: [] };
 }
 
@@ -861,4 +866,81 @@ function ambiguities(g, reading, parsed, question, when) {
     for (const c of others) reading.alternatives.push(at >= 0 ? question.slice(0, at) + c.ask + question.slice(at + it.text.length) : `${c.ask} ${question}`);
   }
   if (when.calendar) reading.notes.push(`this ${when.calendar} to date beside the whole of last ${when.calendar}, one row per ${when.calendar}`);
+  const bare = question.replace(/[ ?.!]+$/, "");
+  if (!q.date_range && !when.all_time) {
+    reading.notes.push("no period named: all time");
+    reading.alternatives.push(...g.period_choices.map((p) => `${bare} ${p}`));
+  }
+  if (parsed.rank && !q.dimensions.length && !q.time_grain) {
+    const own = g.models[q.model].dimensions;
+    reading.alternatives.push(...g.rank_by.filter(([, d]) => d in own).map(([w]) => `${bare} by ${w}`));
+  }
+}
+
+/** Questions to offer beside a refusal: the server's general ones this tenant's grammar reads fully. */
+export function suggestQuestions(grammar, todayIso) {
+  const out = [];
+  for (const q of grammar.general_questions) {
+    if (out.length === grammar.max_suggestions) break;
+    if (readSemantic(q, grammar, todayIso).query) out.push(q);
+  }
+  return out;
+}
+
+const SQL_OPS = { eq: "=", ne: "!=", gt: ">", gte: ">=", lt: "<", lte: "<=" };
+
+/** SQL for a structured query of the semantic reader over the star table loaded in this tab: each measure
+ * is the server's own expression (served with the grammar), so the figures are the semantic layer's. */
+export function localSql(query, grammar, todayIso, tables) {
+  const local = grammar.local[query.model];
+  if (!local) throw new QueryError(`${grammar.models[query.model].label} is not a table of this page: ask it on the explorer.`);
+  if (!tables.has(query.model)) throw new QueryError(`Load the ${query.model} table to answer this question here.`);
+  if (query.compare) throw new QueryError("Comparisons with the previous period run on the server: ask it on the explorer.");
+  const column = (f) => {
+    if (f.includes(".")) throw new QueryError(`'${f}' is in another table: ask it on the explorer.`);
+    return quoteIdent(local.dimensions[f] ?? f);
+  };
+  const select = [];
+  const groups = [];
+  if (query.time_grain) {
+    select.push(`CAST(date_trunc('${query.time_grain}', ${quoteIdent(local.time)}) AS DATE) AS ${quoteIdent(query.time_grain)}`);
+    groups.push(quoteIdent(query.time_grain));
+  }
+  for (const d of query.dimensions ?? []) select.push(`${column(d)} AS ${quoteIdent(d)}`);
+  for (const m of query.measures) {
+    if (!local.measures[m]) throw new QueryError(`'${m}' cannot be computed in this tab: ask it on the explorer.`);
+    select.push(`${local.measures[m]} AS ${quoteIdent(m)}`);
+  }
+  const where = [];
+  if (query.date_range) {
+    const [start, end] = resolveRange(query.date_range, new Date(todayIso + "T00:00:00Z"));
+    where.push(`CAST(${quoteIdent(local.time)} AS DATE) BETWEEN DATE '${iso(start)}' AND DATE '${iso(end)}'`);
+  }
+  const literal = (v) => (typeof v === "number" ? String(v) : typeof v === "boolean" ? String(v) : quoteLiteral(String(v)));
+  const having = [];
+  for (const f of query.filters ?? []) {
+    const isMeasure = f.field in local.measures && !(f.field in local.dimensions);
+    const target = isMeasure ? local.measures[f.field] : column(f.field);
+    let cond;
+    if (f.op === "in" || f.op === "not_in") cond = `${target} ${f.op === "in" ? "IN" : "NOT IN"} (${f.value.map(literal).join(", ")})`;
+    else if (SQL_OPS[f.op]) cond = `${target} ${SQL_OPS[f.op]} ${literal(f.value ?? true)}`;
+    else throw new QueryError(`The filter '${f.op}' runs on the server: ask it on the explorer.`);
+    (isMeasure ? having : where).push(cond);
+  }
+  let sql = `SELECT ${select.join(", ")}\nFROM ${quoteIdent(query.model)}`;
+  if (where.length) sql += `\nWHERE ${where.join(" AND ")}`;
+  if (groups.length || (query.dimensions ?? []).length) sql += "\nGROUP BY ALL";
+  if (having.length) sql += `\nHAVING ${having.join(" AND ")}`;
+  const order = (query.order_by ?? []).map((o) => `${quoteIdent(o.field)} ${(o.direction ?? "asc").toUpperCase()} NULLS LAST`);
+  if (query.time_grain && !order.length) order.push(quoteIdent(query.time_grain));
+  if (order.length) sql += `\nORDER BY ${order.join(", ")}`;
+  if (query.limit) sql += `\nLIMIT ${query.limit}`;
+  return sql;
+}
+
+/** Questions written as an aggregate of a column ("how many orders", "average total_price by day") are read
+ * against the loaded tables' own columns (which include uploaded files); every other question with the grammar. */
+export function columnPhrased(question) {
+  return /^\s*(how many|count|number of|count of|average|avg|mean|sum|total|distinct|unique|median|max|min|maximum|minimum)\b/i.test(question)
+    && !/\b(last|this|yesterday|today|since|ever|all time|vs|compared|top|which|best|worst)\b/i.test(question);
 }
