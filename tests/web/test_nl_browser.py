@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 import web_fixtures
-from web_fixtures import ADMIN, user_of
+from web_fixtures import ADMIN, open_from_dashboard, user_of
 
 from gata.nl.answer import AnswerService
 from gata.nl.evaluation import Produced, corpus_cases, evaluate
@@ -119,3 +119,20 @@ def test_the_local_page_answers_plain_questions_with_the_semantic_layers_figures
     assert page.get_attribute("#result", "data-state") == "error"
     message = page.inner_text("#result [data-role=error]")
     assert "not one of your sources" in message and "facebook_ads" in message and "Try:" in message
+
+
+def test_the_explorer_states_the_reading_of_an_ambiguous_question_and_offers_the_others(session, web):
+    page = open_from_dashboard(session, TENANT, "Explorer", "explore", '#explorer[data-state="idle"]')
+    page.fill("#question", "best ROAS")
+    page.press("#question", "Enter")
+    page.wait_for_selector('section.ask[data-state="answered"]')
+    text = page.locator("#ask-answer").inner_text()
+    assert "platform-reported ROAS" in text and "attributed (blended) ROAS" in text and "all time" in text
+    with web.client(TENANT) as client:
+        answer = client.post(f"/semantic-layer/{TENANT}/ask", json={"question": "best ROAS"}).json()
+    buttons = page.locator("#ask-suggestions button")
+    assert buttons.all_inner_texts() == answer["suggestions"] and "best blended ROAS" in answer["suggestions"]
+    buttons.filter(has_text="best blended ROAS").click()  # one click: the other reading, answered
+    page.wait_for_selector('section.ask[data-state="answered"]')
+    page.wait_for_function("() => document.querySelector('#query-json').value.includes('blended_roas')")
+    assert page.locator("#question").input_value() == "best blended ROAS"

@@ -127,6 +127,7 @@ class _Parse:
     rank: _Rank | None = None
     grain: str | None = None
     thresholds: list[tuple[str, float, Item | None, int]] = field(default_factory=list)  # op, value, measure, pos
+    count: int | None = None  # a whole number just before a dimension
 
 
 class BuiltinInterpreter:
@@ -298,7 +299,7 @@ def _structure(toks: list[Token], taken: list[str | None], items: list[Item]) ->
                 out.rank.direction, out.rank.word = direction, w
                 cue = "rank" if out.rank.measure_item is None else cue
             else:
-                out.rank = _Rank(direction, w)
+                out.rank = _Rank(direction, w, n=out.count, noun=out.count is not None)
                 cue = "rank"
         elif w in WHICH and (_dimension_next(toks, i + 1, by_start) or (nxt in GRAIN_WORDS)):
             out.rank = _Rank("desc", "which")
@@ -316,6 +317,8 @@ def _structure(toks: list[Token], taken: list[str | None], items: list[Item]) ->
             and n == int(n)
         ):
             out.rank.n = int(n)
+        elif (n := _number(w)) is not None and n >= 1 and n == int(n) and _dimension_next(toks, i + 1, by_start):
+            out.count = int(n)  # "the 2 platforms with the lowest spend": the ranking's size, before its word
         elif w in GROUP_CUES:
             cue = "group"
         elif w in NEGATE:
@@ -385,6 +388,8 @@ def _fit(model: str, items: list[Item], roles: tuple[str, ...]) -> _Choice | Non
             return None
         picks[k] = m
         score += m.strength
+    if any(role == "label" and "filter" not in roles[max(0, k - 1) : k + 2] for k, role in enumerate(roles)):
+        return None  # "the Facebook platform", "paused campaigns" label a value beside them; nothing else drops a word
     return _Choice(model, score, picks)
 
 

@@ -437,6 +437,61 @@ def _lowest(ctx: Ctx, split: str):
         yield q, _ranked(m, f, d, t, "asc", 2), None
 
 
+# ---- held-out families of the last batch: written after the reader was frozen, scored once, never tuned on ------
+
+
+@family("can_you_pull", "heldout")
+def _pull(ctx: Ctx, split: str):
+    for k, p in enumerate(ctx.platforms()):
+        for j, (f, form) in enumerate((("clicks", "clicks"), ("cpc", "CPC"))):
+            t = ctx.times[split][(k + j + 2) % len(ctx.times[split])]
+            filt = [{"field": "source_platform", "op": "eq", "value": p}]
+            q = _join("can you pull", form, "for", PLATFORM_WORDS[p][0], t.text)
+            yield q, _q("ad_performance", [f], t=t, filters=filt), None
+
+
+@family("dim_breakdown_of", "heldout")
+def _breakdown_of(ctx: Ctx, split: str):
+    for k, (m, f, d) in enumerate(PAIRS):
+        t = ctx.times[split][(k + 5) % len(ctx.times[split])]
+        yield _join(DIMENSIONS[(m, d)][0], "breakdown of", MEASURES[(m, f)][0], t.text), _q(m, [f], [d], t), None
+
+
+@family("period_before", "heldout")
+def _period_before(ctx: Ctx, split: str):
+    periods = (Time("last 7 days", {"relative": "last_7_days"}), Time("this month", {"relative": "this_month"}))
+    for k, (m, f, form) in enumerate(_measures(ctx, slice(0, 1))[:8]):
+        t = periods[k % 2]
+        yield _join(form, t.text, "compared with the period before"), _q(m, [f], t=t, compare="previous_period"), None
+
+
+@family("bottom_n", "heldout")
+def _bottom(ctx: Ctx, split: str):
+    for k, (m, f, d) in enumerate(PAIRS):
+        t = ctx.times[split][(k + 6) % len(ctx.times[split])]
+        q = _join("bottom 3", _plural(DIMENSIONS[(m, d)][0]), "by", MEASURES[(m, f)][0], t.text)
+        yield q, _ranked(m, f, d, t, "asc", 3), None
+
+
+@family("total_per_day", "heldout")
+def _per_day(ctx: Ctx, split: str):
+    t = Time("last 14 days", {"relative": "last_14_days"})
+    for m, f, form in _measures(ctx, slice(0, 1))[:10]:
+        yield _join("total", form, "per day", t.text), _q(m, [f], t=t, time_grain="day"), None
+
+
+@family("without_platform", "heldout")
+def _without(ctx: Ctx, split: str):
+    for p in ctx.platforms():
+        filt = [{"field": "source_platform", "op": "ne", "value": p}]
+        t = Time("yesterday", {"relative": "yesterday"})
+        yield (
+            f"impressions without {PLATFORM_WORDS[p][0]} yesterday",
+            _q("ad_performance", ["impressions"], t=t, filters=filt),
+            None,
+        )
+
+
 def generate(vocabs: dict[str, Vocabulary], today: date, splits: tuple[str, ...] = ("dev", "heldout")) -> list[Gen]:
     """The corpus for the given tenants' vocabularies, family by family."""
     times = _times(today)

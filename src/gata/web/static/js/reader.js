@@ -594,7 +594,7 @@ function notInData(g, toks, taken) {
 
 function structure(g, toks, taken, items) {
   const c = g.compiled;
-  const out = { items, unknown: [], rank: null, grain: null, thresholds: [] };
+  const out = { items, unknown: [], rank: null, grain: null, thresholds: [], count: null };
   const byStart = new Map(items.map((it) => [it.start, it]));
   const dimensionNext = (j) => {
     if (byStart.has(j)) return byStart.get(j).kinds.has("dimension");
@@ -643,7 +643,7 @@ function structure(g, toks, taken, items) {
         out.rank.direction = direction; out.rank.word = w;
         cue = out.rank.measureItem ? cue : "rank";
       } else {
-        out.rank = { direction, word: w, n: null, singular: false, noun: false, measureItem: null };
+        out.rank = { direction, word: w, n: out.count, singular: false, noun: out.count !== null, measureItem: null };
         cue = "rank";
       }
     } else if (c.which.has(w) && (dimensionNext(i + 1) || nxt in g.words.grains)) {
@@ -655,6 +655,8 @@ function structure(g, toks, taken, items) {
       cue = "rank";
     } else if (n !== null && (cue === "rank" || cue === "which") && out.rank && n >= 1 && Number.isInteger(n)) {
       out.rank.n = n;
+    } else if (n !== null && n >= 1 && Number.isInteger(n) && dimensionNext(i + 1)) {
+      out.count = n; // "the 2 platforms with the lowest spend": the ranking's size, before its word
     } else if (c.group.has(w)) cue = "group";
     else if (c.negate.has(w)) negate = true;
     else if (c.filter.has(w)) cue = cue === "rank" || cue === "which" ? cue : "filter";
@@ -696,6 +698,8 @@ function fit(model, items, rls) {
     picks.push(m);
     score += m.strength;
   }
+  // "the Facebook platform", "paused campaigns" label a value beside them; nothing else drops a word
+  if (rls.some((r, k) => r === "label" && !rls.slice(Math.max(0, k - 1), k + 2).includes("filter"))) return null;
   return { model, score, picks };
 }
 
