@@ -1,18 +1,23 @@
 """Benchmark of natural-language questions on the demo tenants (21 days, the three tenants of tenants.yaml).
 
-For the evaluation set's questions: p50/p95 of the built-in interpreter alone (in process, vocabulary
-built), of `POST /ask` end to end over HTTP, and of `POST /query` with the same structured query in the
-same run as the baseline (same server, same caches): the difference is what reading a question costs.
+For the evaluation corpus (`gata.nl.corpus`, development and held-out families, plus the curated set):
+p50/p99 of the built-in interpreter per question (in process, vocabulary built), against compiling the
+produced structured query in the semantic layer in the same run (the baseline: what the query itself costs
+before any row is read); then, for the curated set, `POST /ask` end to end over HTTP against `POST /query`
+with the same structured query (same server, same caches).
 
-    uv run python bench/bench_nl.py [--reuse] [--repeats 20]
+    uv run python bench/bench_nl.py [--reuse] [--repeats 5]
 
-Goal (issue 6): built-in interpreter p50 <= 50 ms.
+Goal (issue 20): built-in interpreter p50 and p99 <= 5 ms per question, judged on the thread's CPU time (the
+interpreter's own cost: on a shared machine the wall clock's p99 is other processes' scheduling); the wall
+clock figures and the load average are printed and recorded beside it.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -26,7 +31,7 @@ from bench_api import pct, run, serve, timed_ms  # noqa: E402
 from report import record
 
 from gata.nl.answer import AnswerService  # noqa: E402
-from gata.nl.evaluation import load_cases  # noqa: E402
+from gata.nl.evaluation import corpus_cases, load_cases  # noqa: E402
 from gata.semantic.service import SemanticService  # noqa: E402
 from gata.semantic.store import SnapshotStore  # noqa: E402
 from gata.star.snapshot import current_version  # noqa: E402
@@ -39,7 +44,7 @@ DEMO = ["tyrell_corp", "wayne_enterprises", "stark_industries"]
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--days", type=int, default=21)
-    ap.add_argument("--repeats", type=int, default=20)
+    ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--reuse", action="store_true", help="Reuse bench/out/nl_ws if it holds the demo tenants.")
     args = ap.parse_args()
     ws = Workspace.resolve(HERE / "out" / "nl_ws")
@@ -54,11 +59,19 @@ def main() -> None:
     readings = {}
     for c in cases:
         readings[(c.tenant, c.question)] = answers.interpret(c.tenant, c.question, today)  # builds vocabularies
-    interpret = [
-        timed_ms(lambda c=c: answers.builtin.interpret(c.question, answers.vocabulary(c.tenant), today))
-        for _ in range(args.repeats)
-        for c in cases
-    ]
+    corpus = corpus_cases(answers, today)
+    vocabs = {t: answers.vocabulary(t) for t in DEMO}
+    interpret, cpu = [], []  # wall clock, and this thread's CPU time (what other processes cannot inflate)
+    for _ in range(args.repeats):
+        for c in corpus:
+            started = time.thread_time()
+            interpret.append(timed_ms(lambda c=c: answers.builtin.interpret(c.question, vocabs[c.tenant], today)))
+            cpu.append((time.thread_time() - started) * 1000)
+    compiled = []
+    for c in corpus:
+        reading = answers.builtin.interpret(c.question, vocabs[c.tenant], today)
+        if reading.answered:
+            compiled.append(timed_ms(lambda c=c, q=reading.query: answers.semantic.compile(c.tenant, q, today)))
     answers.semantic.store.close()
 
     keys = {t: run("keys", "create", t, "--workspace", str(ws.root)).strip().splitlines()[-1] for t in DEMO}
@@ -83,19 +96,39 @@ def main() -> None:
         proc.terminate()
 
     i50, a50, q50 = statistics.median(interpret), statistics.median(ask), statistics.median(query)
-    print(f"\n{len(cases)} questions x {args.repeats} repeats")
-    print(f"built-in interpreter   p50 {i50:7.2f} ms  p95 {pct(interpret, 0.95):7.2f} ms  (goal p50 <= 50 ms)")
+    i99, c50 = pct(interpret, 0.99), statistics.median(compiled)
+    cpu50, cpu99 = statistics.median(cpu), pct(cpu, 0.99)
+    load = os.getloadavg()[0]
+    print(f"\n{len(corpus)} corpus questions x {args.repeats} repeats; {len(cases)} curated over HTTP")
+    print(f"built-in interpreter   p50 {i50:7.2f} ms  p99 {i99:7.2f} ms  wall clock (load average {load:.1f})")
+    print(f"built-in interpreter   p50 {cpu50:7.2f} ms  p99 {cpu99:7.2f} ms  CPU time (goal both <= 5 ms)")
+    print(f"semantic compile (baseline) p50 {c50:7.2f} ms; interpreter / compile p50 {i50 / c50:.4f}x")
     print(f"POST /ask end to end   p50 {a50:7.2f} ms  p95 {pct(ask, 0.95):7.2f} ms")
     print(f"POST /query (baseline) p50 {q50:7.2f} ms  p95 {pct(query, 0.95):7.2f} ms")
     print(f"ask / query p50 ratio {a50 / q50:.2f}x (+{a50 - q50:.2f} ms to read the question)")
     record("bench_nl", "POST /ask end to end p50", a50, "ms", "POST /query of the same query", q50)
-    record("bench_nl", "built-in interpreter p50", i50, "ms", goal="<= 50 ms", met=i50 <= 50)
+    record("bench_nl", "built-in interpreter p50 (CPU)", cpu50, "ms", "semantic compile of the same query", c50,
+           goal="<= 5 ms", met=cpu50 <= 5)  # fmt: skip
+    record("bench_nl", "built-in interpreter p99 (CPU)", cpu99, "ms", "semantic compile of the same query", c50,
+           goal="<= 5 ms", met=cpu99 <= 5)  # fmt: skip
+    record("bench_nl", "built-in interpreter p50 (wall)", i50, "ms", "semantic compile of the same query", c50)
+    record("bench_nl", "built-in interpreter p99 (wall)", i99, "ms", "semantic compile of the same query", c50)
     (HERE / "out").mkdir(exist_ok=True)
     (HERE / "out" / "bench_nl.json").write_text(
-        json.dumps({"interpret_p50": i50, "ask_p50": a50, "query_p50": q50, "questions": len(cases)}, indent=2)
+        json.dumps(
+            {
+                "interpret_p50": i50,
+                "interpret_p99": i99,
+                "compile_p50": c50,
+                "ask_p50": a50,
+                "query_p50": q50,
+                "questions": len(corpus),
+            },
+            indent=2,
+        )  # fmt: skip
     )
-    if i50 > 50:
-        sys.exit("built-in interpreter p50 above 50 ms")
+    if cpu50 > 5 or cpu99 > 5:
+        sys.exit("built-in interpreter p50 or p99 above 5 ms of CPU per question")
 
 
 if __name__ == "__main__":

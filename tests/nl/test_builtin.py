@@ -54,7 +54,7 @@ def test_text_normalisation_and_stems():
             {
                 "model": "ad_performance",
                 "dimensions": ["campaign_name"],
-                "measures": ["roas"],
+                "measures": ["roas", "spend", "conversions_value"],  # a ranking shows what ROAS is made of
                 "order_by": [{"field": "roas"}],  # asc is the default
                 "limit": 2,
             },
@@ -64,7 +64,7 @@ def test_text_normalisation_and_stems():
             {
                 "model": "ad_performance",
                 "dimensions": ["campaign_name"],
-                "measures": ["cpc"],
+                "measures": ["cpc", "spend", "clicks"],
                 "order_by": [{"field": "cpc"}],
                 "limit": 1,
             },

@@ -42,3 +42,56 @@ def test_day_templates_and_row_comparison():
     assert not same_rows(a, [{"x": "a", "v": 1.0}])
     assert not same_rows(a, [{"x": "a", "v": 2.0}, {"x": "b", "v": None}])
     assert not same_rows([{"x": "a"}], [{"y": "a"}])
+
+
+# the issue's bar on phrasing families the interpreter was not developed on
+MIN_HELDOUT_RESULT = 0.90
+MAX_HELDOUT_WRONG = 0.02
+
+
+def test_generated_corpus_split_into_dev_and_heldout_families(answers):
+    from gata.nl.corpus import FAMILIES
+    from gata.nl.evaluation import corpus_cases, evaluate
+
+    today = datetime.now(UTC).date()
+    cases = corpus_cases(answers, today)
+    assert len(cases) >= 400
+    splits = {c.split for c in cases}
+    assert splits == {"dev", "heldout"}
+    dev_families = {c.family for c in cases if c.split == "dev"}
+    heldout_families = {c.family for c in cases if c.split == "heldout"}
+    assert not dev_families & heldout_families and len(heldout_families) >= 8
+    assert {f for f, (split, _) in FAMILIES.items() if split == "heldout"} == heldout_families
+    # the questions of the two splits are different questions
+    assert not {c.question for c in cases if c.split == "dev"} & {c.question for c in cases if c.split == "heldout"}
+
+    report = evaluate(answers, cases, today)
+    assert len(report.outcomes) == len(cases) and not report.skipped
+    heldout = report.table("heldout")
+    failures = [(o.case.family, o.case.question, o.detail) for o in report.split("heldout") if o in report.failures()]
+    assert heldout["overall"].share(heldout["overall"].result) >= MIN_HELDOUT_RESULT, failures
+    assert heldout["overall"].share(heldout["overall"].wrong) <= MAX_HELDOUT_WRONG, failures
+    assert {"ad_performance", "orders", "sessions", "events", "blended", REFUSAL} <= set(heldout)
+    for model, figures in heldout.items():  # per model too: no model carried by the others
+        assert figures.share(figures.wrong) <= MAX_HELDOUT_WRONG, (model, failures)
+    dev = report.table("dev")["overall"]
+    assert dev.share(dev.result) >= MIN_HELDOUT_RESULT
+    # refusals name the unknown part and offer questions that can be answered
+    refusals = [o for o in report.outcomes if o.case.expected is None and o.case.must_name]
+    assert len(refusals) >= 15 and all(o.refusal_ok for o in refusals), [o.detail for o in refusals if not o.refusal_ok]
+
+
+def test_expected_queries_of_every_family_run_on_the_semantic_layer(answers):
+    """The corpus's expected queries are real queries: one per family runs and returns rows (or a refusal)."""
+    from gata.nl.evaluation import corpus_cases
+    from gata.semantic.query import SemanticQuery
+
+    today = datetime.now(UTC).date()
+    first: dict[str, object] = {}
+    for case in corpus_cases(answers, today, curated=None):
+        if case.tenant == "tyrell_corp" and case.expected is not None:
+            first.setdefault(case.family, case)
+    assert len(first) >= 15
+    for family, case in first.items():
+        result = answers.semantic.query(case.tenant, SemanticQuery.model_validate(case.expected), today)
+        assert result.row_count >= 1, family

@@ -162,3 +162,16 @@ def test_the_model_may_decline_and_write_requests_never_reach_it(llm_answers):
 def test_asking_for_the_llm_without_one_configured_is_an_error(answers):
     with pytest.raises(LlmNotConfigured, match="GATA_LLM_BASE_URL"):
         answers.ask(TENANT, "spend", interpreter="llm")
+
+
+def test_a_source_the_tenant_does_not_have_is_refused_on_the_llm_path_too(llm_answers):
+    """The model filters on TikTok, which wayne_enterprises does not have: the reply is rejected like any
+    foreign value, and the refusal is the built-in's, naming TikTok and the platforms the tenant has."""
+    tiktok = {"query": {**GOOD["query"], "filters": [{"field": "source_platform", "value": "tiktok_ads"}]}}
+    svc, fake = llm_answers([json.dumps(tiktok)])
+    answer = svc.ask(TENANT, "cost per click on tiktok this week")
+    assert (
+        len(fake.requests) == 2 and "not a Platform in your data" in fake.requests[1]["body"]["messages"][3]["content"]
+    )
+    assert not answer.answered and answer.interpreter.startswith("builtin (llm fallback:")
+    assert "tiktok" in answer.message.lower() and "google_ads" in answer.message and answer.suggestions

@@ -81,12 +81,34 @@ def test_grains(text, grain):
         ("last 14 days compared to the prior period", "last_14_days"),
         ("sessions week over week", "last_7_days"),
         ("revenue mom", "last_30_days"),
-        ("revenue vs last month", "this_month"),
     ],
 )
 def test_comparisons(text, relative):
     r = read(text)
     assert r.compare and r.date_range.relative == relative
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "start"),
+    [
+        ("revenue vs last month", "month", date(2026, 10, 1)),
+        ("revenue this month vs last month", "month", date(2026, 10, 1)),
+        ("compare this month's spend to last month", "month", date(2026, 10, 1)),
+        ("sessions this week compared to last week", "week", date(2026, 11, 16)),  # Monday of last week
+        ("orders this quarter versus the previous quarter", "quarter", date(2026, 7, 1)),
+    ],
+)
+def test_this_period_vs_last_compares_whole_calendar_periods(text, unit, start):
+    """This one to date beside the whole previous one, one row per period, not the days just before."""
+    r = read(text)
+    assert not r.compare and r.calendar == unit and r.grain == unit
+    assert (r.date_range.start, r.date_range.end) == (start, TODAY)
+
+
+def test_all_time_is_a_period_of_its_own():
+    assert read("revenue all time").date_range is None and read("revenue all time").all_time
+    with pytest.raises(TimeError, match="all time"):
+        read("revenue all time last month")
 
 
 def test_may_the_verb_is_not_a_month_and_untimed_text_is_untouched():

@@ -87,15 +87,19 @@ def eval_nl(
     interpreter: Interpreter = None,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Accuracy of reading questions over the demo tenants: structured-query and result match, per model."""
-    from gata.nl.evaluation import QUESTIONS, evaluate, load_cases
+    """Accuracy of reading questions over the demo tenants, per model and split: result match, wrong
+    answers (a number that is not what was asked), refusals. Default: the generated corpus (development and
+    held-out phrasing families) plus the curated set; --questions: that file only."""
+    from gata.nl.evaluation import corpus_cases, evaluate, load_cases
 
     today = datetime.now(UTC).date()
-    report = evaluate(_answers(workspace), load_cases(questions or QUESTIONS, today), today, interpreter)
+    answers = _answers(workspace)
+    cases = load_cases(questions, today) if questions else corpus_cases(answers, today)
+    report = evaluate(answers, cases, today, interpreter)
     if not report.outcomes:
         err_console.print("[red]no question's tenant is served in this workspace (run gata demo or onboard)[/red]")
         raise typer.Exit(2)
-    groups = report.by_group()
+    splits = sorted({o.case.split for o in report.outcomes})
     if output == "json":
         print(
             json.dumps(
@@ -103,13 +107,14 @@ def eval_nl(
                     "questions": len(report.outcomes),
                     "query_accuracy": report.query_accuracy,
                     "result_accuracy": report.result_accuracy,
-                    "by_model": {
-                        g: dict(zip(("questions", "query", "result"), v, strict=True)) for g, v in groups.items()
-                    },
+                    "by_model": {g: f.as_dict() for g, f in report.table().items()},
+                    "splits": {s: {g: f.as_dict() for g, f in report.table(s).items()} for s in splits},
                     "failures": [
                         {
                             "tenant": o.case.tenant,
                             "question": o.case.question,
+                            "family": o.case.family,
+                            "split": o.case.split,
                             "detail": o.detail,
                             "produced": o.produced,
                         }
@@ -120,20 +125,18 @@ def eval_nl(
             )
         )
     else:
-        table = Table("model", "questions", "query match", "result match", title=f"NL evaluation ({today})")
-        for g, (n, q, r) in groups.items():
-            table.add_row(g, str(n), f"{q}/{n} ({q / n:.0%})", f"{r}/{n} ({r / n:.0%})")
-        n = len(report.outcomes)
-        table.add_row(
-            "[bold]overall[/bold]",
-            str(n),
-            f"{report.query_accuracy:.1%}",
-            f"{report.result_accuracy:.1%}",
-        )
-        console.print(table)
+        for split in splits:
+            table = Table(
+                "model", "questions", "result match", "wrong", "refused", "query match", title=f"{split} ({today})"
+            )
+            for g, f in report.table(split).items():
+                row = [f"{f.share(n):.1%}" for n in (f.result, f.wrong, f.refused, f.query)]
+                table.add_row(f"[bold]{g}[/bold]" if g == "overall" else g, str(f.questions), *row)
+            console.print(table)
         for o in report.failures():
-            kind = "result" if not o.result_match else "query only"
-            console.print(f"[red]✗ {kind}[/red] {o.case.tenant}: {o.case.question!r}: {o.detail}", highlight=False)
+            kind = "wrong" if o.wrong else "refused" if o.refused else "result" if not o.result_match else "other"
+            where = f"[{o.case.split}/{o.case.family}] {o.case.tenant}"
+            console.print(f"[red]✗ {kind}[/red] {where}: {o.case.question!r}: {o.detail}", highlight=False)
             console.print(f"    expected {json.dumps(o.case.expected)}", highlight=False, soft_wrap=True)
             console.print(f"    produced {json.dumps(o.produced)}", highlight=False, soft_wrap=True)
         if report.skipped:

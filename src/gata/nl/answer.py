@@ -122,6 +122,7 @@ class AnswerService:
                 answer.columns, answer.rows, answer.row_count = result.columns, result.rows, result.row_count
                 answer.date_range, answer.data_version = result.date_range, result.data_version
                 answer.chart = choose_chart(reading.query, result, answer.explanation.text)
+                answer.suggestions = reading.alternatives  # the other readings of an ambiguous question
         if not answer.answered:
             problem = problem or "the question could not be read"
             answer.message = problem[0].upper() + problem[1:] + "."

@@ -25,8 +25,20 @@ from datetime import date
 
 from pydantic import ValidationError
 
+from gata.nl.grammar import (
+    AMBIGUOUS,
+    CONTEXT,
+    MIN_FUZZY,
+    MISSING_DIMENSIONS,
+    PERIOD_CHOICES,
+    RANK_BY,
+    SOURCE_DIMENSION,
+    SOURCE_WORDS,
+    SOURCES,
+    stemmed,
+)
 from gata.nl.reading import Reading
-from gata.nl.text import NUMBER_WORDS, STOPWORDS, Token, normalise, tokens
+from gata.nl.text import NUMBER_WORDS, STOPWORDS, Token, normalise, phrase_key, tokens
 from gata.nl.timeparse import TimeError, TimeReading, auto_grain, parse_time
 from gata.nl.vocabulary import LOWER_IS_BETTER, MODEL_PRIORITY, Meaning, Vocabulary
 from gata.semantic.dates import DateRangeError, resolve
@@ -61,6 +73,20 @@ _WRITE_WORDS = """
 WRITE_WORDS = frozenset(_WRITE_WORDS.split())
 SQL_MARKS = re.compile(r";|--|/\*|\*/|\bunion\s+select\b|\bselect\b.+\bfrom\b|\bor\s+1\s*=\s*1\b")
 HARMLESS_PUNCTUATION = frozenset("?,.!:()'\"/&%$€£+-")
+_AMBIGUOUS = stemmed(AMBIGUOUS)
+# words whose meaning must never be guessed from a near spelling
+NEVER_CORRECTED = (
+    GROUP_CUES
+    | RANK_DESC
+    | RANK_ASC
+    | WHICH
+    | NEGATE
+    | FILTER_CUES
+    | STOPWORDS
+    | frozenset(GRAIN_WORDS)
+    | frozenset(w for pair in COMPARATORS for w in pair)
+    | WRITE_WORDS
+)
 
 
 @dataclass
@@ -101,6 +127,7 @@ class _Parse:
     rank: _Rank | None = None
     grain: str | None = None
     thresholds: list[tuple[str, float, Item | None, int]] = field(default_factory=list)  # op, value, measure, pos
+    count: int | None = None  # a whole number just before a dimension
 
 
 class BuiltinInterpreter:
@@ -123,6 +150,11 @@ class BuiltinInterpreter:
             if taken[i] is None and any(a <= t.start < b for a, b in when.spans):
                 taken[i] = "time"
         items += _match_phrases(vocab, toks, taken, min_len=1, kinds=None)
+        missing = _not_in_data(toks, taken, vocab)
+        if missing:
+            return Reading(None, self.name, unmapped=[missing[0]], problem=missing[1])
+        notes: list[str] = []
+        items += _corrections(vocab, toks, taken, notes)
         items.sort(key=lambda it: it.start)
         parsed = _structure(toks, taken, items)
         mapped = [(p, "time") for p in when.phrases]
@@ -135,7 +167,11 @@ class BuiltinInterpreter:
                 "your data (measures, dimensions, values or time)",
                 mapped=mapped + [(it.text, _kinds_text(it)) for it in parsed.items],
             )
-        return _build(parsed, when, vocab, today, mapped, self.name)
+        reading = _build(parsed, when, vocab, today, mapped, self.name)
+        reading.notes[:0] = notes
+        if reading.answered:
+            _ambiguities(reading, parsed, question, when, vocab)
+        return reading
 
 
 def _guard(text: str) -> str | None:
@@ -263,9 +299,9 @@ def _structure(toks: list[Token], taken: list[str | None], items: list[Item]) ->
                 out.rank.direction, out.rank.word = direction, w
                 cue = "rank" if out.rank.measure_item is None else cue
             else:
-                out.rank = _Rank(direction, w)
+                out.rank = _Rank(direction, w, n=out.count, noun=out.count is not None)
                 cue = "rank"
-        elif w in WHICH and (((i + 1) in by_start and "dimension" in by_start[i + 1].kinds()) or (nxt in GRAIN_WORDS)):
+        elif w in WHICH and (_dimension_next(toks, i + 1, by_start) or (nxt in GRAIN_WORDS)):
             out.rank = _Rank("desc", "which")
             cue = "which"
         elif w in GRAIN_WORDS and cue in ("rank", "which"):
@@ -273,8 +309,16 @@ def _structure(toks: list[Token], taken: list[str | None], items: list[Item]) ->
             if out.rank is not None:
                 out.rank.noun, out.rank.singular = True, True
             cue = "rank"
-        elif (n := _number(w)) is not None and cue == "rank" and out.rank is not None and n >= 1 and n == int(n):
+        elif (
+            (n := _number(w)) is not None
+            and cue in ("rank", "which")
+            and out.rank is not None
+            and n >= 1
+            and n == int(n)
+        ):
             out.rank.n = int(n)
+        elif (n := _number(w)) is not None and n >= 1 and n == int(n) and _dimension_next(toks, i + 1, by_start):
+            out.count = int(n)  # "the 2 platforms with the lowest spend": the ranking's size, before its word
         elif w in GROUP_CUES:
             cue = "group"
         elif w in NEGATE:
@@ -287,6 +331,14 @@ def _structure(toks: list[Token], taken: list[str | None], items: list[Item]) ->
             out.unknown.append(w)
         i += 1
     return out
+
+
+def _dimension_next(toks: list[Token], j: int, by_start: dict[int, Item]) -> bool:
+    """`which campaign`, `which 3 campaigns`: a dimension follows (after a number at most)."""
+    if j in by_start:
+        return "dimension" in by_start[j].kinds()
+    number = j < len(toks) and _number(toks[j].text) is not None
+    return number and j + 1 in by_start and "dimension" in by_start[j + 1].kinds()
 
 
 def _roles(item: Item, cue: str | None, items: list[Item]) -> list[str]:
@@ -336,12 +388,16 @@ def _fit(model: str, items: list[Item], roles: tuple[str, ...]) -> _Choice | Non
             return None
         picks[k] = m
         score += m.strength
+    if any(role == "label" and "filter" not in roles[max(0, k - 1) : k + 2] for k, role in enumerate(roles)):
+        return None  # "the Facebook platform", "paused campaigns" label a value beside them; nothing else drops a word
     return _Choice(model, score, picks)
 
 
 def _choose(items: list[Item]) -> tuple[tuple[str, ...], _Choice] | None:
     """The first role assignment (in preference order) that some model can hold; the best model for it."""
-    for roles in itertools.islice(itertools.product(*[it.roles for it in items]), 512):
+    assignments = list(itertools.islice(itertools.product(*[it.roles for it in items]), 512))
+    measured = [r for r in assignments if {"measure", "order"} & set(r)]  # a reading that measures something first
+    for roles in measured + [r for r in assignments if r not in measured]:
         fits = [c for m in MODEL_PRIORITY if (c := _fit(m, items, roles)) is not None]
         if fits:
             best = max(fits, key=lambda c: (c.score, -MODEL_PRIORITY.index(c.model)))
@@ -368,7 +424,8 @@ def _build(
         problem = (
             "the question names nothing to measure"
             if not items
-            else "these parts of the question are not found together in any one model: " + _where(items, vocab)
+            else _missing_source(items, vocab)
+            or "these parts of the question are not found together in any one model: " + _where(items, vocab)
         )
         return Reading(None, interpreter, problem=problem, mapped=mapped)
     roles, choice = chosen
@@ -447,12 +504,18 @@ def _build(
             direction = "asc" if direction == "desc" else "desc"
             notes.append(f"for {vocab.field_label(model, order_field)}, lower is better")
         body["order_by"] = [{"field": order_field, "direction": direction}]
+        if dims:  # a ranking shows what its measure is made of (ROAS beside spend and conversion value)
+            own = vocab.layer.model(model).measures
+            body["measures"] += [c for c in CONTEXT.get(order_field, ()) if c in own and c not in body["measures"]]
         if rank.n is not None:
             body["limit"] = rank.n
         elif rank.singular:
             body["limit"] = 1
         elif rank.noun and rank.word != "which":
             body["limit"] = DEFAULT_TOP
+    if rank is not None and not dims and not grain:  # "best ROAS": the figure with what it is made of
+        own = vocab.layer.model(model).measures
+        body["measures"] += [c for m in measures[:1] for c in CONTEXT.get(m, ()) if c in own and c not in measures]
     try:
         query = SemanticQuery.model_validate(body)
     except ValidationError as exc:
@@ -467,3 +530,136 @@ def _resolved(when: TimeReading, today: date) -> tuple[date | None, date | None]
         return resolve(when.date_range, today)
     except DateRangeError:
         return None, None
+
+
+def _edits_within(a: str, b: str, limit: int) -> bool:
+    """Damerau-Levenshtein distance of a and b is at most `limit` (a bounded dynamic programme)."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return False
+        prev2, prev = prev, cur
+    return prev[-1] <= limit
+
+
+def correction(vocab: Vocabulary, word: str) -> str | None:
+    """The one known single word `word` is a misspelling of (a close edit, or the unique longer word it
+    begins), or None. Cached per vocabulary."""
+    cache = vocab.corrections
+    if word in cache:
+        return cache[word]
+    found: str | None = None
+    if len(word) >= MIN_FUZZY and word.isalpha():
+        limit = 1 if len(word) < 7 else 2
+        words = vocab.single_words()
+        close = {w for w in words if w[0] == word[0] or w[1:2] == word[1:2]}
+        close = {w for w in close if _edits_within(word, w, limit)}
+        if not close and len(word) >= 5:
+            close = {w for w in words if w.startswith(word) and len(w) >= len(word) + 2 and w.isalpha()}
+        found = close.pop() if len(close) == 1 else None
+    cache[word] = found
+    return found
+
+
+def _corrections(vocab: Vocabulary, toks: list[Token], taken: list[str | None], notes: list[str]) -> list[Item]:
+    """Words left over that are misspellings of one known word (spned, facebok) are read as that word, and
+    the answer says so. Cue words, numbers and meaning-changing words are never corrected."""
+    out: list[Item] = []
+    for i, t in enumerate(toks):
+        w = t.text
+        if taken[i] is not None or not _is_word(t) or w in NEVER_CORRECTED or _number(w) is not None:
+            continue
+        fixed = correction(vocab, t.stem) or correction(vocab, w)
+        if fixed is None:
+            continue
+        taken[i] = "phrase"
+        out.append(Item(i, i + 1, fixed, list(vocab.lookup((fixed,)))))
+        notes.append(f"read '{w}' as '{fixed}'")
+    return out
+
+
+def _source_refusal(word: str, source: str, vocab: Vocabulary) -> str:
+    kind, name = SOURCES[source]
+    have = sorted(vocab.values.get(SOURCE_DIMENSION[kind], ()))
+    verb = "are" if len(have) != 1 else "is"
+    return f"'{word}' is {name}, which is not one of your sources; your {kind} {verb} {', '.join(have) or 'none'}"
+
+
+def _missing_source(items: list[Item], vocab: Vocabulary) -> str | None:
+    """`spend on google` for a tenant without Google Ads, where 'google' is only a traffic source: name it."""
+    for it in items:
+        source = SOURCE_WORDS.get(it.text)
+        if source is not None and source not in vocab.values.get(SOURCE_DIMENSION[SOURCES[source][0]], ()):
+            return _source_refusal(it.text, source, vocab)
+    return None
+
+
+def _not_in_data(toks: list[Token], taken: list[str | None], vocab: Vocabulary) -> tuple[str, str] | None:
+    """A source the tenant does not have (tiktok) or a kind of data no model holds (products): the refusal
+    says so and what exists instead."""
+    free = [t for i, t in enumerate(toks) if taken[i] is None and _is_word(t)]
+    for k, t in enumerate(free):
+        two = f"{t.text} {free[k + 1].text}" if k + 1 < len(free) else ""
+        source = SOURCE_WORDS.get(two) or SOURCE_WORDS.get(t.text)
+        if source is not None:
+            return t.text, _source_refusal(t.text, source, vocab)
+        what = MISSING_DIMENSIONS.get(t.stem)
+        if what is not None:
+            dims = sorted(
+                {d.label.lower() for m in vocab.layer.models.values() for d in m.dimensions.values() if not d.is_time}
+                - {"user id", "customer id", "campaign id", "campaign key", "ad account"}
+            )
+            return t.text, (
+                f"your data has no {what} ('{t.text}'); questions can be broken down by " + ", ".join(dims[:14])
+            )
+    return None
+
+
+def _ambiguities(reading: Reading, parsed: _Parse, question: str, when: TimeReading, vocab: Vocabulary) -> None:
+    """An ambiguous business word (which ROAS) is read with its stated default, and the answer names the
+    reading and offers the other candidates as questions; a calendar comparison says what it compares."""
+    query = reading.query
+    assert query is not None
+    for item in parsed.items:
+        entry = _AMBIGUOUS.get(" ".join(phrase_key(item.text)))
+        if entry is None:
+            continue
+        chosen = next((c for c in entry["candidates"] if (c["model"], c["measure"]) == _picked(query, c)), None)
+        if chosen is None:
+            continue
+        others = [
+            c for c in entry["candidates"] if c is not chosen and c["measure"] in vocab.layer.model(c["model"]).measures
+        ]
+        if not others:
+            continue
+        reading.notes.append(
+            f"'{item.text}' read as {chosen['reading']}; also: " + ", ".join(c["reading"] for c in others)
+        )
+        low = question.lower()
+        at = low.find(item.text)
+        for c in others:
+            alt = question[:at] + c["ask"] + question[at + len(item.text) :] if at >= 0 else f"{c['ask']} {question}"
+            reading.alternatives.append(alt)
+    if when.calendar:
+        reading.notes.append(
+            f"this {when.calendar} to date beside the whole of last {when.calendar}, one row per {when.calendar}"
+        )
+    if query.date_range is None and not when.all_time:  # which period: all time, and the usual ones offered
+        reading.notes.append("no period named: all time")
+        reading.alternatives += [f"{question.rstrip(' ?.!')} {p}" for p in PERIOD_CHOICES]
+    if parsed.rank is not None and not query.dimensions and not query.time_grain:  # "best ROAS": best of what?
+        own = vocab.layer.model(query.model).dimensions
+        reading.alternatives += [f"{question.rstrip(' ?.!')} by {w}" for w, d in RANK_BY if d in own]
+
+
+def _picked(query, candidate: dict) -> tuple[str, str]:
+    return (query.model, candidate["measure"]) if candidate["measure"] in query.measures else ("", "")

@@ -15,6 +15,7 @@ class Reading:
     problem: str | None = None  # why the question is not answered (None when `query` is set)
     notes: list[str] = field(default_factory=list)  # assumptions worth telling the user
     mapped: list[tuple[str, str]] = field(default_factory=list)  # (words, what they were read as)
+    alternatives: list[str] = field(default_factory=list)  # other readings of an ambiguous question, as questions
 
     @property
     def answered(self) -> bool:

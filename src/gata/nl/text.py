@@ -19,6 +19,9 @@ _STOPWORDS = """
     data report stats statistics numbers figures value values chart graph plot table breakdown broken down
     split grouped group across so far up until till through during versus vs against compared compare
     comparing than then also just only ever currently current now
+    drive drives drove driven driving bring brings brought generate generates generated produce produced
+    got gets getting bringing um uh er hey hi hello ok okay well actually basically kindly quick quickly
+    roughly approximately exactly thanks thank guys real really
 """
 STOPWORDS = frozenset(_STOPWORDS.split())
 
@@ -65,7 +68,7 @@ def stem(word: str) -> str:
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
-    if word.endswith(("sses", "shes", "ches", "xes")):
+    if word.endswith(("sses", "shes", "ches", "xes", "uses")):
         return word[:-2]
     if word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]

@@ -10,6 +10,7 @@ Bare month names need a cue ("in May", "May 2025", "May 3") so that "may" the ve
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -31,8 +32,11 @@ _MONTH = (
 )
 _NUM = r"(?P<{n}>\d{{1,4}}|" + "|".join(NUMBER_WORDS) + ")"
 _DAYNUM = r"(?P<{n}>[0-3]?\d)(?:st|nd|rd|th)?"
+_MONTH_M = _MONTH.format(n="m")
+_NUM_N = _NUM.format(n="n")
 
 
+@functools.cache
 def _date_pattern(p: str) -> str:
     """A calendar day: 2026-06-01, June 1(st)( 2026), 1(st) June( 2026)."""
     return (
@@ -51,6 +55,8 @@ class TimeReading:
     date_range: DateRange | None = None
     grain: str | None = None  # day..year, or "auto" ("over time", "trend"): chosen from the period's length
     compare: bool = False
+    calendar: str | None = None  # week | month | quarter | year: this one to date beside the whole last one
+    all_time: bool = False  # the question says "all time" / "ever"
     spans: list[tuple[int, int]] = field(default_factory=list)
     phrases: list[str] = field(default_factory=list)
 
@@ -61,6 +67,16 @@ def _number(text: str) -> int:
 
 def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _unit_start(day: date, unit: str) -> date:
+    if unit == "week":
+        return day - timedelta(days=day.weekday())
+    if unit == "month":
+        return day.replace(day=1)
+    if unit == "quarter":
+        return day.replace(month=3 * ((day.month - 1) // 3) + 1, day=1)
+    return day.replace(month=1, day=1)
 
 
 def _latest_year(month: int, day: int, today: date) -> int:
@@ -75,6 +91,8 @@ class _Parser:
         self.today = today
         self.out = TimeReading()
         self.default_range: DateRange | None = None  # from "week over week" when no period is named
+        self.calendar: str | None = None  # "vs last month": this month to date and the whole last month
+        self.all_time = False
 
     def consume(self, m: re.Match) -> None:
         self.out.spans.append(m.span())
@@ -114,7 +132,24 @@ class _Parser:
         self._months_quarters_years()
         self._relative()
         self._grains()
+        if self.calendar is not None:
+            self._calendar(self.calendar)
+        if self.all_time and self.out.date_range is not None:
+            raise TimeError("the question names 'all time' and a period")
+        self.out.all_time = self.all_time
         return self.out
+
+    def _calendar(self, unit: str) -> None:
+        """This unit to date next to the whole previous one: one row per calendar period."""
+        if self.out.date_range not in (None, DateRange(relative=f"this_{unit}")):
+            raise TimeError(f"compare with last {unit} from this {unit} (the period named is another one)")
+        start = _unit_start(self.today, unit)
+        previous = _unit_start(start - timedelta(days=1), unit)
+        self.out.date_range = DateRange(start=previous, end=self.today)
+        if self.out.grain not in (None, unit):
+            raise TimeError(f"comparing this {unit} with last {unit} shows one row per {unit}")
+        self.out.grain = unit
+        self.out.calendar = unit
 
     def _comparisons(self) -> None:
         prev = r"(?:the )?(?:previous|prior|preceding|last) period"
@@ -131,11 +166,15 @@ class _Parser:
             days = {"week": 7, "month": 30, "quarter": 90, "year": 365}.get(unit)
             self.consume(m)
             self.default_range = DateRange(relative=f"last_{days}_days" if days else "yesterday")
-        against = r"\b(?:vs\.?|versus|compared (?:to|with)|against)"
+        # "this month vs last month": whole calendar periods side by side (the current one to date and the
+        # whole previous one), one row per period, rather than the days just before
+        against = r"\b(?:vs\.?|versus|compared (?:to|with)|against" + (r"|to|with)" if "compar" in self.text else ")")
         for m in self.each(rf"{against} (?:the )?(?:last|previous|prior) (week|month|quarter|year)\b"):
-            self.out.compare = True
             self.consume(m)
-            self.default_range = DateRange(relative=f"this_{m.group(1)}")
+            self.calendar = m.group(1)
+        for m in self.each(r"\ball[- ]time\b|\balltime\b|\bever\b|\blifetime\b|\bsince (?:the )?(?:start|beginning)\b"):
+            self.all_time = True
+            self.consume(m)
 
     def _explicit_days(self) -> None:
         a, b = _date_pattern("a"), _date_pattern("b")
@@ -146,9 +185,9 @@ class _Parser:
             self.absolute(start, end, m)
         for m in self.each(rf"\b(?:since|from|after|starting) {a}\b"):
             self.absolute(self.day(m, "a"), self.today, m)
-        for m in self.each(rf"\b(?:since|from|starting) (?:the )?(?:start|beginning) of {_MONTH.format(n='m')}\b"):
+        for m in self.each(rf"\b(?:since|from|starting) (?:the )?(?:start|beginning) of {_MONTH_M}\b"):
             self._since_month(m)
-        for m in self.each(rf"\b(?:since|from|starting) {_MONTH.format(n='m')}(?! \d)\b"):
+        for m in self.each(rf"\b(?:since|from|starting) {_MONTH_M}(?! \d)\b"):
             self._since_month(m)
         for m in self.each(rf"\b(?:on )?{a}\b"):
             d = self.day(m, "a")
@@ -159,7 +198,7 @@ class _Parser:
         self.absolute(date(_latest_year(month, 1, self.today), month, 1), self.today, m)
 
     def _months_quarters_years(self) -> None:
-        month = _MONTH.format(n="m")
+        month = _MONTH_M
         for m in self.each(rf"\b(?:(?:in|during|for|of|over) )?{month} (?P<y>\d{{4}})\b"):
             mo, y = MONTHS[m.group("m")], int(m.group("y"))
             self.absolute(date(y, mo, 1), _month_end(y, mo), m)
@@ -181,7 +220,7 @@ class _Parser:
         units = "|".join(UNITS)
         for m in self.each(r"\btoday\b|\byesterday\b"):
             self.set_range(DateRange(relative=m.group()), m)
-        num = _NUM.format(n="n")
+        num = _NUM_N
         for m in self.each(
             rf"\b(?:(?:in|over|for|during) )?(?:the )?(?:last|past|previous|trailing|prior) {num} (?P<u>{units})s?\b"
         ):

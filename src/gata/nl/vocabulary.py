@@ -26,7 +26,7 @@ MODEL_PRIORITY = ("ad_performance", "orders", "sessions", "blended", "events", "
 # business words people use for the same measure, beyond the definitions' own synonyms
 BUILTIN_MEASURE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "spend": ("costs", "spending", "ad costs", "media spend", "amount spent"),
-    "revenue": ("income", "sales revenue"),
+    "revenue": ("income", "sales revenue", "make", "made", "earn", "earned", "earnings", "turnover"),
     "net_revenue": ("revenue after refunds", "net"),
     "roas": ("return on ads",),
     "blended_roas": ("attributed roas",),
@@ -81,6 +81,15 @@ class Vocabulary:
     phrases: dict[tuple[str, ...], list[Meaning]] = field(default_factory=lambda: defaultdict(list))
     values: dict[tuple[str, str], list[Any]] = field(default_factory=dict)  # (model, own dimension) -> values
     max_len: int = 1
+    corrections: dict[str, str | None] = field(default_factory=dict)  # misspelt word -> known word (cache)
+    grammar: dict | None = None  # gata.nl.grammar.grammar_json of this vocabulary (cache)
+    _single: frozenset[str] | None = None
+
+    def single_words(self) -> frozenset[str]:
+        """The one-word phrases (stems) misspellings are corrected to."""
+        if self._single is None:
+            self._single = frozenset(k[0] for k in self.phrases if len(k) == 1 and len(k[0]) >= 4 and k[0].isalpha())
+        return self._single
 
     def add(self, text: str, meaning: Meaning) -> None:
         key = phrase_key(text)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from gata.api.deps import Snapshot
 from gata.api.schemas import ERRORS
 from gata.nl.answer import AnswerService, LlmNotConfigured
+from gata.nl.grammar import grammar_json
 from gata.nl.schemas import Answer, AskRequest
 from gata.semantic.store import TenantNotServed
 
@@ -27,3 +28,16 @@ def ask(body: AskRequest, snap: Snapshot, request: Request) -> Response:
     except TenantNotServed:  # published health only: its first build failed, nothing to ask yet
         raise HTTPException(404, f"tenant '{snap.tenant}' has no data to ask about yet") from None
     return Response(answer.model_dump_json(), media_type="application/json")
+
+
+@router.get("/grammar")
+def grammar(snap: Snapshot, request: Request) -> dict:
+    """The question-reading rules and this tenant's vocabulary, for the in-browser reader (`reader.js`)."""
+    answers: AnswerService = request.app.state.answers
+    try:
+        vocab = answers.vocabulary(snap.tenant)
+    except TenantNotServed:
+        raise HTTPException(404, f"tenant '{snap.tenant}' has no data to ask about yet") from None
+    if vocab.grammar is None:
+        vocab.grammar = grammar_json(vocab)
+    return vocab.grammar

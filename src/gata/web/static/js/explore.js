@@ -153,12 +153,16 @@ async function ask(text) {
     askSection.dataset.state = "refused";
     return suggest(answer.suggestions);
   }
-  answerText.textContent = `${answer.explanation?.text ?? "Answered."} (${answer.interpreter})`;
+  // the reading's assumptions (which ROAS, which period, a corrected spelling) and the other readings, one click each
+  const notes = answer.explanation?.notes ?? [];
+  answerText.textContent = `${answer.explanation?.text ?? "Answered."} (${answer.interpreter})` +
+    (notes.length ? ` Read as: ${notes.join("; ")}.` : "") + (answer.suggestions.length ? " Other readings:" : "");
   try {
     await load(answer.query);
   } catch (err) {
     fail(err.message);
   }
+  suggest(answer.suggestions);
   askSection.dataset.state = "answered";
 }
 

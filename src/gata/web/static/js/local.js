@@ -4,7 +4,7 @@ import { count, openDb, quoteIdent, run, schema } from "./localdb.js";
 import { loadFile } from "./enrich.js";
 import { profileTable } from "./profile.js";
 import { MODEL_NAME, modelEngine, readWithModel, startModel } from "./model.js";
-import { QueryError, prepare, readQuestion } from "./reader.js";
+import { QueryError, columnPhrased, localSql, prepare, readQuestion, readSemantic, suggestQuestions } from "./reader.js";
 import { showError, showResult } from "./results.js";
 
 const root = document.getElementById("local");
@@ -101,6 +101,44 @@ function note(text) {
   $("ask-note").hidden = !text;
 }
 
+let grammar = null; // the server's reading rules and this tenant's vocabulary, fetched once
+
+const todayIso = () => new Date().toISOString().slice(0, 10);
+
+/** Read a question with the server's grammar (the same rules and words as POST /ask) and run its query on
+ * the loaded star table. False when the question is better read against the loaded columns. */
+async function askWithGrammar(question) {
+  if (!grammar) {
+    const r = await fetch(`/semantic-layer/${tenant}/grammar`, { credentials: "same-origin" });
+    if (!r.ok) return false;
+    grammar = await r.json();
+  }
+  const reading = readSemantic(question, grammar, todayIso());
+  if (!reading.query) {
+    if (reading.unmapped.some((w) => tables.has(w) || [...tables.values()].some((cols) => cols.some((c) => c.name === w)))) return false;
+    $("ask-json").textContent = "";
+    $("sql").value = "";
+    const offered = suggestQuestions(grammar, todayIso());
+    showError(resultCard, `${reading.problem[0].toUpperCase()}${reading.problem.slice(1)}.` + (offered.length ? ` Try: ${offered.join("; ")}.` : ""));
+    return true;
+  }
+  $("ask-json").textContent = JSON.stringify(reading.query, null, 2);
+  let sql;
+  try {
+    sql = localSql(reading.query, grammar, todayIso(), tables);
+  } catch (err) {
+    if (!(err instanceof QueryError)) throw err;
+    $("sql").value = "";
+    showError(resultCard, err.message);
+    return true;
+  }
+  const also = reading.alternatives.length ? ` Also: ${reading.alternatives.join("; ")}.` : "";
+  note(reading.notes.length || also ? `Read as: ${reading.notes.join("; ") || "asked"}.${also}` : "");
+  $("sql").value = sql;
+  await runSql(sql, "question read in this tab with the server's grammar");
+  return true;
+}
+
 /** A question, read by the model when it is started (else, or when its reply is unusable, by the built-in
  * rules); either way the structured query is validated and compiled by the same `prepare`, shown and run here. */
 async function ask(question) {
@@ -121,6 +159,7 @@ async function ask(question) {
       note(`${MODEL_NAME}'s answer could not be used: ${err.message} The built-in rules read the question instead.`);
     }
   }
+  if (!columnPhrased(question) && await askWithGrammar(question)) return;
   let query;
   let sql;
   try {

@@ -1,0 +1,184 @@
+"""The reader's rules as data: the words it knows beyond the tenant's vocabulary (filler, cue words,
+comparators, grains, numbers), the business words that are ambiguous (which ROAS) with their candidates
+and default, what a ranking shows beside the measure it ranks by, and the sources a tenant may not have.
+
+The built-in interpreter (Python, `gata.nl.builtin`) and the in-browser reader (`static/js/reader.js`) both
+read questions with this one definition: `grammar_json(vocab)` is what the browser is served.
+"""
+
+from __future__ import annotations
+
+import re
+
+import ibis
+
+# a ranking by a ratio shows what the ratio is made of (ROAS with spend and conversion value)
+CONTEXT: dict[str, tuple[str, ...]] = {
+    "roas": ("spend", "conversions_value"),
+    "blended_roas": ("spend", "revenue"),
+    "cpa": ("spend", "conversions"),
+    "cpc": ("spend", "clicks"),
+    "cpm": ("spend", "impressions"),
+    "ctr": ("clicks", "impressions"),
+    "aov": ("revenue", "orders"),
+    "conversion_rate": ("conversions", "sessions"),
+    "cac": ("spend", "new_customers"),
+    "cost_per_order": ("spend", "orders"),
+    "refund_rate": ("refunds", "revenue"),
+}
+
+# business words that name more than one measure: the candidates, the default first. Adding a measure
+# (platform-reported, attributed and MER ROAS) is a row here, not code. `ask` is how a suggestion names it.
+_ROAS = {
+    "candidates": [
+        {"model": "ad_performance", "measure": "roas", "reading": "platform-reported ROAS", "ask": "ROAS"},
+        {"model": "blended", "measure": "blended_roas", "reading": "attributed (blended) ROAS", "ask": "blended ROAS"},
+    ],
+}
+AMBIGUOUS: dict[str, dict] = {"roas": _ROAS, "return on ad spend": _ROAS}
+
+
+def stemmed(table: dict[str, dict]) -> dict[str, dict]:
+    """A table keyed by phrases, keyed as the matcher spells them (stems: 'roas' is 'roa')."""
+    from gata.nl.text import phrase_key
+
+    return {" ".join(phrase_key(k)): v for k, v in table.items()}
+
+
+# a question without a period is read as all time; these are offered beside it
+PERIOD_CHOICES = ("this month", "last 30 days")
+# "best ROAS" ranks nothing: these breakdowns are offered (word, dimension of the model)
+RANK_BY = (("campaign", "campaign_name"), ("platform", "source_platform"))
+
+# every source GATA connects: a question naming one the tenant does not have is refused by name
+SOURCES: dict[str, tuple[str, str]] = {
+    "facebook_ads": ("ad platforms", "Facebook Ads (facebook_ads)"),
+    "instagram_ads": ("ad platforms", "Instagram Ads (instagram_ads)"),
+    "google_ads": ("ad platforms", "Google Ads (google_ads)"),
+    "bing_ads": ("ad platforms", "Microsoft Ads (bing_ads)"),
+    "linkedin_ads": ("ad platforms", "LinkedIn Ads (linkedin_ads)"),
+    "amazon_ads": ("ad platforms", "Amazon Ads (amazon_ads)"),
+    "tiktok_ads": ("ad platforms", "TikTok Ads (tiktok_ads)"),
+    "shopify": ("shops", "Shopify (shopify)"),
+    "bigcommerce": ("shops", "BigCommerce (bigcommerce)"),
+    "woocommerce": ("shops", "WooCommerce (woocommerce)"),
+    "google_analytics": ("analytics tools", "Google Analytics (google_analytics)"),
+    "amplitude": ("analytics tools", "Amplitude (amplitude)"),
+    "mixpanel": ("analytics tools", "Mixpanel (mixpanel)"),
+    "pinterest_ads": ("ad platforms", "Pinterest Ads (not a GATA connector)"),
+    "snapchat_ads": ("ad platforms", "Snapchat Ads (not a GATA connector)"),
+    "twitter_ads": ("ad platforms", "X / Twitter Ads (not a GATA connector)"),
+    "reddit_ads": ("ad platforms", "Reddit Ads (not a GATA connector)"),
+}
+SOURCE_WORDS: dict[str, str] = {
+    "facebook": "facebook_ads", "fb": "facebook_ads", "meta": "facebook_ads",
+    "instagram": "instagram_ads", "ig": "instagram_ads",
+    "google": "google_ads", "adwords": "google_ads",
+    "bing": "bing_ads", "microsoft": "bing_ads",
+    "linkedin": "linkedin_ads", "amazon": "amazon_ads", "tiktok": "tiktok_ads", "tik tok": "tiktok_ads",
+    "shopify": "shopify", "bigcommerce": "bigcommerce", "woocommerce": "woocommerce",
+    "ga4": "google_analytics", "google analytics": "google_analytics", "amplitude": "amplitude",
+    "mixpanel": "mixpanel", "pinterest": "pinterest_ads", "snapchat": "snapchat_ads", "snap": "snapchat_ads",
+    "twitter": "twitter_ads", "reddit": "reddit_ads",
+}  # fmt: skip
+# where the tenant's own sources of each kind are listed (model, dimension)
+SOURCE_DIMENSION = {
+    "ad platforms": ("ad_performance", "source_platform"),
+    "shops": ("orders", "source_platform"),
+    "analytics tools": ("sessions", "source_platform"),
+}
+# kinds of data people ask about that no model holds (a word's stem -> what it would be)
+MISSING_DIMENSIONS: dict[str, str] = {
+    "product": "product dimension",
+    "sku": "product dimension",
+    "category": "product category dimension",
+    "brand": "brand dimension",
+    "item": "product dimension",
+    "inventory": "inventory data",
+    "stock": "inventory data",
+    "margin": "margin or cost-of-goods data",
+    "profit": "profit or cost-of-goods data",
+    "employee": "employee data",
+    "salary": "payroll data",
+}
+# a word of at least this many letters may be read as the one known word it is a misspelling of
+MIN_FUZZY = 4
+
+
+def grammar_json(vocab) -> dict:
+    """The whole reading definition for one tenant's vocabulary, as the in-browser reader runs it: the
+    rule words (shared with `gata.nl.builtin`), the tables above and the tenant's phrases and values."""
+    from gata.nl import builtin, suggest, text, vocabulary
+
+    words = {
+        "stopwords": sorted(text.STOPWORDS),
+        "group": sorted(builtin.GROUP_CUES),
+        "rank_desc": sorted(builtin.RANK_DESC),
+        "rank_asc": sorted(builtin.RANK_ASC),
+        "which": sorted(builtin.WHICH),
+        "negate": sorted(builtin.NEGATE),
+        "filter": sorted(builtin.FILTER_CUES),
+        "write": sorted(builtin.WRITE_WORDS),
+        "never_corrected": sorted(builtin.NEVER_CORRECTED),
+        "grains": builtin.GRAIN_WORDS,
+        "numbers": text.NUMBER_WORDS,
+        "comparators": [[list(k), v] for k, v in builtin.COMPARATORS.items()],
+        "punctuation": "".join(sorted(builtin.HARMLESS_PUNCTUATION)),
+    }
+    layer = vocab.layer
+    return {
+        "tenant": vocab.tenant,
+        "version": vocab.version,
+        "words": words,
+        "context": CONTEXT,
+        "ambiguous": stemmed(AMBIGUOUS),
+        "sources": SOURCES,
+        "source_words": SOURCE_WORDS,
+        "source_dimension": {k: list(v) for k, v in SOURCE_DIMENSION.items()},
+        "missing_dimensions": MISSING_DIMENSIONS,
+        "min_fuzzy": MIN_FUZZY,
+        "default_top": builtin.DEFAULT_TOP,
+        "period_choices": list(PERIOD_CHOICES),
+        "rank_by": [list(r) for r in RANK_BY],
+        "general_questions": list(suggest.GENERAL),
+        "max_suggestions": suggest.MAX_SUGGESTIONS,
+        "lower_is_better": sorted(vocabulary.LOWER_IS_BETTER),
+        "model_priority": list(vocabulary.MODEL_PRIORITY),
+        "models": {
+            m.name: {
+                "label": m.label,
+                "measures": {k: f.label for k, f in m.measures.items()},
+                "dimensions": {k: [f.label, f.is_time] for k, f in m.dimensions.items()},
+            }
+            for m in layer.models.values()
+        },
+        "local": {m.name: _local(m) for m in layer.models.values() if m.name in LOCAL_TABLES},
+        "max_len": vocab.max_len,
+        "phrases": [
+            [" ".join(key), [[m.kind, m.model, m.field, m.strength, m.value] for m in meanings]]
+            for key, meanings in vocab.phrases.items()
+        ],
+        "values": {f"{model}|{dim}": values for (model, dim), values in vocab.values.items()},
+    }
+
+
+# the star tables the /local page loads into DuckDB-WASM, named as the models over them
+LOCAL_TABLES = ("ad_performance", "orders", "sessions", "events", "campaigns", "users")
+_SELECT = re.compile(r'^SELECT\s+(?P<expr>.*?)\s+AS "__m"\s+FROM ', re.S)
+
+
+def _local(model) -> dict:
+    """How a model's query runs on its star table in the browser: columns of its dimensions and time, and
+    each measure's SQL (compiled by ibis from the same definition the server runs) over bare column names."""
+    measures = {}
+    for name, measure in model.measures.items():
+        sql = ibis.to_sql(model.table.aggregate(__m=measure.expr(model.table)), dialect="duckdb")
+        found = _SELECT.match(str(sql))
+        if found:
+            measures[name] = " ".join(found.group("expr").replace('"t0".', "").split())
+    time = model.definition.time_dimension
+    return {
+        "time": model.dimensions[time].column if time in model.dimensions else None,
+        "dimensions": {k: d.column for k, d in model.dimensions.items()},
+        "measures": measures,
+    }

@@ -1,0 +1,118 @@
+"""The tolerant reader on real snapshots: filler ignored but meaning-changing words never, misspellings
+corrected and said, ambiguous words read with a stated default and the alternatives offered (answerable),
+sources and kinds of data a tenant does not have refused with what exists, calendar comparisons, and
+rankings with their context."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import nl_fixtures
+import pytest
+
+from gata.nl.grammar import AMBIGUOUS, CONTEXT, grammar_json
+
+answers = nl_fixtures.answers
+
+TODAY = datetime.now(UTC).date()
+
+
+def ask(answers, question: str, tenant: str = "tyrell_corp"):
+    return answers.ask(tenant, question, TODAY)
+
+
+def test_ambiguous_roas_states_its_reading_and_offers_the_others(answers):
+    a = ask(answers, "best ROAS")
+    assert a.answered and a.query.model == "ad_performance"
+    assert a.query.measures == ["roas", "spend", "conversions_value"]  # the figure with what it is made of
+    assert any("platform-reported ROAS" in n and "attributed" in n for n in a.explanation.notes)
+    assert "best blended ROAS" in a.suggestions and "best ROAS by campaign" in a.suggestions
+    for s in a.suggestions:  # one click each: every alternative is answered
+        assert ask(answers, s).answered, s
+    blended = ask(answers, "best blended ROAS")
+    assert blended.query.model == "blended" and blended.query.measures[0] == "blended_roas"
+
+
+def test_the_ambiguity_table_is_data(answers):
+    """A fourth ROAS is a row of the table: the reader offers whatever the table lists that the tenant has."""
+    candidates = AMBIGUOUS["roas"]["candidates"]
+    extra = {"model": "blended", "measure": "cost_per_order", "reading": "cost per order (test row)", "ask": "CPO"}
+    candidates.append(extra)
+    try:
+        a = ask(answers, "ROAS by platform last 30 days")
+        assert any("cost per order (test row)" in n for n in a.explanation.notes)
+        assert "CPO by platform last 30 days" in a.suggestions
+    finally:
+        candidates.remove(extra)
+
+
+def test_rankings_show_the_measure_ranked_by_and_its_context(answers):
+    a = ask(answers, "top 3 campaigns by CPA last 30 days")
+    assert a.query.order_by[0].field == "cpa" and a.query.measures == ["cpa", *CONTEXT["cpa"]]
+    assert {c.name for c in a.columns} >= {"campaign_name", "cpa", "spend", "conversions"}
+    plain = ask(answers, "top 3 campaigns by spend last 30 days")
+    assert plain.query.measures == ["spend"]  # a plain sum needs no context
+
+
+def test_this_month_vs_last_month_compares_whole_calendar_months(answers):
+    for question in ("compare revenue this month vs last month", "compare this month's spend to last month"):
+        a = ask(answers, question)
+        assert a.answered, a.message
+        q = a.query
+        start = TODAY.replace(day=1)
+        previous = (start.replace(day=1) - __import__("datetime").timedelta(days=1)).replace(day=1)
+        assert q.time_grain == "month" and (q.date_range.start, q.date_range.end) == (previous, TODAY)
+        assert any("whole of last month" in n for n in a.explanation.notes)
+        assert len(a.rows) == 2  # last month, whole; this month to date
+
+
+@pytest.mark.parametrize(
+    ("question", "named", "exists"),
+    [
+        ("cost per click on tiktok this week", "tiktok", "facebook_ads"),
+        ("spend on linkedin last month", "linkedin", "google_ads"),
+        ("top 5 products by revenue", "product", "campaign"),
+    ],
+)
+def test_what_the_tenant_does_not_have_is_refused_with_what_exists(answers, question, named, exists):
+    a = ask(answers, question)
+    assert not a.answered and named in a.message.lower() and exists in a.message.lower()
+    assert a.suggestions and all(ask(answers, s).answered for s in a.suggestions)
+
+
+def test_meaning_changing_words_are_never_ignored(answers):
+    plain = ask(answers, "spend on facebook last week").query
+    for question in ("spend not on facebook last week", "spend except facebook last week"):
+        q = ask(answers, question).query
+        assert q.filters[0].op == "ne" and q.filters[0].value == "facebook_ads" and q.filters != plain.filters
+    assert ask(answers, "top 3 campaigns by spend").query.limit == 3
+    assert ask(answers, "top 7 campaigns by spend").query.limit == 7
+    over = ask(answers, "campaigns with more than 100 clicks last 30 days").query
+    assert any(f.op == "gt" and f.value == 100 for f in over.filters)
+    assert ask(answers, "revenue this week").query.date_range != ask(answers, "revenue last week").query.date_range
+
+
+def test_filler_and_misspellings_are_read_and_said(answers):
+    a = ask(answers, "um so what was our spned on facebok yesterday please")
+    assert a.answered, a.message
+    assert a.query.measures == ["spend"] and a.query.filters[0].value == "facebook_ads"
+    assert {"read 'spned' as 'spend'", "read 'facebok' as 'facebook'"} <= set(a.explanation.notes)
+    assert ask(answers, "how much did we make yesterday").query.measures == ["revenue"]
+    assert ask(answers, "revenue all time").query.date_range is None
+    # a word near no known word stays unknown, and is named
+    r = ask(answers, "spend by horoscope")
+    assert not r.answered and "horoscope" in r.message
+
+
+def test_the_grammar_the_browser_runs_is_the_servers(answers):
+    vocab = answers.vocabulary("stark_industries")
+    g = grammar_json(vocab)
+    assert g["tenant"] == "stark_industries" and g["version"] == vocab.version
+    assert "roa" in g["ambiguous"]  # keyed as the matcher spells it
+    phrases = dict((k, v) for k, v in g["phrases"])
+    assert phrases["spend"][0][:3] == ["measure", "ad_performance", "spend"]
+    assert g["local"]["ad_performance"]["measures"]["spend"] == 'SUM("spend_reporting")'
+    own = set(vocab.values[("campaigns", "campaign_name")])
+    served = {m[4] for ms in phrases.values() for m in ms if m[0] == "value" and m[2] == "campaign_name"}
+    assert own <= served  # the tenant's own values only
+    assert not served - set(vocab.values[("ad_performance", "campaign_name")]) - own
