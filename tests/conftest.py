@@ -183,6 +183,24 @@ def served(tmp_path_factory) -> Served:
     proc.wait(timeout=30)
 
 
+@pytest.fixture
+def server(served, monkeypatch):
+    """`start(**env)`: another service process on the served workspace, with settings of the test's choosing."""
+    started = []
+
+    def start(**env: str) -> str:
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        proc, base = start_server(served.ws)
+        started.append(proc)
+        return base
+
+    yield start
+    for proc in started:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 # web users: one per demo tenant, "<tenant>-user" / "<tenant>-user-password-1", and an admin
 ADMIN = "platform-admin"
 

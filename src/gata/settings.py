@@ -33,6 +33,43 @@ class Settings(BaseSettings):
     session_hours: float = Field(
         12.0, gt=0, le=24 * 30, description="How long a web-app sign-in lasts before the user signs in again."
     )
+    trusted_proxies: str = Field(
+        "",
+        description="Comma-separated addresses of reverse proxies whose X-Forwarded-For/-Proto are believed "
+        "(default none: the client address is the connection's).",
+    )
+    signin_failures_per_user: int = Field(
+        10, ge=1, description="Failed sign-ins of one username (from anywhere) before it waits 15 minutes."
+    )
+    signin_failures_per_address: int = Field(
+        100, ge=1, description="Failed sign-ins from one client address (any usernames) before it waits 15 minutes."
+    )
+    max_body_bytes: int = Field(
+        1_000_000, ge=1_000, description="Largest request body; a bigger one is refused (413) before it is read."
+    )
+    max_header_bytes: int = Field(16_384, ge=1_024, description="Largest request line and headers (431 above).")
+    max_json_depth: int = Field(32, ge=4, le=512, description="Deepest nesting of a JSON body (400 deeper).")
+    query_timeout: float = Field(
+        10.0, gt=0, le=3600, description="Seconds one query or export may run before it is interrupted (503)."
+    )
+    tenant_concurrency: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description="Queries, questions and exports one tenant runs at once; more wait their turn. Compiling a "
+        "query is Python holding the GIL, so a second one of the same tenant would only take turns from others.",
+    )
+    tenant_queue: int = Field(16, ge=0, le=1000, description="How many may wait for a turn; more are refused (429).")
+    tenant_wait: float = Field(10.0, ge=0, le=300, description="Seconds one may wait for a turn before a 429.")
+    tenant_rate: float = Field(50.0, gt=0, description="Queries, questions and exports one tenant starts per second.")
+    tenant_burst: int = Field(100, ge=1, description="How many a tenant may start at once above its rate.")
+    tenant_cpu_share: float = Field(
+        0.25, gt=0, le=64, description="CPU-seconds a second one tenant's queries may use, on average (429 beyond)."
+    )
+    tenant_cpu_burst: float = Field(
+        3.0, gt=0, description="CPU-seconds a tenant may use at once before its share applies (a dashboard's load)."
+    )
+    max_export_rows: int = Field(1_000_000, ge=1, description="Most rows one Arrow export may stream.")
     result_cache: bool = Field(True, description="Cache query results per tenant and data version.")
     host: str = Field("127.0.0.1", description="Address `gata serve` binds to.")
     port: int = Field(8000, ge=1, le=65535, description="Port of `gata serve`.")

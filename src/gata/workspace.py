@@ -6,10 +6,19 @@ Tests and users keep several side by side by pointing `--workspace` / GATA_WORKS
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from gata.settings import Settings
+
+PRIVATE_UMASK = 0o077
+
+
+def private_files() -> None:
+    """Files this process creates are the owner's only (0600, folders 0700): a workspace holds tenants' data,
+    key and password digests. Set once at every entry point (the `gata` command, the job worker)."""
+    os.umask(PRIVATE_UMASK)
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ NEW_TENANT = {"tenant": {"slug": "intruder_co", "name": "Intruder", "sources": {
 ARTIFACT = REPO / "test-artifacts" / "isolation.md"
 
 # route classes: how each route must answer each credential
-TENANT_API, ADMIN_API, TENANT_PAGE, ADMIN_PAGE, PICKER, PUBLIC, SIGN_IN, SIGN_OUT = (
+TENANT_API, ADMIN_API, TENANT_PAGE, ADMIN_PAGE, PICKER, PUBLIC, SIGN_IN, SIGN_OUT, ACCOUNT = (
     "tenant API",
     "admin API",
     "tenant page",
@@ -49,6 +49,7 @@ TENANT_API, ADMIN_API, TENANT_PAGE, ADMIN_PAGE, PICKER, PUBLIC, SIGN_IN, SIGN_OU
     "public",
     "sign-in",
     "sign-out",
+    "account",  # the signed-in user's own account page and forms: any session, else sign in first
 )
 # (method, path template) -> (class, concrete path with {tenant} and {key} left to fill, body, authorized status)
 ROUTES: dict[tuple[str, str], tuple[str, str, dict | None, int]] = {
@@ -113,12 +114,22 @@ ROUTES: dict[tuple[str, str], tuple[str, str, dict | None, int]] = {
     ("GET", "/admin/onboard"): (ADMIN_PAGE, "/admin/onboard", None, 200),
     ("GET", "/admin/onboard/jobs/{job_id}"): (ADMIN_PAGE, "/admin/onboard/jobs/20990101T000000-000000", None, 200),
     ("GET", "/app"): (PICKER, "/app", None, 200),
+    ("GET", "/account"): (ACCOUNT, "/account", None, 200),
+    # a JSON body carries no form token: refused (403) before anything changes
+    ("POST", "/account/password"): (ACCOUNT, "/account/password", None, 403),
+    ("POST", "/account/sign-out-everywhere"): (ACCOUNT, "/account/sign-out-everywhere", None, 403),
+    ("POST", "/admin/users/{username}/sign-out-everywhere"): (
+        ADMIN_API,
+        "/admin/users/nobody-here/sign-out-everywhere",
+        None,
+        404,
+    ),
     ("GET", "/"): (PUBLIC, "/", None, 303),
     ("GET", "/health"): (PUBLIC, "/health", None, 200),
     ("GET", "/openapi.json"): (PUBLIC, "/openapi.json", None, 200),
     ("GET", "/docs"): (PUBLIC, "/docs", None, 200),
     ("GET", "/docs/oauth2-redirect"): (PUBLIC, "/docs/oauth2-redirect", None, 200),
-    ("GET", "/redoc"): (PUBLIC, "/redoc", None, 200),
+    ("GET", "/redoc"): (PUBLIC, "/redoc", None, 307),  # to /docs
     ("GET", "/static/vendor/{path:path}"): (PUBLIC, "/static/vendor/chart.js/dist/chart.js", None, 200),
     ("GET", "/static/app"): (PUBLIC, "/static/app/js/api.js", None, 200),
     ("GET", "/login"): (PUBLIC, "/login", None, 200),
@@ -263,6 +274,8 @@ def expected(cls: str, kind: str, method: str, path: str, own: bool, authorized:
         return authorized
     if cls == SIGN_OUT:
         return 403 if kind in NO_CSRF else 303
+    if cls == ACCOUNT:
+        return authorized if kind in SESSION_CREDS else 303
     if cls in (TENANT_PAGE, ADMIN_PAGE, PICKER):  # pages know sessions only: anything else signs in first
         if kind not in SESSION_CREDS:
             return 303
@@ -362,6 +375,58 @@ def test_isolation_matrix(served, creds, request):
             problems.append(f"{kind} as {owner}: {path} differs from {NOBODY}: {r.status_code} {r.text[:200]}")
     assert _digest(served) == before, "a refused request wrote to the tenants file or started a job"
     assert not problems, "\n".join(problems[:20])
+
+
+def _gata(*args: str, stdin: str | None = None) -> None:
+    proc = subprocess.run([GATA, *args], input=stdin, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _reads_with_cookie(served: Served, creds: Creds, cookie: str, kind: str) -> list[str]:
+    """Every tenant API route of every tenant with this cookie: the ones that answered with data."""
+    read = []
+    c = _client(served.base)
+    for (method, template), (cls, path, body, _) in ROUTES.items():
+        if cls != TENANT_API:
+            continue
+        for tenant in DEMO:
+            c.cookies.clear()
+            concrete = path.format(tenant=tenant, key=creds.campaign_key[tenant])
+            r = c.request(method, concrete, json=body, headers={"Cookie": f"gata_session={cookie}"})
+            RESULTS[(f"{method} {template}", kind)][r.status_code] += 1
+            if r.status_code < 400:
+                read.append(f"{method} {concrete} -> {r.status_code}")
+    return read
+
+
+def test_sessions_of_a_deleted_and_recreated_user_or_a_changed_password_read_nothing(served, creds):
+    """Lifecycle cases: the name deleted and re-created (for another tenant), the password changed. The old
+    sessions read nothing anywhere, with the CSRF token or without."""
+    ws = str(served.ws.root)
+    reads: list[str] = []
+    for i, tenant in enumerate(DEMO):
+        name = f"iso-lifecycle-{i}"
+        password = f"{name} first password"
+        _gata("users", "create", name, "--tenant", tenant, "--password-stdin", "--workspace", ws, stdin=password)
+        with httpx.Client(base_url=served.base, timeout=60) as c:
+            form = c.get("/login")
+            token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+            r = c.post("/login", data={"username": name, "password": password, "csrf_token": token})
+            assert r.status_code == 303
+            cookie = r.cookies["gata_session"]
+            assert c.get(f"/semantic-layer/{tenant}/models").status_code == 200
+        _gata("users", "passwd", name, "--password-stdin", "--workspace", ws, stdin=f"{name} second password")
+        reads += _reads_with_cookie(served, creds, cookie, "session after a password change")
+        with httpx.Client(base_url=served.base, timeout=60) as c:
+            form = c.get("/login")
+            token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+            data = {"username": name, "password": f"{name} second password", "csrf_token": token}
+            cookie = c.post("/login", data=data).cookies["gata_session"]
+        _gata("users", "delete", name, "--workspace", ws)
+        moved_to = DEMO[(i + 1) % len(DEMO)]
+        _gata("users", "create", name, "--tenant", moved_to, "--password-stdin", "--workspace", ws, stdin=password)
+        reads += _reads_with_cookie(served, creds, cookie, "session of a deleted, re-created user")
+    assert reads == [], reads[:10]
 
 
 async def _mcp_session(served: Served, key: str, own: str, creds: Creds) -> tuple[list[str], list[dict]]:

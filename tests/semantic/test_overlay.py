@@ -140,7 +140,7 @@ def test_overlay_that_does_not_fit_the_tables_is_refused_and_nothing_is_publishe
     assert not list((served.ws.serving_dir / TENANT).glob("*.partial"))
     with served.client(TENANT) as c:
         assert c.get(f"/semantic-layer/{TENANT}/models").status_code == 200
-    assert httpx.get(served.base + "/health").json()["tenants_served"] == 3
+    assert httpx.get(served.base + "/health", headers=served.headers("admin")).json()["tenants_served"] == 3
 
 
 def test_validate_names_a_broken_overlay(tmp_path):

@@ -7,11 +7,8 @@ import re
 import time
 
 import httpx
-import pytest
 import web_fixtures
 from web_fixtures import create_user, password_of, user_of
-
-from conftest import start_server
 
 web = web_fixtures.web
 TENANT = "tyrell_corp"
@@ -24,25 +21,7 @@ def sign_in(client: httpx.Client, username: str, password: str, **headers) -> ht
     return client.post("/login", data=data, headers=headers)
 
 
-@pytest.fixture
-def server(web, monkeypatch):
-    """Another service process on the same workspace, with settings of the test's choosing."""
-    started = []
-
-    def start(**env: str) -> str:
-        for key, value in env.items():
-            monkeypatch.setenv(key, value)
-        proc, base = start_server(web.ws)
-        started.append(proc)
-        return base
-
-    yield start
-    for proc in started:
-        proc.terminate()
-        proc.wait(timeout=30)
-
-
-def test_sessions_expire_on_the_server(server):
+def test_sessions_expire_on_the_server(web, server):
     base = server(GATA_SESSION_HOURS="0.0005")  # 1.8 s
     with httpx.Client(base_url=base) as client:
         user = user_of(TENANT)
@@ -56,8 +35,9 @@ def test_sessions_expire_on_the_server(server):
 
 def test_cookies_are_secure_behind_https_and_sessions_survive_a_restart(web, server):
     user = user_of(TENANT)
-    with httpx.Client(base_url=web.base) as client:
-        # uvicorn trusts X-Forwarded-Proto from the local proxy: the request counts as https
+    proxied = server(GATA_TRUSTED_PROXIES="127.0.0.1")
+    with httpx.Client(base_url=proxied) as client:
+        # a configured proxy's X-Forwarded-Proto is believed: the request counts as https
         r = sign_in(client, user, password_of(user), **{"X-Forwarded-Proto": "https"})
         assert r.status_code == 303
         cookie = next(c for c in r.headers.get_list("set-cookie") if c.startswith("gata_session="))

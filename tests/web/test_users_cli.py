@@ -47,7 +47,7 @@ def test_refusals_name_the_problem(tmp_path):
         proc = gata(*args, *ws, stdin="long enough password\n")
         assert proc.returncode == 2 and message in proc.stderr, (args, proc.stderr)
     short = gata("users", "create", "ann", "--admin", "--password-stdin", *ws, stdin="short\n")
-    assert short.returncode == 2 and "too short: at least 8 characters" in short.stderr
+    assert short.returncode == 2 and "too short: at least 10 characters" in short.stderr
     assert gata("users", "create", "ann", "--admin", "--password-stdin", *ws, stdin="long enough\n").returncode == 0
     again = gata("users", "create", "ann", "--admin", "--password-stdin", *ws, stdin="long enough\n")
     assert again.returncode == 2 and "user 'ann' already exists" in again.stderr

@@ -42,13 +42,14 @@ class Principal:
 
 
 def session_principal(request: Request) -> Principal | None:
-    """The signed-in user of the session cookie, if it is valid and the user still exists."""
+    """The signed-in user of the session cookie, if it is valid and was issued for the user record as it is now
+    (same record id and credential version: not deleted, re-created, re-passworded, moved or signed out)."""
     web = getattr(request.app.state, "web", None)
     if web is None:
         return None
     session = web.sessions.get(request.cookies.get(COOKIE))
     user = web.users.get(session.username) if session else None
-    if session is None or user is None:
+    if session is None or user is None or not session.belongs_to(user):
         return None
     return Principal(user.role, user.tenant, user.username, session)
 

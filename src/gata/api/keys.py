@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -44,7 +44,6 @@ class KeyStore:
     def __init__(self, workspace: Workspace):
         self.path: Path = workspace.auth_dir / "api_keys.json"
         self._file = WatchedJson(self.path, lambda raw: {k["key_id"]: ApiKey(**k) for k in raw.get("keys", [])})
-        self._lock = self._file.lock
 
     def _load(self) -> dict[str, ApiKey]:
         return self._file.read()
@@ -54,7 +53,6 @@ class KeyStore:
 
     def create(self, tenant: str | None, name: str = "") -> tuple[ApiKey, str]:
         """A new key; the secret is returned once and never stored."""
-        keys = dict(self._load())
         key_id = secrets.token_hex(6)
         secret = f"gata_{key_id}_{secrets.token_urlsafe(32)}"
         record = ApiKey(
@@ -65,19 +63,27 @@ class KeyStore:
             created_at=datetime.now(UTC).isoformat(timespec="seconds"),
             name=name,
         )
-        keys[key_id] = record
-        with self._lock:
-            self._save(keys)
+        with self._file.changing() as current:
+            self._save({**current, key_id: record})
         return record, secret
 
+    def _revoke_where(self, match) -> list[str]:
+        with self._file.changing() as current:
+            hit = [k for k, rec in current.items() if match(rec) and not rec.revoked]
+            if hit:
+                self._save({k: replace(rec, revoked=True) if k in hit else rec for k, rec in current.items()})
+        return hit
+
     def revoke(self, key_id: str) -> bool:
-        keys = dict(self._load())
-        if key_id not in keys:
+        """Revoke one key; False when there is no such key."""
+        if key_id not in self._load():
             return False
-        keys[key_id] = ApiKey(**{**asdict(keys[key_id]), "revoked": True})
-        with self._lock:
-            self._save(keys)
+        self._revoke_where(lambda rec: rec.key_id == key_id)
         return True
+
+    def revoke_tenant(self, tenant: str) -> list[str]:
+        """Revoke every key of `tenant` (admin keys are nobody's tenant); the key ids revoked."""
+        return self._revoke_where(lambda rec: rec.role == TENANT and rec.tenant == tenant)
 
     def list(self) -> list[ApiKey]:
         return list(self._load().values())

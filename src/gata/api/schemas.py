@@ -12,7 +12,7 @@ class ErrorBody(BaseModel):
 class Health(BaseModel):
     status: str
     version: str
-    tenants_served: int
+    tenants_served: int | None = Field(None, description="Only for an admin key or session.")
 
 
 class ModelSummary(BaseModel):

@@ -94,3 +94,15 @@ def print_rows(columns, rows: list[dict], title: str) -> None:
             ]
         )
     console.print(table)
+
+
+def check_history(cfg: GataConfig, slugs: list[str], days: int) -> None:
+    """Refuse (exit 2) a history whose resource estimate is over the bound, naming the tenant and the levers."""
+    from gata.config.budget import history_problem
+
+    problems = [(slug, history_problem(cfg.tenant(slug), days)) for slug in slugs]
+    for slug, problem in problems:
+        if problem:
+            err_console.print(f"[red]tenant '{slug}': {escape(problem)}[/red]", highlight=False)
+    if any(problem for _, problem in problems):
+        raise typer.Exit(2)

@@ -17,6 +17,7 @@ from gata.cli.common import (
     EndDateOption,
     SeedOption,
     WorkspaceOption,
+    check_history,
     cli_errors,
     config_for,
     console,
@@ -77,6 +78,7 @@ def generate(
     with cli_errors():
         cfg = config_for(config)
         t = cfg.tenant(tenant)
+    check_history(cfg, [t.slug], days)
     if seed is not None:
         t = t.model_copy(update={"seed": seed})
     end = parse_day(end_date) or today_utc()
@@ -116,6 +118,7 @@ def ingest(
     with cli_errors():
         cfg = config_for(config)
         t = cfg.tenant(tenant)
+    check_history(cfg, [t.slug], days)
     ws = workspace_for(workspace)
     end = parse_day(end_date) or today_utc()
     with cli_errors(), _progress() as progress:

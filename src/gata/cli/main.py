@@ -5,6 +5,9 @@ from __future__ import annotations
 import typer
 
 from gata.cli import ingest_cmds, live_cmds, nl_cmds, observe_cmds, serve_cmds, users_cmds, warehouse_cmds
+from gata.workspace import private_files
+
+private_files()  # whatever the command writes under the workspace is 0600/0700
 
 app = typer.Typer(
     name="gata",

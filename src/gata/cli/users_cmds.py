@@ -1,4 +1,7 @@
-"""`gata users create|list|delete`: web-app accounts, one tenant each or admin. Passwords are stored hashed."""
+"""`gata users create|list|delete|passwd|access|sign-out`: web-app accounts, one tenant each or admin.
+
+Passwords are stored hashed. A password, role or tenant change and `sign-out` end the user's sessions in every
+running server at their next request (the user record's credential version changes)."""
 
 from __future__ import annotations
 
@@ -21,6 +24,16 @@ def _password(from_stdin: bool) -> str:
     return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
+def _check_role(tenant: str | None, admin: bool, config) -> None:
+    """Exactly one of --tenant T (a tenant of the tenants file) and --admin, else exit 2 naming why."""
+    if admin == (tenant is not None):
+        err_console.print("[red]give --tenant TENANT or --admin, not both and not neither[/red]")
+        raise typer.Exit(2)
+    if tenant is not None:
+        with cli_errors():
+            config_for(config, strict=False).tenant(tenant)
+
+
 @users_app.command("create")
 def users_create(
     username: Annotated[str, typer.Argument(help="Login name: lower-case letters, digits and _ . @ -.")],
@@ -35,15 +48,10 @@ def users_create(
     """Create a user of one tenant (--tenant T) or an admin (--admin); the password is prompted for twice."""
     from gata.web.users import UserError, UserStore, check_password, check_username
 
-    if admin == (tenant is not None):
-        err_console.print("[red]give --tenant TENANT or --admin, not both and not neither[/red]")
-        raise typer.Exit(2)
+    _check_role(tenant, admin, config)
     try:
         check_username(username)
-        if tenant is not None:
-            with cli_errors():
-                config_for(config, strict=False).tenant(tenant)
-        password = check_password(_password(password_stdin))
+        password = check_password(_password(password_stdin), username)
         user = UserStore(workspace_for(workspace)).create(username, password, tenant)
     except UserError as exc:
         err_console.print(f"[red]{exc}[/red]", highlight=False)
@@ -64,15 +72,57 @@ def users_list(workspace: WorkspaceOption = None) -> None:
 
 @users_app.command("delete")
 def users_delete(username: Annotated[str, typer.Argument()], workspace: WorkspaceOption = None) -> None:
-    """Delete a user; their open sessions stop working on their next request."""
+    """Delete a user; their open sessions end at once."""
+    _change(lambda users: users.delete(username), username, f"deleted user {username}", workspace)
+
+
+def _change(change, username: str, done: str, workspace) -> None:
+    """Run one change of a user record; a UserError is a clear message and exit code 2."""
+    from gata.settings import Settings
+    from gata.web.sessions import SessionStore
     from gata.web.users import UserError, UserStore
 
+    ws = workspace_for(workspace)
     try:
-        UserStore(workspace_for(workspace)).delete(username)
+        change(UserStore(ws))
     except UserError as exc:
         err_console.print(f"[red]{exc}[/red]", highlight=False)
         raise typer.Exit(2) from None
-    console.print(f"deleted user {username}")
+    SessionStore(ws, Settings().session_hours * 3600).revoke_users({username})
+    console.print(f"{done}; every session of {username} is signed out")
+
+
+@users_app.command("passwd")
+def users_passwd(
+    username: Annotated[str, typer.Argument()],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the new password from the first line of stdin.")
+    ] = False,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Set a user's password; their open sessions end at once."""
+    _change(
+        lambda users: users.set_password(username, _password(password_stdin)), username, "password changed", workspace
+    )
+
+
+@users_app.command("access")
+def users_access(
+    username: Annotated[str, typer.Argument()],
+    tenant: Annotated[str | None, typer.Option("--tenant", help="Make the user a user of this tenant.")] = None,
+    admin: Annotated[bool, typer.Option("--admin", help="Make the user an admin.")] = False,
+    config: ConfigOption = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Change what a user may read (one tenant, or admin); their open sessions end at once."""
+    _check_role(tenant, admin, config)
+    _change(lambda users: users.set_access(username, tenant), username, "access changed", workspace)
+
+
+@users_app.command("sign-out")
+def users_sign_out(username: Annotated[str, typer.Argument()], workspace: WorkspaceOption = None) -> None:
+    """Sign a user out everywhere (every browser, every server process)."""
+    _change(lambda users: users.sign_out_everywhere(username), username, "signed out", workspace)
 
 
 def register(app: typer.Typer) -> None:

@@ -15,6 +15,7 @@ from gata.cli.common import (
     EndDateOption,
     SeedOption,
     WorkspaceOption,
+    check_history,
     cli_errors,
     config_for,
     console,
@@ -80,6 +81,7 @@ def onboard_cmd(
         raise typer.Exit(2)
     if not slugs:
         raise typer.BadParameter("name a tenant or pass --all")
+    check_history(cfg, slugs, days)
     try:
         result = onboard(
             cfg,
@@ -122,6 +124,7 @@ def demo(
     with cli_errors():
         cfg = config_for(config, strict=False)
     ws = workspace_for(workspace)
+    check_history(cfg, cfg.slugs(), days)
     try:
         result = onboard(cfg, cfg.slugs(), ws, days=days, progress=_reporter())
     except OnboardingError as exc:

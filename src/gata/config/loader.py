@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from croniter import croniter
+from croniter import CroniterBadCronError, CroniterBadDateError, croniter
 from pydantic import BaseModel, ValidationError
 
+from gata.config.budget import daily_problems
 from gata.config.catalog import Catalog, Connector, Domain
 from gata.config.errors import ConfigError, ConfigIssue
 from gata.config.tenants import (
@@ -30,6 +31,8 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_CATALOG = REPO_ROOT / "supported_connectors.yaml"
 DEFAULT_TENANTS = REPO_ROOT / "tenants.yaml"
 
+# Jinja's delimiters: no configuration value may contain one (values must never be read as template code)
+TEMPLATE_DELIMITERS = ("{{", "}}", "{%", "%}", "{#", "#}")
 TENANT_KEYS = ("slug", "name", "reporting_currency", "seed", "id_namespace", "schedule", "sources")
 SOURCE_KEYS = ("enabled", "mode", "accounts", "options", "generation", "logic")
 MODES = ("simulated", "live")
@@ -188,6 +191,37 @@ def _validate_live(
     return {"mode": mode, "accounts": accounts, "options": options}, issues
 
 
+def _template_paths(value: Any, path: str) -> list[str]:
+    """Paths of the strings (keys included) in `value` that hold a template delimiter."""
+    if isinstance(value, str):
+        return [path] if any(d in value for d in TEMPLATE_DELIMITERS) else []
+    if isinstance(value, dict):
+        found = []
+        for k, v in value.items():
+            child = _join(path, k)
+            found += _template_paths(str(k), child) + _template_paths(v, child)
+        return sorted(set(found))
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _template_paths(v, f"{path}[{i}]")]
+    return []
+
+
+def schedule_problem(schedule: str) -> str | None:
+    """Why a cron expression cannot be a schedule: not five fields, not valid, or never firing."""
+    if not croniter.is_valid(schedule):
+        return f"not a valid cron expression (got {schedule!r})"
+    if len(schedule.split()) != 5:
+        return (
+            f"expected a cron expression of 5 fields (minute hour day-of-month month day-of-week, UTC), "
+            f"got {len(schedule.split())} fields in {schedule!r}"
+        )
+    try:
+        croniter(schedule).get_next()
+    except (CroniterBadDateError, CroniterBadCronError):
+        return f"the cron expression {schedule!r} never fires (no such date): choose one that does"
+    return None
+
+
 def _validate_tenant(raw: Any, index: int, catalog: Catalog, file: str) -> tuple[Tenant | None, list[ConfigIssue]]:
     where = f"tenants[{index}]"
     if not isinstance(raw, dict):
@@ -216,9 +250,19 @@ def _validate_tenant(raw: Any, index: int, catalog: Catalog, file: str) -> tuple
                 sources[str(cid)] = src
         if not issues and not any(s.enabled for s in sources.values()):
             issues.append(ConfigIssue(file, "sources", "at least one source must be enabled", slug or where))
+    for path in _template_paths({k: v for k, v in raw.items() if k in TENANT_KEYS}, ""):
+        issues.append(
+            ConfigIssue(
+                file,
+                path,
+                f"contains a template delimiter (one of {' '.join(TEMPLATE_DELIMITERS)}): not allowed in configuration "
+                "values",
+                slug or where,
+            )
+        )
     schedule = raw.get("schedule")
-    if isinstance(schedule, str) and not croniter.is_valid(schedule):
-        issues.append(ConfigIssue(file, "schedule", f"not a valid cron expression (got {schedule!r})", slug or where))
+    if isinstance(schedule, str) and (problem := schedule_problem(schedule)):
+        issues.append(ConfigIssue(file, "schedule", problem, slug or where))
     fields = {k: v for k, v in raw.items() if k in TENANT_KEYS and k != "sources"}
     try:
         tenant = Tenant.model_validate({**fields, "sources": {}})
@@ -236,7 +280,9 @@ def _validate_tenant(raw: Any, index: int, catalog: Catalog, file: str) -> tuple
         return None, issues
     if issues:
         return None, issues
-    return tenant.model_copy(update={"sources": sources}), []
+    tenant = tenant.model_copy(update={"sources": sources})
+    budget = [ConfigIssue(file, path, message, tenant.slug) for path, message in daily_problems(tenant)]
+    return (None, budget) if budget else (tenant, [])
 
 
 def load_tenants(path: Path | str, catalog: Catalog, strict: bool = True) -> tuple[list[Tenant], list[ConfigIssue]]:

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from gata.config.budget import history_problem
 from gata.config.catalog import Catalog
 from gata.config.errors import ConfigError, ConfigIssue
 from gata.config.loader import load_tenants
@@ -27,19 +28,20 @@ class TenantExistsError(ValueError):
     pass
 
 
-def add_tenant(path: Path, raw: dict[str, Any], catalog: Catalog) -> Tenant:
+def add_tenant(path: Path, raw: dict[str, Any], catalog: Catalog, days: int | None = None) -> Tenant:
     """Append `raw` (a tenant as tenants.yaml spells it) to the file; ConfigError names each issue, and
-    nothing is written unless the whole file with the new tenant validates."""
+    nothing is written unless the whole file with the new tenant validates (and, given `days`, that much
+    history is within the resource bound)."""
     path = Path(path)
     folder = os.open(path.parent, os.O_RDONLY)
     try:
         fcntl.flock(folder, fcntl.LOCK_EX)  # one writer at a time, across processes
-        return _add(path, raw, catalog)
+        return _add(path, raw, catalog, days)
     finally:
         os.close(folder)
 
 
-def _add(path: Path, raw: dict[str, Any], catalog: Catalog) -> Tenant:
+def _add(path: Path, raw: dict[str, Any], catalog: Catalog, days: int | None) -> Tenant:
     text = path.read_text(encoding="utf-8")
     existing = (yaml.safe_load(text) or {}).get("tenants") or []
     slug = raw.get("slug")
@@ -61,6 +63,8 @@ def _add(path: Path, raw: dict[str, Any], catalog: Catalog) -> Tenant:
         added = next((t for t in tenants if t.slug == slug), None)
         if own or added is None:
             raise ConfigError(own or [ConfigIssue(str(path), "", "the tenant was not accepted", where)])
+        if days is not None and (problem := history_problem(added, days)):
+            raise ConfigError([ConfigIssue(str(path), "days", problem, added.slug)])
         os.chmod(tmp, path.stat().st_mode & 0o777)
         os.replace(tmp, path)
         return added

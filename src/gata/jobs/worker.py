@@ -12,7 +12,7 @@ import time
 from gata.config.loader import load_config
 from gata.jobs.store import Job, JobError, JobStep, JobStore, utc_now
 from gata.warehouse.onboard import OnboardingError, onboard
-from gata.workspace import Workspace
+from gata.workspace import Workspace, private_files
 
 
 class Recorder:
@@ -87,6 +87,7 @@ def main() -> None:
     parser.add_argument("--workspace", required=True)
     parser.add_argument("--job", required=True)
     args = parser.parse_args()
+    private_files()
     job = run(Workspace.resolve(args.workspace), args.job)
     raise SystemExit(0 if job.status == "succeeded" else 1)
 

@@ -1,7 +1,8 @@
 """`gata mcp`: list_models, get_model, query and ask over the same services as the HTTP API.
 
 The server is started with one API key and serves exactly that key's tenant: the tools take no tenant
-argument, so an agent cannot even ask for another tenant's data.
+argument, so an agent cannot even ask for another tenant's data. The key is checked again at every tool call
+(the key file is re-read when it changes), so revoking it ends a running session's access at once.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from gata.semantic.compiler import QueryValidationError
 from gata.semantic.dates import DateRangeError
 from gata.semantic.layer import UnknownModelError
 from gata.semantic.query import SemanticQuery
-from gata.semantic.service import SemanticService
+from gata.semantic.service import QueryTimeout, SemanticService
 from gata.semantic.store import SnapshotStore
 from gata.workspace import Workspace
 
@@ -37,9 +38,19 @@ def tenant_for_key(workspace: Workspace, key: str) -> str:
     return record.tenant
 
 
-def build_server(workspace: Workspace, tenant: str, service: SemanticService | None = None) -> MCPServer:
+def build_server(workspace: Workspace, key: str, service: SemanticService | None = None) -> MCPServer:
+    """The MCP server of the key's tenant (McpKeyError if the key does not serve one)."""
+    tenant = tenant_for_key(workspace, key)
+    keys = KeyStore(workspace)
     svc = service or SemanticService(SnapshotStore(workspace))
     answers = AnswerService(svc)
+
+    def revoked() -> dict[str, Any] | None:
+        record = keys.verify(key)
+        if record is None or record.tenant != tenant:
+            return {"error": "invalid or revoked API key: this MCP server serves nothing any more"}
+        return None
+
     server = MCPServer(
         name="gata",
         instructions=(
@@ -49,11 +60,13 @@ def build_server(workspace: Workspace, tenant: str, service: SemanticService | N
     )
 
     @server.tool(description="The tenant's semantic models: name, label, description, field counts, joins.")
-    def list_models() -> list[dict[str, Any]]:
-        return svc.list_models(tenant)
+    def list_models() -> list[dict[str, Any]] | dict[str, Any]:
+        return revoked() or svc.list_models(tenant)
 
     @server.tool(description="One model's dimensions, measures (with formats), time dimensions and joins.")
     def get_model(model: str) -> dict[str, Any]:
+        if refused := revoked():
+            return refused
         try:
             return svc.get_model(tenant, model)
         except UnknownModelError as exc:
@@ -68,6 +81,8 @@ def build_server(workspace: Workspace, tenant: str, service: SemanticService | N
         )
     )
     def query(query: dict[str, Any]) -> dict[str, Any]:
+        if refused := revoked():
+            return refused
         try:
             parsed = SemanticQuery.model_validate(query)
             result = svc.query(tenant, parsed)
@@ -79,7 +94,7 @@ def build_server(workspace: Workspace, tenant: str, service: SemanticService | N
                     for e in exc.errors(include_url=False)
                 )
             }
-        except (QueryValidationError, UnknownModelError, DateRangeError) as exc:
+        except (QueryValidationError, UnknownModelError, DateRangeError, QueryTimeout) as exc:
             return {"error": str(exc)}
         return json.loads(result.model_dump_json())
 
@@ -91,6 +106,8 @@ def build_server(workspace: Workspace, tenant: str, service: SemanticService | N
         )
     )
     def ask(question: str) -> dict[str, Any]:
+        if refused := revoked():
+            return refused
         question = question.strip()
         if not question or len(question) > MAX_QUESTION:
             return {"error": f"the question must have 1 to {MAX_QUESTION} characters"}

@@ -18,6 +18,7 @@ that word named, rather than a chart that silently ignores part of the question.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -42,7 +43,7 @@ from gata.nl.text import NUMBER_WORDS, STOPWORDS, Token, normalise, phrase_key, 
 from gata.nl.timeparse import TimeError, TimeReading, auto_grain, parse_time
 from gata.nl.vocabulary import LOWER_IS_BETTER, MODEL_PRIORITY, Meaning, Vocabulary
 from gata.semantic.dates import DateRangeError, resolve
-from gata.semantic.query import SemanticQuery
+from gata.semantic.query import MAX_LIMIT, SemanticQuery
 
 MAX_QUESTION = 500
 DEFAULT_TOP = 10
@@ -241,6 +242,8 @@ def _number(word: str) -> int | float | None:
         value = float(word.replace(",", ""))
     except ValueError:
         return None
+    if not math.isfinite(value):  # "inf", "1e400": not a number a question can mean
+        return None
     return int(value) if value.is_integer() else value
 
 
@@ -313,7 +316,7 @@ def _structure(toks: list[Token], taken: list[str | None], items: list[Item]) ->
             (n := _number(w)) is not None
             and cue in ("rank", "which")
             and out.rank is not None
-            and n >= 1
+            and 1 <= n <= MAX_LIMIT
             and n == int(n)
         ):
             out.rank.n = int(n)

@@ -7,6 +7,7 @@ every output column so the same query gives the same SQL and the same rows.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -42,6 +43,10 @@ BSL_OPS = {
     "is_not_null": "is not null",
 }
 COMPARE_SUFFIXES = ("previous", "delta", "pct_change")
+MAX_SQL_CHARS = 200_000  # the compiled statement: far above the costliest query the query limits allow
+# rows x columns a result may hold: turning a result into JSON holds the GIL without a break (Arrow to Python,
+# pydantic), so its size bounds how long one tenant's answer can pause every other request of the process
+MAX_RESULT_CELLS = 100_000
 
 
 class QueryValidationError(ValueError):
@@ -133,12 +138,18 @@ def _coerce(value: Any, kind: str, field: str) -> Any:
             if isinstance(value, int | float):
                 return value
             number = Decimal(str(value))
-            if not number.is_finite():
+            if not number.is_finite() or not math.isfinite(float(number)):
                 raise ValueError
             return float(number)
         return value if isinstance(value, str) else str(value)
     except (ValueError, InvalidOperation):
         raise QueryValidationError(f"filter on '{field}': {value!r} is not a valid {kind}") from None
+
+
+def _typed(value: Any, kind: str) -> Any:
+    """Text as a string literal: BSL reads any date-like string as a timestamp, which cannot be compared with a
+    text field (`campaign_name eq "2026-01-15"`)."""
+    return ibis.literal(value, type="string") if kind == "string" else value
 
 
 class _Filters:
@@ -158,11 +169,11 @@ class _Filters:
             text = _coerce(c.value, "string", c.field)
             spec["value"] = f"%{text}%" if c.op == "contains" else f"{text}%"
         elif c.op in ("in", "not_in"):
-            spec["values"] = [_coerce(v, kind, c.field) for v in c.value]  # type: ignore[union-attr]
+            spec["values"] = [_typed(_coerce(v, kind, c.field), kind) for v in c.value]  # type: ignore[union-attr]
         elif c.op not in ("is_null", "is_not_null"):
             if kind == "boolean" and c.op in ("gt", "gte", "lt", "lte"):
                 raise QueryValidationError(f"filter on '{c.field}': '{c.op}' does not apply to a yes/no field")
-            spec["value"] = _coerce(c.value, kind, c.field)
+            spec["value"] = _typed(_coerce(c.value, kind, c.field), kind)
         if ref.kind == "measure":
             self.measures_used.append(ref)
         return spec, ref.kind == "measure"
@@ -261,6 +272,11 @@ def compile_query(query: SemanticQuery, layer: TenantLayer, today: date) -> Comp
     except (ValueError, KeyError, AttributeError) as exc:  # BSL / ibis rejecting a combination
         raise QueryValidationError(f"query cannot be compiled: {exc}") from None
 
+    if query.limit * len(out_names) > MAX_RESULT_CELLS:
+        raise QueryValidationError(
+            f"the result may hold {query.limit} rows x {len(out_names)} columns; at most {MAX_RESULT_CELLS:,} "
+            "values: lower 'limit' or ask for fewer fields"
+        )
     order: dict[str, str] = {}
     for o in query.order_by:
         if o.field not in out_names:
@@ -278,6 +294,10 @@ def compile_query(query: SemanticQuery, layer: TenantLayer, today: date) -> Comp
     keys = [ibis.desc(n) if d == "desc" else ibis.asc(n) for n, d in order.items()]
     table = table.order_by(keys).limit(query.limit)
     sql = ibis.to_sql(table, dialect="duckdb")
+    if len(sql) > MAX_SQL_CHARS:
+        raise QueryValidationError(
+            f"the query compiles to more than {MAX_SQL_CHARS} characters of SQL: use fewer filters or values"
+        )
     return CompiledQuery(str(sql), _columns(table, dims, measures, layer, out_names), period)
 
 

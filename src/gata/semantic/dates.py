@@ -59,5 +59,10 @@ def resolve(rng: DateRange, today: date) -> tuple[date, date]:
 def previous_period(start: date, end: date) -> tuple[date, date]:
     """The period of the same length that ends the day before `start`."""
     length = (end - start).days + 1
-    prev_end = start - timedelta(days=1)
-    return prev_end - timedelta(days=length - 1), prev_end
+    try:
+        prev_end = start - timedelta(days=1)
+        return prev_end - timedelta(days=length - 1), prev_end
+    except OverflowError:
+        raise DateRangeError(
+            f"the period before {start.isoformat()}..{end.isoformat()} starts before year 1: compare a later date range"
+        ) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Any, Literal
 
@@ -10,6 +11,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 FIELD = r"^[a-z][a-z0-9_]{0,62}(\.[a-z][a-z0-9_]{0,62})?$"
 MAX_LIMIT = 10_000
 MAX_FILTER_DEPTH = 8  # nested and/or groups: deeper is never a real question, and would exhaust the stack
+# what one query may ask for: far above any dashboard's or question's needs, and low enough that compiling the
+# costliest allowed query (pure Python in ibis, growing with every condition and value) stays around a second
+MAX_CONDITIONS = 30  # conditions in all filters, groups included
+MAX_VALUES = 500  # filter values in all conditions
+MAX_VALUE_CHARS = 500  # characters of one text value
+INT64 = (-(2**63), 2**63 - 1)
 Scalar = str | int | float | bool | date
 FilterOp = Literal[
     "eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in", "contains", "starts_with", "is_null", "is_not_null"
@@ -33,6 +40,12 @@ class Condition(_Strict):
     value: Scalar | list[Scalar] | None = Field(None, description="Compared value; bound as a typed literal.")
 
     @model_validator(mode="after")
+    def _values_are_plain(self) -> Condition:
+        for v in self.value if isinstance(self.value, list) else [self.value]:
+            _check_scalar(v, self.field)
+        return self
+
+    @model_validator(mode="after")
     def _value_fits_op(self) -> Condition:
         if self.op in ("is_null", "is_not_null"):
             if self.value is not None:
@@ -45,6 +58,27 @@ class Condition(_Strict):
         elif self.value is None or isinstance(self.value, list):
             raise ValueError(f"op '{self.op}' needs a single value")
         return self
+
+
+def _check_scalar(v: Any, field: str) -> None:
+    """Values a column can hold: finite numbers within 64 bits, text without NUL of a bounded length."""
+    if isinstance(v, float) and not math.isfinite(v):
+        raise ValueError(f"filter on '{field}': {v} is not a number a field can hold (NaN and infinity are refused)")
+    if isinstance(v, int) and not isinstance(v, bool) and not INT64[0] <= v <= INT64[1]:
+        raise ValueError(f"filter on '{field}': {v} is outside the 64-bit integer range")
+    if isinstance(v, str):
+        if "\x00" in v:
+            raise ValueError(f"filter on '{field}': a value contains a NUL character")
+        if len(v) > MAX_VALUE_CHARS:
+            raise ValueError(f"filter on '{field}': a value is longer than {MAX_VALUE_CHARS} characters")
+
+
+def _count(item: Condition | Group) -> tuple[int, int]:
+    """(conditions, values) in a filter item."""
+    if isinstance(item, Condition):
+        return 1, len(item.value) if isinstance(item.value, list) else int(item.value is not None)
+    parts = [_count(m) for m in item.members]
+    return sum(c for c, _ in parts), sum(v for _, v in parts)
 
 
 class Group(_Strict):
@@ -128,6 +162,11 @@ class SemanticQuery(_Strict):
         for i, item in enumerate(self.filters):
             if _depth(item) > MAX_FILTER_DEPTH:
                 raise ValueError(f"filters[{i}] nests and/or groups more than {MAX_FILTER_DEPTH} levels deep")
+        counts = [_count(item) for item in self.filters]
+        if sum(c for c, _ in counts) > MAX_CONDITIONS:
+            raise ValueError(f"filters hold more than {MAX_CONDITIONS} conditions")
+        if sum(v for _, v in counts) > MAX_VALUES:
+            raise ValueError(f"filters hold more than {MAX_VALUES} values")
         if self.compare and self.date_range is None:
             raise ValueError("'compare' needs a 'date_range' (the period to compare with the one before)")
         if self.compare and not self.measures:

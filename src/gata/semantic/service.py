@@ -1,7 +1,9 @@
 """The semantic layer as one service for the API, the CLI and MCP: describe models, run queries, export tables.
 
 Compiled SQL and results are cached per (tenant, data version, query with its dates resolved); a newly
-published snapshot changes that tenant's version, and its entries are dropped, no one else's.
+published snapshot changes that tenant's version, and its entries are dropped, no one else's. Every statement
+runs under a timeout: a timer thread interrupts the DuckDB cursor (`QueryTimeout`), so no query holds a core
+for longer than that. Exports stream record batches instead of building the whole table in memory.
 """
 
 from __future__ import annotations
@@ -9,9 +11,11 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -22,10 +26,15 @@ from gata.semantic.store import SnapshotStore, TenantNotServed, TenantSnapshot
 from gata.star.contracts import contract_named, table_names_hint
 
 MAX_CACHED_ROWS = 5_000
+EXPORT_BATCH_ROWS = 65_536
 
 
 class UnknownTableError(LookupError):
     pass
+
+
+class QueryTimeout(RuntimeError):
+    """A statement ran longer than the timeout and was interrupted."""
 
 
 class _LRU:
@@ -123,9 +132,18 @@ def _json_rows(table: pa.Table, columns: list[Column]) -> list[dict[str, Any]]:
 
 
 class SemanticService:
-    def __init__(self, store: SnapshotStore, cache_size: int = 1024, result_cache: bool = True):
+    def __init__(
+        self,
+        store: SnapshotStore,
+        cache_size: int = 1024,
+        result_cache: bool = True,
+        statement_timeout: float = 60.0,
+        export_timeout: float = 300.0,
+    ):
         self.store = store
         self.result_cache_enabled = result_cache
+        self.statement_timeout = statement_timeout
+        self.export_timeout = export_timeout
         self._compiled = _LRU(cache_size)
         self._results = _LRU(cache_size)
         store.on_swap(self._invalidate)
@@ -190,11 +208,13 @@ class SemanticService:
             hit = self._results.get(key)
             if hit is not None:
                 return hit.model_copy(update={"cached": True, "elapsed_ms": (time.perf_counter() - started) * 1000})
-        cur = snap.cursor()
+        run = _Deadline(snap, self.statement_timeout)
         try:
-            table = cur.execute(compiled.sql).to_arrow_table()
+            table = run.cur.execute(compiled.sql).to_arrow_table()
+        except duckdb.InterruptException:
+            raise run.timeout() from None
         finally:
-            cur.close()
+            run.close()
         rows = _json_rows(table, compiled.columns)
         result = QueryResult(
             sql=compiled.sql,
@@ -211,9 +231,11 @@ class SemanticService:
             self._results.put(key, result)
         return result
 
-    def table_arrow(
+    def table_batches(
         self, slug: str, table: str, columns: list[str] | None = None, limit: int | None = None
-    ) -> pa.Table:
+    ) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
+        """A star table as Arrow record batches, read from the snapshot as they are consumed (the whole table is
+        never in memory). Names are checked before anything runs; the batches end at the export timeout."""
         snap = self._star(slug)
         contract = contract_named(table, slug)
         if contract is None:
@@ -227,8 +249,46 @@ class SemanticService:
                 raise UnknownTableError(f"unknown column(s) {unknown} in '{table}'; valid columns: {', '.join(known)}")
         select = ", ".join(f'"{c}"' for c in (columns or known))  # names checked against the contract above
         sql = f'select {select} from "{name}"' + (" limit ?" if limit is not None else "")
-        cur = snap.cursor()
+        run = _Deadline(snap, self.export_timeout)
         try:
-            return cur.execute(sql, [limit] if limit is not None else []).to_arrow_table()
-        finally:
-            cur.close()
+            reader = run.cur.execute(sql, [limit] if limit is not None else []).fetch_record_batch(EXPORT_BATCH_ROWS)
+        except BaseException:
+            run.close()
+            raise
+
+        def batches() -> Iterator[pa.RecordBatch]:
+            try:
+                yield from reader
+            except (duckdb.InterruptException, pa.ArrowException):
+                raise run.timeout() from None
+            finally:
+                run.close()
+
+        return reader.schema, batches()
+
+    def table_arrow(
+        self, slug: str, table: str, columns: list[str] | None = None, limit: int | None = None
+    ) -> pa.Table:
+        schema, batches = self.table_batches(slug, table, columns, limit)
+        return pa.Table.from_batches(list(batches), schema=schema)
+
+
+class _Deadline:
+    """A cursor of the snapshot that a timer thread interrupts after `seconds`; `close` ends both."""
+
+    def __init__(self, snap: TenantSnapshot, seconds: float):
+        self.seconds = seconds
+        self.cur = snap.cursor()
+        self._timer = threading.Timer(seconds, self.cur.interrupt)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def timeout(self) -> QueryTimeout:
+        return QueryTimeout(
+            f"the query ran longer than {self.seconds:g} s and was stopped: narrow the date range, filters or "
+            "dimensions, or ask for fewer rows"
+        )
+
+    def close(self) -> None:
+        self._timer.cancel()
+        self.cur.close()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import duckdb
-from croniter import croniter
+from croniter import CroniterBadCronError, CroniterBadDateError, croniter
 
 from gata.config.tenants import GataConfig
 from gata.runs.record import PLATFORM_SCHEMA
@@ -32,16 +32,23 @@ class Due:
     last_run: datetime | None
 
 
-def last_fire(schedule: str, now: datetime) -> datetime:
-    """The latest time at or before `now` (naive UTC) the cron expression fires."""
+def last_fire(schedule: str, now: datetime) -> datetime | None:
+    """The latest time at or before `now` (naive UTC) the cron expression fires; None if it never does
+    (`0 0 30 2 *`: that tenant is simply never due, the others are)."""
     probe = now.replace(second=0, microsecond=0)
-    if croniter.match(schedule, probe):
-        return probe
-    return croniter(schedule, probe).get_prev(datetime)
+    try:
+        if croniter.match(schedule, probe):
+            return probe
+        return croniter(schedule, probe).get_prev(datetime)
+    except (CroniterBadDateError, CroniterBadCronError):
+        return None
 
 
-def next_fire(schedule: str, now: datetime) -> datetime:
-    return croniter(schedule, now.replace(microsecond=0)).get_next(datetime)
+def next_fire(schedule: str, now: datetime) -> datetime | None:
+    try:
+        return croniter(schedule, now.replace(microsecond=0)).get_next(datetime)
+    except (CroniterBadDateError, CroniterBadCronError):
+        return None
 
 
 def last_refreshes(workspace: Workspace) -> dict[str, datetime]:
@@ -86,6 +93,8 @@ def due_tenants(config: GataConfig, workspace: Workspace, now: datetime) -> list
     due = []
     for tenant in config.tenants:
         fired = last_fire(tenant.schedule, now)
+        if fired is None:
+            continue
         previous = last.get(tenant.slug)
         if previous is None or previous < fired:
             due.append(Due(tenant.slug, fired, previous))
@@ -110,7 +119,8 @@ def run_due(
 
 def seconds_until_next(config: GataConfig, now: datetime, cap: float) -> float:
     """How long the loop may sleep: until the earliest next fire time, at most `cap` seconds."""
-    soonest = min((next_fire(t.schedule, now) for t in config.tenants), default=None)
+    fires = [next_fire(t.schedule, now) for t in config.tenants]
+    soonest = min((f for f in fires if f is not None), default=None)
     if soonest is None:
         return cap
     return max(1.0, min(cap, (soonest - now).total_seconds()))

@@ -33,11 +33,17 @@ class WebState:
 
 def install(app: FastAPI, workspace: Workspace, settings: Settings) -> None:
     """Mount the web app's routers and static files on the API's app."""
-    from gata.web.routers import assets, auth, pages
+    from gata.web.routers import account, assets, auth, docs, pages
 
     sessions = SessionStore(workspace, settings.session_hours * 3600)
-    app.state.web = WebState(UserStore(workspace), sessions, SignInThrottle())
+    app.state.web = WebState(
+        UserStore(workspace),
+        sessions,
+        SignInThrottle(settings.signin_failures_per_user, settings.signin_failures_per_address),
+    )
     app.mount("/static/app", StaticFiles(directory=STATIC_DIR), name="static-app")
     app.include_router(assets.router)
     app.include_router(auth.router)
+    app.include_router(account.router)
+    app.include_router(docs.router)
     app.include_router(pages.router)

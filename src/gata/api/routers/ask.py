@@ -22,7 +22,8 @@ router = APIRouter(prefix="/semantic-layer/{tenant}", tags=["questions"], respon
 def ask(body: AskRequest, snap: Snapshot, request: Request) -> Response:
     answers: AnswerService = request.app.state.answers
     try:
-        answer = answers.ask(snap.tenant, body.question, interpreter=body.interpreter)
+        with request.app.state.quota.slot(snap.tenant):
+            answer = answers.ask(snap.tenant, body.question, interpreter=body.interpreter)
     except LlmNotConfigured as exc:
         raise HTTPException(400, str(exc)) from None
     except TenantNotServed:  # published health only: its first build failed, nothing to ask yet

@@ -105,7 +105,7 @@ def start_onboarding(body: OnboardRequest, who: Admin, jobs: Launcher, file: Ten
             body.days,
             str(file),
             who.name,
-            prepare=lambda: add_tenant(file, body.tenant, load_catalog()),
+            prepare=lambda: add_tenant(file, body.tenant, load_catalog(), body.days),
         )
     except ConfigError as exc:
         return _invalid([Issue(path=i.path, message=i.message) for i in exc.issues])

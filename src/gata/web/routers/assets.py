@@ -29,6 +29,10 @@ VENDOR_FILES = frozenset(
         "tslib/tslib.es6.mjs",
         # WebLLM: one self-contained ESM bundle (its runtime, tokenizer and grammar wasm inlined), imported lazily
         "@mlc-ai/web-llm/lib/index.js",
+        # /docs (gata.web.routers.docs)
+        "swagger-ui-dist/swagger-ui-bundle.js",
+        "swagger-ui-dist/swagger-ui.css",
+        "swagger-ui-dist/oauth2-redirect.js",
     }
 )
 # package directory -> the extension its browser modules have (Node-only modules left out by name)
@@ -37,7 +41,7 @@ VENDOR_DIRS = {
     "flatbuffers/mjs": (".js", ()),
     "hyparquet/src": (".js", ("node.js",)),
 }
-MEDIA_TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm"}
+MEDIA_TYPES = {".css": "text/css", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm"}
 # a worker's policy comes with its script: DuckDB's worker may compile wasm but reach nothing but this origin
 WORKER_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'"
 # what the pages' import map resolves bare specifiers to
@@ -76,7 +80,8 @@ def vendor_file(path: str) -> FileResponse:
         raise HTTPException(404, f"no vendor asset '{path}'")
     file = NODE_MODULES / path
     if not file.is_file():
-        raise HTTPException(503, "front-end assets are not installed: run `make setup` (npm ci in src/gata/web)")
+        # the client asked for nothing wrong, and the server is not down: the file is just not there
+        raise HTTPException(404, f"vendor asset '{path}' is not installed: run `make setup` (npm ci in src/gata/web)")
     suffix = PurePosixPath(path).suffix
     headers = {"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"}
     if path.endswith(".worker.js"):

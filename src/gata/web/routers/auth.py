@@ -64,7 +64,7 @@ def login(
     client = request.client.host if request.client else ""
     wait = web.throttle.retry_after(name, client)
     if wait:
-        message = f"Too many failed sign-ins for this username: try again in {(wait + 59) // 60} minute(s)."
+        message = f"Too many failed sign-ins: try again in {(wait + 59) // 60} minute(s)."
         response = _login_page(request, next, message, 429)
         response.headers["Retry-After"] = str(wait)
         return response
@@ -76,19 +76,20 @@ def login(
     old = request.cookies.get(COOKIE)
     if old:
         web.sessions.delete(old)
-    token, _ = web.sessions.create(user.username)
     response = RedirectResponse(safe_next(next), status_code=303)
-    response.set_cookie(
-        COOKIE,
-        token,
-        max_age=int(web.sessions.ttl),
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
-        path="/",
-    )
+    start_session(request, response, user)
     response.delete_cookie(LOGIN_CSRF, path="/login")
     return response
+
+
+def start_session(request: Request, response: Response, user) -> None:
+    """A new session of `user` whose token goes into the response's cookie."""
+    sessions = request.app.state.web.sessions
+    token, _ = sessions.create(user)
+    secure = request.url.scheme == "https"
+    response.set_cookie(
+        COOKIE, token, max_age=int(sessions.ttl), httponly=True, samesite="lax", secure=secure, path="/"
+    )
 
 
 @router.post("/logout")

@@ -1,9 +1,13 @@
 // A result as CSV, made in the browser from exactly the rows the table shows: a header of column names, values
-// as the API sent them (numbers unformatted, never localized), RFC 4180 quoting.
+// as the API sent them (numbers unformatted, never localized), RFC 4180 quoting. Text starting with = + - @ (or a
+// tab or carriage return) would be read as a formula by a spreadsheet: it is prefixed with ' (numbers are not).
+
+const FORMULA = /^[=+\-@\t\r]/;
 
 function cell(value) {
   if (value === null || value === undefined) return "";
-  const text = typeof value === "object" ? JSON.stringify(value) : String(value);
+  let text = typeof value === "object" ? JSON.stringify(value) : String(value);
+  if (typeof value === "string" && FORMULA.test(text)) text = `'${text}`;
   return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

@@ -1,0 +1,89 @@
+"""The abusive clients of reliability/test_abuse_load.py, run as their own processes (so their work does not slow the
+measuring client's own Python): `python abuse_clients.py flood|oversized BASE KEY SECONDS SEED`.
+Prints one line of JSON: the count of each answer."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import string
+import sys
+import time
+from collections import Counter
+
+import httpx
+
+from gata.semantic.compiler import MAX_RESULT_CELLS
+
+FLOODED = "tyrell_corp"
+FLOODED_MODELS = ("events", "sessions", "orders")
+
+
+def costliest_query(doc: dict, rnd: random.Random) -> dict:
+    """As much as one query may hold (gata.semantic's limits): 20 dimensions, every measure, 30 conditions with
+    500 values, ten years compared with the ten before, as many rows as the result may hold; values random, so
+    never cached."""
+    dims = [d["name"] for d in doc["dimensions"] if not d["is_time"]]
+    dims += [d for j in doc["joins"] for d in j["dimensions"]]
+    text = [d["name"] for d in doc["dimensions"] if d["format"] == "text"]
+
+    def word(n: int) -> str:
+        return "".join(rnd.choices(string.ascii_letters, k=n))
+
+    filters: list[dict] = [
+        {"field": rnd.choice(text), "op": "not_in", "value": [word(12) for _ in range(95)]} for _ in range(5)
+    ]
+    filters.append({"or": [{"field": rnd.choice(text), "op": "ne", "value": word(20)} for _ in range(25)]})
+    measures = [m["name"] for m in doc["measures"]][:30]
+    columns = len(dims[:20]) + 4 * len(measures)  # each measure with its previous, delta and change
+    return {
+        "model": doc["name"],
+        "dimensions": dims[:20],
+        "measures": measures,
+        "filters": filters,
+        "date_range": {"relative": "last_3660_days"},
+        "compare": "previous_period",
+        "limit": min(10_000, MAX_RESULT_CELLS // columns),
+    }
+
+
+def flood(base: str, key: str, deadline: float, rnd: random.Random) -> Counter:
+    answers: Counter = Counter()
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=120) as c:
+        docs = [c.get(f"/semantic-layer/{FLOODED}/models/{m}").json() for m in FLOODED_MODELS]
+        while time.monotonic() < deadline:
+            r = c.post(f"/semantic-layer/{FLOODED}/query", json=costliest_query(rnd.choice(docs), rnd))
+            answers[r.status_code] += 1
+            if r.status_code == 400:
+                answers[r.text[:200]] += 1
+            if r.status_code == 429:
+                time.sleep(float(r.headers.get("retry-after", "1")))
+    return answers
+
+
+def oversized(base: str, deadline: float) -> Counter:
+    """20 MB bodies without a key, one after another."""
+    answers: Counter = Counter()
+    body = b'{"model": "' + b"x" * 20_000_000 + b'"}'
+    slowest = 0.0
+    with httpx.Client(base_url=base, timeout=60) as c:
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            try:
+                answers[c.post(f"/semantic-layer/{FLOODED}/query", content=body).status_code] += 1
+            except httpx.HTTPError as exc:  # the server may close the connection once it has answered
+                answers[type(exc).__name__] += 1
+            slowest = max(slowest, time.perf_counter() - started)
+    answers["slowest_ms"] = int(slowest * 1000)
+    return answers
+
+
+if __name__ == "__main__":
+    # the clients would run on the attackers' machines: here they share the server's two cores, so they
+    # take only the CPU nobody else wants (the server's work for them is what is measured, not theirs)
+    os.nice(19)
+    kind, base, key, seconds, seed = sys.argv[1:6]
+    end = time.monotonic() + float(seconds)
+    found = flood(base, key, end, random.Random(int(seed))) if kind == "flood" else oversized(base, end)
+    print(json.dumps({str(k): v for k, v in found.items()}))
