@@ -82,7 +82,7 @@ class Vocabulary:
     values: dict[tuple[str, str], list[Any]] = field(default_factory=dict)  # (model, own dimension) -> values
     max_len: int = 1
     corrections: dict[str, str | None] = field(default_factory=dict)  # misspelt word -> known word (cache)
-    grammar: dict | None = None  # gata.nl.grammar.grammar_json of this vocabulary (cache)
+    grammar: dict | None = None  # gata.nl.served_grammar.grammar_json of this vocabulary (cache)
     _single: frozenset[str] | None = None
 
     def single_words(self) -> frozenset[str]:

@@ -11,8 +11,8 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from gata.api.deps import Snapshot
 from gata.api.schemas import ERRORS
 from gata.nl.answer import AnswerService, LlmNotConfigured
-from gata.nl.grammar import grammar_json
 from gata.nl.schemas import Answer, AskRequest
+from gata.nl.served_grammar import grammar_json
 from gata.semantic.store import TenantNotServed
 
 router = APIRouter(prefix="/semantic-layer/{tenant}", tags=["questions"], responses=ERRORS)
