@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 import nl_fixtures
 import pytest
 
-from gata.nl.grammar import AMBIGUOUS, CONTEXT, grammar_json
+from gata.nl.grammar import AMBIGUOUS, CONTEXT
+from gata.nl.served_grammar import grammar_json
 
 answers = nl_fixtures.answers
 

@@ -3,7 +3,7 @@ comparators, grains, numbers), the business words that are ambiguous (which ROAS
 and default, what a ranking shows beside the measure it ranks by, and the sources a tenant may not have.
 
 The built-in interpreter (Python, `gata.nl.builtin`) and the in-browser reader (`static/js/reader.js`) both
-read questions with this one definition: `grammar_json(vocab)` is what the browser is served.
+read questions with this one definition: `gata.nl.served_grammar.grammar_json(vocab)` is what the browser is served.
 """
 
 from __future__ import annotations
