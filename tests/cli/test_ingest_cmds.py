@@ -83,7 +83,7 @@ def test_ingest_from_the_installed_command(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "landed" in proc.stdout
-    with duckdb.connect(str(ws / "warehouse.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(ws / "tenants" / "wayne_enterprises" / "warehouse.duckdb"), read_only=True) as con:
         schemas = {r[0] for r in con.execute("select distinct table_schema from information_schema.tables").fetchall()}
         orders = con.execute("select count(*) from raw_wayne_enterprises__bigcommerce.orders").fetchone()[0]
     assert {
