@@ -100,7 +100,7 @@ def test_a_history_over_the_bound_is_refused_by_gata_onboard(tmp_path):
         timeout=120,
     )
     assert proc.returncode == 2 and "lower the days of history" in proc.stderr
-    assert not (ws / "warehouse.duckdb").exists()  # refused before anything was generated
+    assert not (ws / "tenants").exists() and not (ws / "staging").exists()  # refused before anything was written
 
 
 def test_the_wizard_writer_refuses_a_history_over_the_bound_and_writes_nothing(tmp_path):
