@@ -140,6 +140,11 @@ class SimulatorState:
             self.jobs[job.id] = job
         return job
 
+    def oauth_bearer(self, authorization: str | None) -> TokenState | None:
+        """The state behind an `Authorization: Bearer <access token>` header of an OAuth2 platform."""
+        header = authorization or ""
+        return self.bearer(header[7:] if header.lower().startswith("bearer ") else None)
+
     def take_fault(self, path: str) -> Fault | None:
         with self._lock:
             for fault in self.faults:

@@ -51,8 +51,7 @@ def router(state: SimulatorState) -> APIRouter:
     r.post("/token")(token_endpoint(state))
 
     def authorized(request: Request) -> None:
-        header = request.headers.get("authorization", "")
-        if state.bearer(header[7:] if header.lower().startswith("bearer ") else None) != "valid":
+        if state.oauth_bearer(request.headers.get("authorization")) != "valid":
             raise ApiFailure(401, "UNAUTHORIZED", "Not authorized to access this advertiser: invalid or expired token")
         if not request.headers.get("amazon-advertising-api-clientid"):
             raise ApiFailure(400, "400", "Amazon-Advertising-API-ClientId header is required")

@@ -65,8 +65,7 @@ def router(state: SimulatorState) -> APIRouter:
     r.post("/token")(token_endpoint(state))
 
     def authorized(request: Request) -> None:
-        header = request.headers.get("authorization", "")
-        if state.bearer(header[7:] if header.lower().startswith("bearer ") else None) != "valid":
+        if state.oauth_bearer(request.headers.get("authorization")) != "valid":
             raise ApiFailure(401, 109, "AuthenticationTokenExpired", "The OAuth access token is expired or invalid.")
         if not request.headers.get("developertoken"):
             raise ApiFailure(401, 105, "InvalidCredentials", "The DeveloperToken header is missing.")

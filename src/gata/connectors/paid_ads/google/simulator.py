@@ -89,9 +89,7 @@ def router(state: SimulatorState) -> APIRouter:
     r.post("/token")(token_endpoint(state))
 
     def authorized(request: Request) -> None:
-        header = request.headers.get("authorization", "")
-        status = state.bearer(header[7:] if header.lower().startswith("bearer ") else None)
-        if status != "valid":
+        if state.oauth_bearer(request.headers.get("authorization")) != "valid":
             raise ApiFailure(401, "Request had invalid authentication credentials. Expected OAuth 2 access token.")
         if not request.headers.get("developer-token"):
             raise ApiFailure(401, "The developer token is not on the request (DEVELOPER_TOKEN_PARAMETER_MISSING).")

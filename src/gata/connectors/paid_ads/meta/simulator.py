@@ -12,6 +12,8 @@ from __future__ import annotations
 import base64
 import json
 import re
+import threading
+from collections import OrderedDict
 from datetime import date
 
 from fastapi import APIRouter, Depends, Request
@@ -27,6 +29,7 @@ SUBCODES = {
     "revoked": (458, "Error validating access token: The user has not authorized application."),
 }
 VERSION = re.compile(r"^v\d+\.0$")
+PAGING = ("after", "limit", "access_token")
 
 
 class ApiFailure(Exception):
@@ -118,7 +121,22 @@ def router(state: SimulatorState) -> APIRouter:
     def limit(request: Request) -> int:
         return int(request.query_params.get("limit", 25))
 
+    answered: OrderedDict[tuple, list[dict]] = OrderedDict()  # one query's rows, for its next pages
+    lock = threading.Lock()
+
     def insights(acct: ServedAccount, params: dict) -> list[dict]:
+        key = (acct.account.account_id, state.as_of, *sorted((k, v) for k, v in params.items() if k not in PAGING))
+        with lock:
+            rows = answered.get(key)
+        if rows is None:
+            rows = _insights(acct, params)
+            with lock:
+                answered[key] = rows
+                while len(answered) > 32:
+                    answered.popitem(last=False)
+        return rows
+
+    def _insights(acct: ServedAccount, params: dict) -> list[dict]:
         if params.get("level") != "ad" or str(params.get("time_increment")) != "1":
             raise ApiFailure(400, 100, "(#100) the simulator serves level=ad with time_increment=1")
         try:
