@@ -63,7 +63,12 @@ def compact(value):
 
 
 def raw(value) -> str:
-    return "" if value is None else str(value)
+    """A value as the browser writes it: JSON numbers through JavaScript's String() (1995.0 is "1995")."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def assert_table_is(page, result: dict) -> None:
