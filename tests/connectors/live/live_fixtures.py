@@ -275,8 +275,8 @@ def tables(ws: Workspace, tenant: str, connector: str) -> dict[str, tuple[list[t
     return out
 
 
-def rows(ws: Workspace, sql: str, params: list | None = None) -> list[tuple]:
-    with warehouse(ws) as con:
+def rows(ws: Workspace, sql: str, params: list | None = None, tenant: str = TENANT) -> list[tuple]:
+    with warehouse(ws, tenant) as con:
         return con.execute(sql, params or []).fetchall()
 
 

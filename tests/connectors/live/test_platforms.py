@@ -176,7 +176,9 @@ def test_two_accounts_land_side_by_side_and_reconcile(tmp_path, sim, sim_config,
     totals = f"select count(*), {spend}, {impressions}, {clicks} from " + '"{}".' + table
     [landed] = rows(ws, totals.format(dataset_name(TENANT, connector)))
     [mine] = rows(reference, totals.format(dataset_name(TENANT, connector)))
-    [theirs] = rows(other_reference, totals.format(dataset_name(OTHER_TENANT["slug"], connector)))
+    [theirs] = rows(
+        other_reference, totals.format(dataset_name(OTHER_TENANT["slug"], connector)), tenant=OTHER_TENANT["slug"]
+    )
     assert landed == tuple(a + b for a, b in zip(mine, theirs, strict=True))
     assert mine[0] > 0 and theirs[0] > 0
 
