@@ -193,7 +193,8 @@ def record_invocation(
                 invocation_id,
                 run_id,
                 n.unique_id,
-                node.get("name", n.unique_id.rsplit(".", 1)[-1]),
+                # the relation's name as users see it (fct_<tenant>__orders), not dbt's model name (fct_orders)
+                node.get("alias") or node.get("name", n.unique_id.rsplit(".", 1)[-1]),
                 n.resource_type,
                 project,
                 _tested(node),

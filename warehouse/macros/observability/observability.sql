@@ -123,9 +123,10 @@ present as (
     select table_name as model_name, estimated_size as row_count
     from duckdb_tables() where schema_name = 'analytics'
 ),
--- dbt names the nodes by model (fct_orders); the relation carries the tenant (fct_<slug>__orders)
+-- a node result's name is its relation's (fct_<slug>__orders); a test names the node it tests by model
+-- (model.gata.fct_orders)
 last_build as (
-    select name as contract_table, status, completed_at,
+    select name as model_name, status, completed_at,
            row_number() over (partition by name order by completed_at desc) as n
     from {{ source('gata_platform', 'dbt_node_results') }}
     where resource_type = 'model' and tenant_slug = '{{ slug }}'
@@ -151,5 +152,5 @@ select
                       and t.n = 1 and t.status <> 'pass'), 0) = 0 as is_ready
 from expected
 left join present using (model_name)
-left join last_build on last_build.contract_table = expected.contract_table and last_build.n = 1
+left join last_build on last_build.model_name = expected.model_name and last_build.n = 1
 {%- endmacro %}
