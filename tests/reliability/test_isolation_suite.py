@@ -73,6 +73,7 @@ ROUTES: dict[tuple[str, str], tuple[str, str, dict | None, int]] = {
         {"question": "spend by campaign"},
         200,
     ),
+    ("GET", "/semantic-layer/{tenant}/grammar"): (TENANT_API, "/semantic-layer/{tenant}/grammar", None, 200),
     ("GET", "/observability/{tenant}/summary"): (TENANT_API, "/observability/{tenant}/summary", None, 200),
     ("GET", "/observability/{tenant}/runs"): (TENANT_API, "/observability/{tenant}/runs", None, 200),
     ("GET", "/observability/{tenant}/runs/{run_id}/models"): (
