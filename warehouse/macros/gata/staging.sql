@@ -6,9 +6,14 @@
 -#}
 {% macro gata_stage(relation) -%}
 {%- set connector = relation.schema.split('__')[-1] -%}
-{%- set landed = adapter.get_relation(database=relation.database, schema=relation.schema,
-                                      identifier=relation.identifier) if execute else relation -%}
-{%- if landed is none %}
+{#- asked of the database itself: dbt's relation cache can miss a table another process landed -#}
+{%- set landed = true -%}
+{%- if execute -%}
+    {%- set found = run_query("select count(*) from information_schema.tables where table_schema = '"
+                              ~ relation.schema ~ "' and table_name = '" ~ relation.identifier ~ "'") -%}
+    {%- set landed = found.columns[0].values()[0] > 0 -%}
+{%- endif -%}
+{%- if not landed %}
 select
     null::varchar as tenant_slug, null::varchar as source_platform, null::varchar as source_object,
     null::varchar as natural_id, null::timestamp as loaded_at, null::varchar as _dlt_load_id,

@@ -8,7 +8,13 @@
 {%- set mart_total = {
     'spend': 'sum(spend)', 'impressions': 'sum(impressions)', 'clicks': 'sum(clicks)',
     'order_count': 'count(*)', 'total_price': 'sum(total_price)', 'event_count': 'count(*)'}[measure] -%}
-{%- set landed = (load_relation(model) is not none) if execute else true %}
+{%- set landed = true -%}
+{%- if execute -%}
+    {#- asked of the database itself: dbt's relation cache can miss a table another process landed -#}
+    {%- set found = run_query("select count(*) from information_schema.tables where table_schema = '"
+                              ~ model.schema ~ "' and table_name = '" ~ model.identifier ~ "'") -%}
+    {%- set landed = found.columns[0].values()[0] > 0 -%}
+{%- endif %}
 with mart as (
     select coalesce({{ mart_total }}, 0) as total from {{ mart }} where source_platform = '{{ source_platform }}'
 ),
