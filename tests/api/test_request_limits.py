@@ -29,7 +29,12 @@ def _raw(base: str, request: bytes, send_all: bool = True) -> tuple[bytes, float
         with contextlib.suppress(OSError):  # the server may refuse and close before the body is sent
             s.sendall(request)
         answer = s.recv(65536)
-        return answer, time.perf_counter() - started
+        seconds = time.perf_counter() - started
+        # the head and the body may come in separate packets; the server closes after a refusal
+        with contextlib.suppress(OSError):
+            while chunk := s.recv(65536):
+                answer += chunk
+        return answer, seconds
 
 
 # --- finding 3: the body is limited before any parsing or authentication ------------------------------------
