@@ -31,7 +31,8 @@ class Migration:
 
 def _tenants_in(con: duckdb.DuckDBPyConnection, known: list[str]) -> dict[str, list[str]]:
     """Datasets of each tenant: raw_<slug>__<connector> (dlt's *_staging datasets are left behind)."""
-    schemas = [r[0] for r in con.execute("select schema_name from duckdb_schemas() where database_name = 'legacy'").fetchall()]
+    query = "select schema_name from duckdb_schemas() where database_name = 'legacy'"
+    schemas = [r[0] for r in con.execute(query).fetchall()]
     found: dict[str, list[str]] = {}
     for schema in schemas:
         if not schema.startswith("raw_") or "__" not in schema or schema.endswith("_staging"):
