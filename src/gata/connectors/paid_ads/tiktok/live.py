@@ -8,7 +8,7 @@
 - Report: report/integrated/get, report_type BASIC, data_level AUCTION_AD, dimensions ad_id x stat_time_day,
   at most 30 days per request (TikTok's limit with a day dimension), so longer ranges are split.
   Rows come as {dimensions, metrics}; like the extractor, the client lifts ad_id and stat_time_day to the top.
-- Codes: 40100 (too many requests) and 5xxxx (server) are retried; 40102 / 40105 / 40104 mean the token is
+- Codes: 40100 (too many requests) and 50000-59999 (server) are retried; 40102 / 40105 / 40104 mean the token is
   expired, invalid or revoked, or missing.
 """
 
