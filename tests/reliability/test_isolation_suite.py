@@ -108,6 +108,11 @@ ROUTES: dict[tuple[str, str], tuple[str, str, dict | None, int]] = {
         None,
         404,
     ),
+    # the lifecycle, probed on no tenant with a confirmation that does not match: refused before any change
+    ("GET", "/tenants"): (ADMIN_API, "/tenants", None, 200),
+    ("POST", "/tenants/{slug}/offboard"): (ADMIN_API, "/tenants/nobody_here/offboard", {"confirm": "no"}, 422),
+    ("POST", "/tenants/{slug}/purge"): (ADMIN_API, "/tenants/nobody_here/purge", {"confirm": "no"}, 422),
+    ("GET", "/admin/tenants"): (ADMIN_PAGE, "/admin/tenants", None, 200),
     ("GET", "/app/{tenant}"): (TENANT_PAGE, "/app/{tenant}", None, 200),
     ("GET", "/app/{tenant}/explore"): (TENANT_PAGE, "/app/{tenant}/explore", None, 200),
     ("GET", "/app/{tenant}/health"): (TENANT_PAGE, "/app/{tenant}/health", None, 200),

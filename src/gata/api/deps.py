@@ -101,3 +101,14 @@ def tenant_snapshot(
 
 Snapshot = Annotated[TenantSnapshot, Depends(tenant_snapshot)]
 Service = Annotated[SemanticService, Depends(service)]
+
+
+def admin_only(what: str):
+    """A dependency that lets only an admin key or an admin's session pass: 403 "only an admin can <what>"."""
+
+    def check(who: Annotated[Principal, Depends(principal)]) -> Principal:
+        if who.role != ADMIN:
+            raise HTTPException(403, f"only an admin can {what}")
+        return who
+
+    return Annotated[Principal, Depends(check)]

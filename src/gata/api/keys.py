@@ -85,6 +85,14 @@ class KeyStore:
         """Revoke every key of `tenant` (admin keys are nobody's tenant); the key ids revoked."""
         return self._revoke_where(lambda rec: rec.role == TENANT and rec.tenant == tenant)
 
+    def forget_tenant(self, tenant: str) -> int:
+        """Delete every key record of `tenant`, revoked ones included (a purge); the number deleted."""
+        with self._file.changing() as current:
+            kept = {k: rec for k, rec in current.items() if not (rec.role == TENANT and rec.tenant == tenant)}
+            if len(kept) != len(current):
+                self._save(kept)
+        return len(current) - len(kept)
+
     def list(self) -> list[ApiKey]:
         return list(self._load().values())
 

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from gata.cli import ingest_cmds, live_cmds, nl_cmds, observe_cmds, serve_cmds, users_cmds, warehouse_cmds
+from gata.cli import (
+    ingest_cmds,
+    lifecycle_cmds,
+    live_cmds,
+    nl_cmds,
+    observe_cmds,
+    serve_cmds,
+    users_cmds,
+    warehouse_cmds,
+)
 from gata.workspace import private_files
 
 private_files()  # whatever the command writes under the workspace is 0600/0700
@@ -23,6 +32,7 @@ observe_cmds.register(app)
 nl_cmds.register(app)
 users_cmds.register(app)
 live_cmds.register(app)
+lifecycle_cmds.register(app)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Adding a tenant to the tenants file (the onboarding wizard's only write to configuration).
+"""Adding a tenant to the tenants file (the onboarding wizard's write to configuration), and removing one
+(offboarding's).
 
 The file stays the one source of truth every stage reads, so a tenant added in the browser is synced,
 replayed and scheduled like one written by hand. The new entry is validated by the same loader, in the
@@ -12,6 +13,8 @@ import fcntl
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +36,62 @@ def add_tenant(path: Path, raw: dict[str, Any], catalog: Catalog, days: int | No
     nothing is written unless the whole file with the new tenant validates (and, given `days`, that much
     history is within the resource bound)."""
     path = Path(path)
+    with _one_writer(path):
+        return _add(path, raw, catalog, days)
+
+
+@contextmanager
+def _one_writer(path: Path) -> Iterator[None]:
+    """One writer of the file at a time, across processes (a lock on its folder)."""
     folder = os.open(path.parent, os.O_RDONLY)
     try:
-        fcntl.flock(folder, fcntl.LOCK_EX)  # one writer at a time, across processes
-        return _add(path, raw, catalog, days)
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        yield
     finally:
         os.close(folder)
+
+
+def remove_tenant(path: Path, slug: str) -> bool:
+    """Take `slug`'s entry out of the file (the rest, comments included, kept where the layout allows);
+    False when the file has no such tenant."""
+    path = Path(path)
+    with _one_writer(path):
+        text = path.read_text(encoding="utf-8")
+        doc = yaml.safe_load(text) or {}
+        existing = doc.get("tenants") or []
+        kept = [t for t in existing if not (isinstance(t, dict) and t.get("slug") == slug)]
+        if len(kept) == len(existing):
+            return False
+        _replace(path, _without(text, {**doc, "tenants": kept}))
+        return True
+
+
+def _without(text: str, wanted: dict) -> str:
+    """The file's text with one tenant's list item cut out, when that leaves exactly the `wanted` document;
+    a re-dump of it otherwise."""
+    lines = text.splitlines(keepends=True)
+    starts = [i for i, line in enumerate(lines) if re.match(r"^ *- ", line)]
+    if starts:
+        indent = min(len(lines[i]) - len(lines[i].lstrip(" ")) for i in starts)
+        items = [i for i in starts if len(lines[i]) - len(lines[i].lstrip(" ")) == indent]
+        for n, start in enumerate(items):
+            end = items[n + 1] if n + 1 < len(items) else len(lines)
+            candidate = "".join(lines[:start] + lines[end:])
+            if (yaml.safe_load(candidate) or {}) == wanted:
+                return candidate
+    return yaml.safe_dump(wanted, sort_keys=False, allow_unicode=True, width=120)
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write `text` next to the file and rename it over (a reader sees the old file or the new, never half)."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.chmod(tmp_name, path.stat().st_mode & 0o777)
+        os.replace(tmp_name, path)
+    finally:
+        Path(tmp_name).unlink(missing_ok=True)
 
 
 def _add(path: Path, raw: dict[str, Any], catalog: Catalog, days: int | None) -> Tenant:

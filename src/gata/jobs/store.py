@@ -106,6 +106,22 @@ class JobStore:
                 continue
         return jobs
 
+    def forget_tenant(self, tenant: str) -> int:
+        """Delete the records and logs of every job of `tenant` (a purge); the number of jobs deleted."""
+        if not self.folder.exists():
+            return 0
+        gone = 0
+        for path in self.folder.glob("*.json"):
+            try:
+                owner = json.loads(path.read_text()).get("tenant")
+            except (OSError, ValueError):
+                continue
+            if owner == tenant:
+                path.with_suffix(".log").unlink(missing_ok=True)
+                path.unlink(missing_ok=True)
+                gone += 1
+        return gone
+
     def active_for(self, tenant: str) -> Job | None:
         return next((j for j in self.all(limit=1000) if j.tenant == tenant and j.active), None)
 

@@ -108,6 +108,7 @@ class SnapshotStore:
         try:
             st = os.stat(pointer)
         except FileNotFoundError:
+            self._forget(slug)  # unpublished (offboarded): let go of its file and cached answers
             raise TenantNotServed(slug) from None
         stamp = (st.st_mtime_ns, st.st_ino)
         snap = self._current.get(slug)
@@ -137,6 +138,16 @@ class SnapshotStore:
                 snap = new
             self._pointer_stat[slug] = stamp
             return snap
+
+    def _forget(self, slug: str) -> None:
+        if slug not in self._current:
+            return
+        with self._lock:
+            gone = self._current.pop(slug, None)
+            self._pointer_stat.pop(slug, None)
+        if gone is not None:  # requests still running keep the object; the file closes when they let go
+            for cb in self._listeners:
+                cb(slug, gone.version)
 
     def close(self) -> None:
         with self._lock:

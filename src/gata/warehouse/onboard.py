@@ -258,6 +258,10 @@ def _onboard_tenant(
 
         def validate() -> str:  # a second run of the same tenant is refused here, before anything is written
             held.enter_context(tenant_lock(workspace, slug, f"onboarding of {slug}"))
+            try:
+                platform_db.refuse_offboarded(workspace, slug)
+            except platform_db.SlugRetiredError as exc:
+                raise OnboardingError("validate", str(exc)) from None
             return "tenant valid"
 
         steps.run("validate", validate)

@@ -98,3 +98,64 @@ def registered_tenants(workspace: Workspace) -> dict[str, dict]:
         r[0]: {"status": r[1], "config_hash": r[2], "updated_at": r[3], "message": r[4], "first_registered_at": r[5]}
         for r in rows
     }
+
+
+OFFBOARDED = "offboarded"
+
+
+def offboarded(workspace: Workspace, slug: str) -> dict | None:
+    """The registry's tombstone of `slug` (None: the slug is not offboarded). A tombstoned slug cannot be
+    onboarded again until it is purged: its old keys, users and data must never meet a new tenant."""
+    row = registered_tenants(workspace).get(slug)
+    return row if row and row["status"] == OFFBOARDED else None
+
+
+def refuse_offboarded(workspace: Workspace, slug: str) -> None:
+    """Raise SlugRetiredError when `slug` belongs to an offboarded tenant: a run must not build on it."""
+    tomb = offboarded(workspace, slug)
+    if tomb is not None:
+        raise SlugRetiredError(slug, tomb.get("message") or "")
+
+
+class SlugRetiredError(RuntimeError):
+    def __init__(self, slug: str, message: str):
+        self.slug = slug
+        super().__init__(
+            f"the slug '{slug}' belonged to a tenant that was offboarded ({message}); it cannot be reused until "
+            f"`gata purge {slug}` removes everything of the old tenant, or choose another slug"
+        )
+
+
+def mark_offboarded(workspace: Workspace, slug: str, message: str) -> None:
+    now = _now()
+    with platform_connection(workspace) as con:
+        con.execute(
+            "insert into tenants values (?, ?, ?, ?, '', ?, ?) on conflict (tenant_slug) do update set "
+            "status = excluded.status, updated_at = excluded.updated_at, message = excluded.message",
+            [slug, tenant_skey(slug), now, OFFBOARDED, now, message],
+        )
+
+
+def forget_tenant(workspace: Workspace, slug: str) -> None:
+    """Delete every registry row of `slug`, then rewrite the file: DuckDB leaves deleted values in free
+    blocks, and a purge must leave no byte of the tenant behind."""
+    if not workspace.platform_path.exists():
+        return
+    with platform_connection(workspace) as con:
+        con.execute("delete from tenant_config_history where tenant_slug = ?", [slug])
+        con.execute("delete from tenants where tenant_slug = ?", [slug])
+        _compact(con, workspace)
+
+
+def _compact(con: duckdb.DuckDBPyConnection, workspace: Workspace) -> None:
+    """Copy the database into a fresh file and put it in place (the caller holds the platform lock)."""
+    fresh = workspace.platform_path.with_name(".platform.compacting.duckdb")
+    fresh.unlink(missing_ok=True)
+    name = con.execute("select current_database()").fetchone()[0]
+    quoted = str(fresh).replace("'", "''")
+    con.execute(f"attach '{quoted}' as compacted")
+    con.execute(f"copy from database {name} to compacted")
+    con.execute("detach compacted")
+    con.close()
+    os.replace(fresh, workspace.platform_path)
+    workspace.platform_path.with_name(workspace.platform_path.name + ".wal").unlink(missing_ok=True)

@@ -14,8 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from gata.api.deps import Principal, principal
-from gata.api.keys import ADMIN
+from gata.api.deps import admin_only
 from gata.api.schemas import ERRORS, ErrorBody
 from gata.config.errors import ConfigError
 from gata.config.levers import wizard_catalog
@@ -24,6 +23,7 @@ from gata.config.tenants import SLUG_PATTERN
 from gata.config.writer import TenantExistsError, add_tenant
 from gata.jobs.launch import JobLauncher, TenantJobRunning
 from gata.jobs.store import Job, UnknownJobError
+from gata.warehouse.platform_db import OFFBOARDED, SlugRetiredError, refuse_offboarded, registered_tenants
 
 router = APIRouter(
     prefix="/onboarding",
@@ -36,15 +36,6 @@ router = APIRouter(
 )
 
 
-def admin(who: Annotated[Principal, Depends(principal)]) -> Principal:
-    if who.role != ADMIN:
-        raise HTTPException(403, "only an admin can onboard tenants")
-    return who
-
-
-Admin = Annotated[Principal, Depends(admin)]
-
-
 def launcher(request: Request) -> JobLauncher:
     return request.app.state.jobs
 
@@ -53,6 +44,7 @@ def tenants_file(request: Request) -> Path:
     return request.app.state.tenants_file
 
 
+Admin = admin_only("onboard tenants")
 Launcher = Annotated[JobLauncher, Depends(launcher)]
 TenantsFile = Annotated[Path, Depends(tenants_file)]
 
@@ -75,11 +67,13 @@ class InvalidTenant(BaseModel):
 
 
 @router.get("/catalog")
-def catalog(who: Admin, file: TenantsFile) -> dict[str, Any]:
+def catalog(who: Admin, file: TenantsFile, jobs: Launcher) -> dict[str, Any]:
     """Connectors grouped by domain with their generation levers and business logic, and the tenants that
     exist already (their slugs are taken)."""
     existing = load_config(file, strict=False)
-    return {**wizard_catalog(existing.catalog), "tenants_file": str(file), "taken_slugs": existing.slugs()}
+    retired = [s for s, row in registered_tenants(jobs.workspace).items() if row["status"] == OFFBOARDED]
+    taken = sorted({*existing.slugs(), *retired})
+    return {**wizard_catalog(existing.catalog), "tenants_file": str(file), "taken_slugs": taken}
 
 
 @router.post(
@@ -99,17 +93,16 @@ def start_onboarding(body: OnboardRequest, who: Admin, jobs: Launcher, file: Ten
             "(lower-case letter first, then 2-62 lower-case letters, digits or underscores)"
         )
         return _invalid([Issue(path="slug", message=message)])
+
+    def prepare() -> None:
+        refuse_offboarded(jobs.workspace, slug)  # an offboarded tenant's slug stays taken until purged
+        add_tenant(file, body.tenant, load_catalog(), body.days)
+
     try:
-        job = jobs.start(
-            slug,
-            body.days,
-            str(file),
-            who.name,
-            prepare=lambda: add_tenant(file, body.tenant, load_catalog(), body.days),
-        )
+        job = jobs.start(slug, body.days, str(file), who.name, prepare=prepare)
     except ConfigError as exc:
         return _invalid([Issue(path=i.path, message=i.message) for i in exc.issues])
-    except (TenantExistsError, TenantJobRunning) as exc:
+    except (TenantExistsError, TenantJobRunning, SlugRetiredError) as exc:
         raise HTTPException(409, str(exc)) from None
     return job
 

@@ -82,6 +82,11 @@ def onboarding_wizard(request: Request) -> Response:
     return _admin_page(request, "onboard.html", "Onboard a tenant", "page '/admin/onboard'")
 
 
+@router.get("/admin/tenants", response_class=HTMLResponse)
+def tenant_lifecycle(request: Request) -> Response:
+    return _admin_page(request, "admin_tenants.html", "Tenants", "page '/admin/tenants'")
+
+
 @router.get("/admin/onboard/jobs/{job_id}", response_class=HTMLResponse)
 def onboarding_job(request: Request, job_id: str) -> Response:
     return _admin_page(request, "job.html", "Onboarding job", f"job '{job_id}'", job_id=job_id)
