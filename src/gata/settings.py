@@ -59,6 +59,19 @@ class Settings(BaseSettings):
         description="Queries, questions and exports one tenant runs at once; more wait their turn. Compiling a "
         "query is Python holding the GIL, so a second one of the same tenant would only take turns from others.",
     )
+    compile_workers: int = Field(
+        2,
+        ge=0,
+        le=32,
+        description="Processes that compile semantic queries for `gata serve` (0: in the server's process). ibis "
+        "compiles holding the GIL, so in the server one tenant's costly query would stall every other tenant.",
+    )
+    compile_timeout: float = Field(
+        30.0,
+        gt=0,
+        le=600,
+        description="Seconds a query may wait for and take to compile in a worker before the worker is replaced (503).",
+    )
     tenant_queue: int = Field(16, ge=0, le=1000, description="How many may wait for a turn; more are refused (429).")
     tenant_wait: float = Field(10.0, ge=0, le=300, description="Seconds one may wait for a turn before a 429.")
     tenant_rate: float = Field(50.0, gt=0, description="Queries, questions and exports one tenant starts per second.")

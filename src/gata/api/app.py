@@ -21,6 +21,7 @@ from gata.config.loader import DEFAULT_TENANTS
 from gata.jobs.launch import JobLauncher
 from gata.nl.answer import AnswerService
 from gata.observability.service import ObservabilityService
+from gata.semantic.compile_pool import CompilePool
 from gata.semantic.service import QueryTimeout, SemanticService
 from gata.semantic.store import SnapshotStore, TenantNotServed
 from gata.settings import Settings
@@ -39,7 +40,10 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-def create_app(workspace: Workspace | None = None, settings: Settings | None = None) -> FastAPI:
+def create_app(
+    workspace: Workspace | None = None, settings: Settings | None = None, compile_pool: CompilePool | None = None
+) -> FastAPI:
+    """The app; `compile_pool` (as `gata serve` passes one) compiles queries outside the server's process."""
     settings = settings or Settings()
     workspace = workspace or Workspace.resolve(settings.workspace)
     app = FastAPI(
@@ -54,7 +58,10 @@ def create_app(workspace: Workspace | None = None, settings: Settings | None = N
     app.state.workspace = workspace
     store = SnapshotStore(workspace, settings.serving_memory_limit)
     app.state.service = SemanticService(
-        store, result_cache=settings.result_cache, statement_timeout=settings.query_timeout
+        store,
+        result_cache=settings.result_cache,
+        statement_timeout=settings.query_timeout,
+        compile_pool=compile_pool,
     )
     app.state.quota = TenantQuota(
         settings.tenant_concurrency,

@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from gata.semantic.compile_pool import offloaded_cpu
+
 
 class TenantBusy(Exception):
     def __init__(self, tenant: str, reason: str, retry_after: int):
@@ -112,10 +114,14 @@ class TenantQuota:
 
     @contextmanager
     def slot(self, tenant: str) -> Iterator[None]:
-        """Run the block as one of the tenant's requests; its CPU time (this thread's) is debited."""
+        """Run the block as one of the tenant's requests; its CPU time (this thread's, and its compiles' in
+        worker processes) is debited."""
         self.acquire(tenant)
         started = time.thread_time()
+        offloaded = offloaded_cpu.set([])  # compiles in worker processes add their CPU here
         try:
             yield
         finally:
-            self.release(tenant, time.thread_time() - started)
+            elsewhere = sum(offloaded_cpu.get() or [])
+            offloaded_cpu.reset(offloaded)
+            self.release(tenant, time.thread_time() - started + elsewhere)

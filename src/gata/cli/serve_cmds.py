@@ -40,9 +40,8 @@ def serve(
 
 def run_server(ws: Workspace, host: str | None, port: int | None, config: Path | None = None) -> None:
     """`config`: the tenants file the onboarding wizard adds tenants to."""
-    import uvicorn
-
     from gata.api.app import create_app
+    from gata.semantic.compile_pool import CompilePool
 
     settings = Settings()
     if config is not None:
@@ -53,8 +52,21 @@ def run_server(ws: Workspace, host: str | None, port: int | None, config: Path |
     # then delays another tenant's short request by fractions of a millisecond per hand-over, not by 5 ms
     sys.setswitchinterval(SWITCH_INTERVAL)
     proxies = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
+    pool = CompilePool(settings.compile_workers, settings.compile_timeout) if settings.compile_workers else None
+    if pool is not None:
+        pool.warm()
+    try:
+        _run_uvicorn(create_app(ws, settings, pool), host, port, settings, proxies)
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+def _run_uvicorn(app, host: str, port: int, settings: Settings, proxies: list[str]) -> None:
+    import uvicorn
+
     uvicorn.run(
-        create_app(ws, settings),
+        app,
         host=host,
         port=port,
         log_level="info",

@@ -19,6 +19,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from gata.semantic.compile_pool import CompilePool, CompileTimeout
 from gata.semantic.compiler import CompiledQuery, compile_query
 from gata.semantic.layer import ResolvedModel, TenantLayer
 from gata.semantic.query import Column, QueryResult, SemanticQuery
@@ -139,11 +140,13 @@ class SemanticService:
         result_cache: bool = True,
         statement_timeout: float = 60.0,
         export_timeout: float = 300.0,
+        compile_pool: CompilePool | None = None,
     ):
         self.store = store
         self.result_cache_enabled = result_cache
         self.statement_timeout = statement_timeout
         self.export_timeout = export_timeout
+        self.compile_pool = compile_pool  # None: compile in this process (a CLI, a test)
         self._compiled = _LRU(cache_size)
         self._results = _LRU(cache_size)
         store.on_swap(self._invalidate)
@@ -196,7 +199,13 @@ class SemanticService:
         )
         compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = compile_query(query, snap.layer, today)
+            if self.compile_pool is not None:
+                try:
+                    compiled = self.compile_pool.compile(snap.path, slug, snap.version, query, today)
+                except CompileTimeout as exc:
+                    raise QueryTimeout(str(exc)) from None
+            else:
+                compiled = compile_query(query, snap.layer, today)
             self._compiled.put(key, compiled)
         return snap, compiled
 

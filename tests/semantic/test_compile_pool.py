@@ -1,0 +1,85 @@
+"""Compiling in worker processes (what `gata serve` does): the same SQL as compiling in the process, the same
+errors, the compile's CPU charged to the request, and a compile past its time stopped without breaking the
+next one."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from conftest import Served
+from gata.semantic.compile_pool import CompilePool, offloaded_cpu
+from gata.semantic.compiler import QueryValidationError
+from gata.semantic.query import SemanticQuery
+from gata.semantic.service import QueryTimeout, SemanticService
+from gata.semantic.store import SnapshotStore
+
+TENANT = "tyrell_corp"
+TODAY = date(2026, 1, 15)
+QUERIES = [
+    {"model": "ad_performance", "dimensions": ["source_platform"], "measures": ["spend", "clicks"]},
+    {
+        "model": "orders",
+        "dimensions": ["order_date"],
+        "measures": ["revenue"],
+        "date_range": {"relative": "last_30_days"},
+        "filters": [
+            {"or": [{"field": "revenue", "op": "gt", "value": 10}, {"field": "revenue", "op": "lt", "value": 1}]}
+        ],
+    },
+    {
+        "model": "sessions",
+        "measures": ["sessions"],
+        "date_range": {"relative": "last_7_days"},
+        "compare": "previous_period",
+    },
+]
+
+
+@pytest.fixture(scope="module")
+def pool():
+    pool = CompilePool(workers=1, timeout=60)
+    yield pool
+    pool.close()
+
+
+def _service(served: Served, pool: CompilePool | None) -> SemanticService:
+    return SemanticService(SnapshotStore(served.ws), compile_pool=pool)
+
+
+@pytest.mark.parametrize("body", QUERIES, ids=["ads", "orders", "sessions"])
+def test_a_worker_compiles_the_same_sql(served: Served, pool: CompilePool, body: dict):
+    query = SemanticQuery.model_validate(body)
+    _, here = _service(served, None).compile(TENANT, query, TODAY)
+    charged: list[float] = []
+    token = offloaded_cpu.set(charged)
+    try:
+        _, there = _service(served, pool).compile(TENANT, query, TODAY)
+    finally:
+        offloaded_cpu.reset(token)
+    assert there == here
+    assert len(charged) == 1 and charged[0] > 0  # the worker's CPU comes back to be charged to the tenant
+
+
+def test_a_worker_refuses_what_the_process_refuses(served: Served, pool: CompilePool):
+    query = SemanticQuery.model_validate({"model": "orders", "measures": ["revenue"], "dimensions": ["revenue"]})
+    with pytest.raises(QueryValidationError) as here:
+        _service(served, None).compile(TENANT, query, TODAY)
+    with pytest.raises(QueryValidationError) as there:
+        _service(served, pool).compile(TENANT, query, TODAY)
+    assert str(there.value) == str(here.value) and "measure" in str(there.value)
+
+
+def test_a_compile_past_its_time_is_stopped_and_the_next_one_runs(served: Served):
+    pool = CompilePool(workers=1, timeout=0.001)  # a cold worker (imports, the layer) cannot make it
+    try:
+        svc = _service(served, pool)
+        query = SemanticQuery.model_validate(QUERIES[0])
+        with pytest.raises(QueryTimeout, match="compiling the query took longer"):
+            svc.compile(TENANT, query, TODAY)
+        pool.timeout = 60
+        _, compiled = svc.compile(TENANT, query, TODAY)
+        assert "spend" in compiled.sql
+    finally:
+        pool.close()
