@@ -73,6 +73,7 @@ def test_generated_corpus_split_into_dev_and_heldout_families(answers):
     assert heldout["overall"].share(heldout["overall"].wrong) <= MAX_HELDOUT_WRONG, failures
     assert {"ad_performance", "orders", "sessions", "events", "blended", REFUSAL} <= set(heldout)
     for model, figures in heldout.items():  # per model too: no model carried by the others
+        assert figures.share(figures.result) >= MIN_HELDOUT_RESULT, (model, failures)
         assert figures.share(figures.wrong) <= MAX_HELDOUT_WRONG, (model, failures)
     dev = report.table("dev")["overall"]
     assert dev.share(dev.result) >= MIN_HELDOUT_RESULT

@@ -81,6 +81,10 @@ def test_grains(text, grain):
         ("last 14 days compared to the prior period", "last_14_days"),
         ("sessions week over week", "last_7_days"),
         ("revenue mom", "last_30_days"),
+        # however "the period just before" is said
+        ("spend last 7 days compared with the period before", "last_7_days"),
+        ("clicks this month vs the preceding one", "this_month"),
+        ("revenue last 30 days against the period just prior", "last_30_days"),
     ],
 )
 def test_comparisons(text, relative):
@@ -96,6 +100,8 @@ def test_comparisons(text, relative):
         ("compare this month's spend to last month", "month", date(2026, 10, 1)),
         ("sessions this week compared to last week", "week", date(2026, 11, 16)),  # Monday of last week
         ("orders this quarter versus the previous quarter", "quarter", date(2026, 7, 1)),
+        ("spend this month compared with the month before", "month", date(2026, 10, 1)),
+        ("clicks this week vs the week just before", "week", date(2026, 11, 16)),
     ],
 )
 def test_this_period_vs_last_compares_whole_calendar_periods(text, unit, start):
@@ -103,6 +109,12 @@ def test_this_period_vs_last_compares_whole_calendar_periods(text, unit, start):
     r = read(text)
     assert not r.compare and r.calendar == unit and r.grain == unit
     assert (r.date_range.start, r.date_range.end) == (start, TODAY)
+
+
+def test_a_period_before_is_only_a_comparison_after_a_comparing_word():
+    """'the period before' alone names no comparison: its words stay for the reader (which refuses them)."""
+    r = read("spend the period before")
+    assert not r.compare and r.date_range is None and r.spans == []
 
 
 def test_all_time_is_a_period_of_its_own():

@@ -73,6 +73,9 @@ def test_this_month_vs_last_month_compares_whole_calendar_months(answers):
         ("cost per click on tiktok this week", "tiktok", "facebook_ads"),
         ("spend on linkedin last month", "linkedin", "google_ads"),
         ("top 5 products by revenue", "product", "campaign"),
+        # no model has a new/returning split: the nearest measures are named, and asked about
+        ("new vs returning customers", "returning", "new customers (blended performance)"),
+        ("customer retention by month", "retention", "first seen (users)"),
     ],
 )
 def test_what_the_tenant_does_not_have_is_refused_with_what_exists(answers, question, named, exists):
@@ -100,6 +103,13 @@ def test_filler_and_misspellings_are_read_and_said(answers):
     assert {"read 'spned' as 'spend'", "read 'facebok' as 'facebook'"} <= set(a.explanation.notes)
     assert ask(answers, "how much did we make yesterday").query.measures == ["revenue"]
     assert ask(answers, "revenue all time").query.date_range is None
+    # a request ("can you pull", "could you show me") reads as the bare question
+    bare = ask(answers, "clicks on google last month").query
+    for question in ("can you pull clicks for google last month", "could you show me the clicks on google last month"):
+        assert ask(answers, question).query == bare, question
+    # "the period before" compares, as "the previous period" does
+    before = ask(answers, "spend last 7 days compared with the period before").query
+    assert before.compare == "previous_period" and before.date_range.relative == "last_7_days"
     # a word near no known word stays unknown, and is named
     r = ask(answers, "spend by horoscope")
     assert not r.answered and "horoscope" in r.message

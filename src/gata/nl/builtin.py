@@ -29,6 +29,7 @@ from pydantic import ValidationError
 from gata.nl.grammar import (
     AMBIGUOUS,
     CONTEXT,
+    INSTEAD,
     MIN_FUZZY,
     MISSING_DIMENSIONS,
     PERIOD_CHOICES,
@@ -153,7 +154,8 @@ class BuiltinInterpreter:
         items += _match_phrases(vocab, toks, taken, min_len=1, kinds=None)
         missing = _not_in_data(toks, taken, vocab)
         if missing:
-            return Reading(None, self.name, unmapped=[missing[0]], problem=missing[1])
+            word, problem, instead = missing
+            return Reading(None, self.name, unmapped=[word], problem=problem, mapped=instead)
         notes: list[str] = []
         items += _corrections(vocab, toks, taken, notes)
         items.sort(key=lambda it: it.start)
@@ -606,25 +608,42 @@ def _missing_source(items: list[Item], vocab: Vocabulary) -> str | None:
     return None
 
 
-def _not_in_data(toks: list[Token], taken: list[str | None], vocab: Vocabulary) -> tuple[str, str] | None:
-    """A source the tenant does not have (tiktok) or a kind of data no model holds (products): the refusal
-    says so and what exists instead."""
+def _not_in_data(
+    toks: list[Token], taken: list[str | None], vocab: Vocabulary
+) -> tuple[str, str, list[tuple[str, str]]] | None:
+    """A source the tenant does not have (tiktok) or a kind of data no model holds (products, returning
+    customers): the word, a refusal that says what exists instead, and those measures as understood words
+    (so the suggestions ask about them)."""
     free = [t for i, t in enumerate(toks) if taken[i] is None and _is_word(t)]
     for k, t in enumerate(free):
         two = f"{t.text} {free[k + 1].text}" if k + 1 < len(free) else ""
         source = SOURCE_WORDS.get(two) or SOURCE_WORDS.get(t.text)
         if source is not None:
-            return t.text, _source_refusal(t.text, source, vocab)
+            return t.text, _source_refusal(t.text, source, vocab), []
         what = MISSING_DIMENSIONS.get(t.stem)
-        if what is not None:
-            dims = sorted(
-                {d.label.lower() for m in vocab.layer.models.values() for d in m.dimensions.values() if not d.is_time}
-                - {"user id", "customer id", "campaign id", "campaign key", "ad account"}
-            )
-            return t.text, (
-                f"your data has no {what} ('{t.text}'); questions can be broken down by " + ", ".join(dims[:14])
-            )
+        if what is None:
+            continue
+        nearest = [(m, f) for m, f in INSTEAD.get(what, ()) if f in _fields(vocab, m)]
+        if nearest:
+            have = [f"{vocab.field_label(m, f)} ({vocab.layer.model(m).label})" for m, f in nearest]
+            measures = [(vocab.field_label(m, f).lower(), "measure") for m, f in nearest if _is_measure(vocab, m, f)]
+            return t.text, f"your data has no {what} ('{t.text}'); what it has instead: " + ", ".join(have), measures
+        dims = sorted(
+            {d.label.lower() for m in vocab.layer.models.values() for d in m.dimensions.values() if not d.is_time}
+            - {"user id", "customer id", "campaign id", "campaign key", "ad account"}
+        )
+        breakdowns = "questions can be broken down by " + ", ".join(dims[:14])
+        return t.text, f"your data has no {what} ('{t.text}'); {breakdowns}", []
     return None
+
+
+def _fields(vocab: Vocabulary, model: str) -> set[str]:
+    m = vocab.layer.models.get(model)
+    return set(m.measures) | set(m.dimensions) if m is not None else set()
+
+
+def _is_measure(vocab: Vocabulary, model: str, field: str) -> bool:
+    return field in vocab.layer.models[model].measures
 
 
 def _ambiguities(reading: Reading, parsed: _Parse, question: str, when: TimeReading, vocab: Vocabulary) -> None:

@@ -96,6 +96,22 @@ MISSING_DIMENSIONS: dict[str, str] = {
     "profit": "profit or cost-of-goods data",
     "employee": "employee data",
     "salary": "payroll data",
+    "returning": "new/returning split of customers",
+    "repeat": "new/returning split of customers",
+    "retention": "retention or cohort data",
+    "cohort": "retention or cohort data",
+    "churn": "retention or cohort data",
+}
+# what the data has nearest to a missing kind (model, field): the refusal offers these instead of the
+# generic list of breakdowns, and the suggestions ask about them (only those the tenant's models hold)
+INSTEAD: dict[str, tuple[tuple[str, str], ...]] = {
+    "new/returning split of customers": (
+        ("blended", "new_customers"),
+        ("orders", "customers"),
+        ("users", "customers"),
+        ("users", "is_customer"),
+    ),
+    "retention or cohort data": (("users", "first_seen_date"), ("users", "last_seen_date"), ("users", "customers")),
 }
 # a word of at least this many letters may be read as the one known word it is a misspelling of
 MIN_FUZZY = 4

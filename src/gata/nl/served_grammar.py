@@ -8,10 +8,11 @@ import re
 
 import ibis
 
-from gata.nl import builtin, suggest, text, vocabulary
+from gata.nl import builtin, suggest, text, timeparse, vocabulary
 from gata.nl.grammar import (
     AMBIGUOUS,
     CONTEXT,
+    INSTEAD,
     MIN_FUZZY,
     MISSING_DIMENSIONS,
     PERIOD_CHOICES,
@@ -52,6 +53,12 @@ def grammar_json(vocab) -> dict:
         "source_words": SOURCE_WORDS,
         "source_dimension": {k: list(v) for k, v in SOURCE_DIMENSION.items()},
         "missing_dimensions": MISSING_DIMENSIONS,
+        "instead": {what: [list(f) for f in fields] for what, fields in INSTEAD.items()},
+        # time phrases kept as patterns of their own (the rest of the time reader is written in both)
+        "time": {
+            "previous_period": _js_pattern(timeparse.PREVIOUS_PERIOD),
+            "previous_unit": _js_pattern(timeparse.PREVIOUS_UNIT),
+        },
         "min_fuzzy": MIN_FUZZY,
         "default_top": builtin.DEFAULT_TOP,
         "period_choices": list(PERIOD_CHOICES),
@@ -76,6 +83,11 @@ def grammar_json(vocab) -> dict:
         ],
         "values": {f"{model}|{dim}": values for (model, dim), values in vocab.values.items()},
     }
+
+
+def _js_pattern(pattern: str) -> str:
+    """A Python pattern as JavaScript spells it (named groups are `(?<name>...)` there)."""
+    return pattern.replace("(?P<", "(?<")
 
 
 # the star tables the /local page loads into DuckDB-WASM, named as the models over them

@@ -33,6 +33,16 @@ _MONTH = (
 _NUM = r"(?P<{n}>\d{{1,4}}|" + "|".join(NUMBER_WORDS) + ")"
 _DAYNUM = r"(?P<{n}>[0-3]?\d)(?:st|nd|rd|th)?"
 _MONTH_M = _MONTH.format(n="m")
+# the period just before the one asked about, however it is said ("the previous period", "the period
+# before", "the preceding one"); and a whole calendar unit before this one ("last month", "the month before")
+PREVIOUS_PERIOD = (
+    r"(?:the )?(?:(?:previous|prior|preceding|last|earlier) (?:period|one)"
+    r"|(?:period|one) (?:just |right |immediately )?(?:before|prior|earlier))"
+)
+PREVIOUS_UNIT = (
+    r"(?:the )?(?:(?:last|previous|prior|preceding) (?P<u>week|month|quarter|year)"
+    r"|(?P<u2>week|month|quarter|year) (?:just |right |immediately )?before)"
+)
 _NUM_N = _NUM.format(n="n")
 
 
@@ -152,8 +162,7 @@ class _Parser:
         self.out.calendar = unit
 
     def _comparisons(self) -> None:
-        prev = r"(?:the )?(?:previous|prior|preceding|last) period"
-        for m in self.each(rf"\b(?:vs\.?|versus|compared (?:to|with)|against|over|relative to) {prev}\b"):
+        for m in self.each(rf"\b(?:vs\.?|versus|compared (?:to|with)|against|over|relative to) {PREVIOUS_PERIOD}\b"):
             self.out.compare = True
             self.consume(m)
         for m in self.each(r"\bperiod over period\b|\bpop\b"):
@@ -169,9 +178,9 @@ class _Parser:
         # "this month vs last month": whole calendar periods side by side (the current one to date and the
         # whole previous one), one row per period, rather than the days just before
         against = r"\b(?:vs\.?|versus|compared (?:to|with)|against" + (r"|to|with)" if "compar" in self.text else ")")
-        for m in self.each(rf"{against} (?:the )?(?:last|previous|prior) (week|month|quarter|year)\b"):
+        for m in self.each(rf"{against} {PREVIOUS_UNIT}\b"):
             self.consume(m)
-            self.calendar = m.group(1)
+            self.calendar = m.group("u") or m.group("u2")
         for m in self.each(r"\ball[- ]time\b|\balltime\b|\bever\b|\blifetime\b|\bsince (?:the )?(?:start|beginning)\b"):
             self.all_time = True
             self.consume(m)

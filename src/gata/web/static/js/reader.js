@@ -309,7 +309,7 @@ export function resolveRange(rng, today) {
   return [unitStart(addDays(start, -1), unit), addDays(start, -1)];
 }
 
-function parseTime(text, today, numberWords) {
+function parseTime(text, today, numberWords, patterns) {
   let work = text;
   const out = { date_range: null, grain: null, compare: false, calendar: null, all_time: false, spans: [], phrases: [] };
   let defaultRange = null;
@@ -348,8 +348,7 @@ function parseTime(text, today, numberWords) {
     return out;
   };
   // comparisons
-  const prev = "(?:the )?(?:previous|prior|preceding|last) period";
-  for (const m of each(`\\b(?:vs\\.?|versus|compared (?:to|with)|against|over|relative to) ${prev}\\b`)) { out.compare = true; consume(m); }
+  for (const m of each(`\\b(?:vs\\.?|versus|compared (?:to|with)|against|over|relative to) ${patterns.previous_period}\\b`)) { out.compare = true; consume(m); }
   for (const m of each("\\bperiod over period\\b|\\bpop\\b")) { out.compare = true; consume(m); }
   const shorthand = { wow: "week", mom: "month", qoq: "quarter", yoy: "year" };
   for (const m of each("\\b(?:(day|week|month|quarter|year) over \\1|(wow|mom|qoq|yoy))\\b")) {
@@ -360,7 +359,7 @@ function parseTime(text, today, numberWords) {
     defaultRange = { relative: days ? `last_${days}_days` : "yesterday" };
   }
   const against = "\\b(?:vs\\.?|versus|compared (?:to|with)|against" + (text.includes("compar") ? "|to|with)" : ")");
-  for (const m of each(`${against} (?:the )?(?:last|previous|prior) (week|month|quarter|year)\\b`)) { consume(m); calendar = m[1]; }
+  for (const m of each(`${against} ${patterns.previous_unit}\\b`)) { consume(m); calendar = m.groups.u ?? m.groups.u2; }
   for (const m of each("\\ball[- ]time\\b|\\balltime\\b|\\bever\\b|\\blifetime\\b|\\bsince (?:the )?(?:start|beginning)\\b")) { allTime = true; consume(m); }
   // explicit days
   const a = datePattern("a"), b = datePattern("b");
@@ -583,6 +582,13 @@ function notInData(g, toks, taken) {
     if (source) return [t.text, sourceRefusal(g, t.text, source)];
     const what = g.missing_dimensions[t.stem];
     if (what) {
+      const nearest = (g.instead[what] ?? []).filter(([m, f]) => g.models[m] && (f in g.models[m].measures || f in g.models[m].dimensions));
+      if (nearest.length) {
+        const label = (m, f) => g.models[m].measures[f] ?? g.models[m].dimensions[f][0];
+        const have = nearest.map(([m, f]) => `${label(m, f)} (${g.models[m].label})`);
+        const measures = nearest.filter(([m, f]) => f in g.models[m].measures).map(([m, f]) => [label(m, f).toLowerCase(), "measure"]);
+        return [t.text, `your data has no ${what} ('${t.text}'); what it has instead: ${have.join(", ")}`, measures];
+      }
       const skip = new Set(["user id", "customer id", "campaign id", "campaign key", "ad account"]);
       const dims = [...new Set(Object.values(g.models).flatMap((m) => Object.values(m.dimensions).filter(([, time]) => !time).map(([l]) => l.toLowerCase())))]
         .filter((d) => !skip.has(d)).sort();
@@ -731,7 +737,7 @@ function choose(g, items) {
 }
 
 const kindsText = (it) => [...it.kinds].sort().join("/");
-const fail = (problem, extra = {}) => ({ query: null, problem, unmapped: [], notes: [], alternatives: [], ...extra });
+const fail = (problem, extra = {}) => ({ query: null, problem, unmapped: [], notes: [], alternatives: [], mapped: [], ...extra });
 
 /** Read a question with the served grammar into the server's structured query (or a refusal). */
 export function readSemantic(question, grammar, todayIso) {
@@ -750,7 +756,7 @@ export function readSemantic(question, grammar, todayIso) {
   toks.forEach((t, i) => { if (taken[i] !== null) for (let k = t.start; k < t.end; k++) chars[k] = " "; });
   let when;
   try {
-    when = parseTime(chars.join(""), today, g.words.numbers);
+    when = parseTime(chars.join(""), today, g.words.numbers, g.time);
   } catch (err) {
     if (err instanceof TimeError) return fail(err.message);
     throw err;
@@ -758,7 +764,7 @@ export function readSemantic(question, grammar, todayIso) {
   toks.forEach((t, i) => { if (taken[i] === null && when.spans.some(([a, b]) => a <= t.start && t.start < b)) taken[i] = "time"; });
   items = items.concat(matchPhrases(g, toks, taken, 1, null));
   const missing = notInData(g, toks, taken);
-  if (missing) return fail(missing[1], { unmapped: [missing[0]] });
+  if (missing) return fail(missing[1], { unmapped: [missing[0]], mapped: missing[2] ?? [] });
   const notes = [];
   toks.forEach((t, i) => {
     const w = t.text;
@@ -881,10 +887,14 @@ function ambiguities(g, reading, parsed, question, when) {
   }
 }
 
-/** Questions to offer beside a refusal: the server's general ones this tenant's grammar reads fully. */
-export function suggestQuestions(grammar, todayIso) {
+/** Questions to offer beside a refusal (gata.nl.suggest): about the measures the refusal understood, then
+ * the server's general ones, each kept only if this tenant's grammar reads it fully. */
+export function suggestQuestions(grammar, todayIso, reading = null) {
   const out = [];
-  for (const q of grammar.general_questions) {
+  const understood = (reading?.mapped ?? []).filter(([, kinds]) => kinds === "measure").map(([words]) => words);
+  const candidates = understood.slice(0, 2).flatMap((w) => [`${w} last 30 days`, `weekly ${w} this quarter`]);
+  for (const q of [...candidates, ...grammar.general_questions]) {
+    if (out.includes(q)) continue;
     if (out.length === grammar.max_suggestions) break;
     if (readSemantic(q, grammar, todayIso).query) out.push(q);
   }
