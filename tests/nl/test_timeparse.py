@@ -111,6 +111,24 @@ def test_this_period_vs_last_compares_whole_calendar_periods(text, unit, start):
     assert (r.date_range.start, r.date_range.end) == (start, TODAY)
 
 
+@pytest.mark.parametrize(
+    ("text", "unit", "start", "end"),
+    [
+        ("clicks last week vs the week before", "week", date(2026, 11, 9), date(2026, 11, 22)),
+        ("compare last month's revenue to the previous month", "month", date(2026, 9, 1), date(2026, 10, 31)),
+    ],
+)
+def test_last_period_vs_the_one_before_compares_two_whole_calendar_periods(text, unit, start, end):
+    r = read(text)
+    assert r.calendar == unit and r.grain == unit and (r.date_range.start, r.date_range.end) == (start, end)
+    assert r.calendar_note.startswith(f"last {unit} beside the whole {unit} before it")
+
+
+def test_the_same_period_last_year_is_refused_by_name_not_read_as_another_comparison():
+    with pytest.raises(TimeError, match="the same period last year"):
+        read("revenue vs the same period last year")
+
+
 def test_a_period_before_is_only_a_comparison_after_a_comparing_word():
     """'the period before' alone names no comparison: its words stay for the reader (which refuses them)."""
     r = read("spend the period before")

@@ -672,9 +672,7 @@ def _ambiguities(reading: Reading, parsed: _Parse, question: str, when: TimeRead
             alt = question[:at] + c["ask"] + question[at + len(item.text) :] if at >= 0 else f"{c['ask']} {question}"
             reading.alternatives.append(alt)
     if when.calendar:
-        reading.notes.append(
-            f"this {when.calendar} to date beside the whole of last {when.calendar}, one row per {when.calendar}"
-        )
+        reading.notes.append(when.calendar_note)
     if query.date_range is None and not when.all_time:  # which period: all time, and the usual ones offered
         reading.notes.append("no period named: all time")
         reading.alternatives += [f"{question.rstrip(' ?.!')} {p}" for p in PERIOD_CHOICES]

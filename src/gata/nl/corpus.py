@@ -300,6 +300,15 @@ def _preceding(ctx: Ctx, split: str):
         yield _join(form, t.text, then), _q(m, [f], t=t, compare="previous_period"), None
 
 
+@family("last_vs_the_one_before", "dev")
+def _last_vs_before(ctx: Ctx, split: str):
+    last_end = ctx.today.replace(day=1) - timedelta(days=1)
+    first = (last_end.replace(day=1) - timedelta(days=1)).replace(day=1)
+    span = Time("", {"start": first.isoformat(), "end": last_end.isoformat()})
+    for m, f, form in _measures(ctx, slice(0, 1))[:6]:
+        yield f"{form} last month vs the month before", _q(m, [f], t=span, time_grain="month"), None
+
+
 @family("missing_kinds", "dev")
 def _missing_kinds(ctx: Ctx, split: str):
     yield "new vs returning customers", None, "returning"

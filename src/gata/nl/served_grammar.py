@@ -58,6 +58,7 @@ def grammar_json(vocab) -> dict:
         "time": {
             "previous_period": _js_pattern(timeparse.PREVIOUS_PERIOD),
             "previous_unit": _js_pattern(timeparse.PREVIOUS_UNIT),
+            "same_last_year": _js_pattern(timeparse.SAME_LAST_YEAR),
         },
         "min_fuzzy": MIN_FUZZY,
         "default_top": builtin.DEFAULT_TOP,

@@ -39,6 +39,7 @@ PREVIOUS_PERIOD = (
     r"(?:the )?(?:(?:previous|prior|preceding|last|earlier) (?:period|one)"
     r"|(?:period|one) (?:just |right |immediately )?(?:before|prior|earlier))"
 )
+SAME_LAST_YEAR = r"(?:period|time|days?|week|month|quarter) (?:last year|a year (?:ago|earlier|before))"
 PREVIOUS_UNIT = (
     r"(?:the )?(?:(?:last|previous|prior|preceding) (?P<u>week|month|quarter|year)"
     r"|(?P<u2>week|month|quarter|year) (?:just |right |immediately )?before)"
@@ -65,7 +66,8 @@ class TimeReading:
     date_range: DateRange | None = None
     grain: str | None = None  # day..year, or "auto" ("over time", "trend"): chosen from the period's length
     compare: bool = False
-    calendar: str | None = None  # week | month | quarter | year: this one to date beside the whole last one
+    calendar: str | None = None  # week | month | quarter | year: two whole calendar periods side by side
+    calendar_note: str = ""  # which two, as the answer says it
     all_time: bool = False  # the question says "all time" / "ever"
     spans: list[tuple[int, int]] = field(default_factory=list)
     phrases: list[str] = field(default_factory=list)
@@ -150,18 +152,34 @@ class _Parser:
         return self.out
 
     def _calendar(self, unit: str) -> None:
-        """This unit to date next to the whole previous one: one row per calendar period."""
-        if self.out.date_range not in (None, DateRange(relative=f"this_{unit}")):
-            raise TimeError(f"compare with last {unit} from this {unit} (the period named is another one)")
+        """Two calendar periods, one row each: this unit to date beside the whole one before ("this month vs
+        last month"), or, when last one is named, it beside the whole one before it ("last week vs the week
+        before"), rather than the same number of days just before."""
+        last = DateRange(relative=f"last_{unit}")
+        if self.out.date_range not in (None, DateRange(relative=f"this_{unit}"), last):
+            raise TimeError(
+                f"compare with the {unit} before from this {unit} or last {unit} (the period named is another one)"
+            )
         start = _unit_start(self.today, unit)
-        previous = _unit_start(start - timedelta(days=1), unit)
-        self.out.date_range = DateRange(start=previous, end=self.today)
+        if self.out.date_range == last:
+            end = start - timedelta(days=1)
+            first = _unit_start(_unit_start(end, unit) - timedelta(days=1), unit)
+            self.out.calendar_note = f"last {unit} beside the whole {unit} before it, one row per {unit}"
+        else:
+            end, first = self.today, _unit_start(start - timedelta(days=1), unit)
+            self.out.calendar_note = f"this {unit} to date beside the whole of last {unit}, one row per {unit}"
+        self.out.date_range = DateRange(start=first, end=end)
         if self.out.grain not in (None, unit):
             raise TimeError(f"comparing this {unit} with last {unit} shows one row per {unit}")
         self.out.grain = unit
         self.out.calendar = unit
 
     def _comparisons(self) -> None:
+        for m in self.each(rf"\b(?:the )?same {SAME_LAST_YEAR}\b"):
+            raise TimeError(
+                f"'{m.group().strip()}': a comparison with the year before is not read yet; compare with the "
+                "period just before ('vs previous period') or ask for the years side by side ('by year')"
+            )
         for m in self.each(rf"\b(?:vs\.?|versus|compared (?:to|with)|against|over|relative to) {PREVIOUS_PERIOD}\b"):
             self.out.compare = True
             self.consume(m)

@@ -311,7 +311,7 @@ export function resolveRange(rng, today) {
 
 function parseTime(text, today, numberWords, patterns) {
   let work = text;
-  const out = { date_range: null, grain: null, compare: false, calendar: null, all_time: false, spans: [], phrases: [] };
+  const out = { date_range: null, grain: null, compare: false, calendar: null, calendar_note: "", all_time: false, spans: [], phrases: [] };
   let defaultRange = null;
   let calendar = null;
   let allTime = false;
@@ -348,6 +348,9 @@ function parseTime(text, today, numberWords, patterns) {
     return out;
   };
   // comparisons
+  for (const m of each(`\\b(?:the )?same ${patterns.same_last_year}\\b`)) {
+    throw new TimeError(`'${m[0].trim()}': a comparison with the year before is not read yet; compare with the period just before ('vs previous period') or ask for the years side by side ('by year')`);
+  }
   for (const m of each(`\\b(?:vs\\.?|versus|compared (?:to|with)|against|over|relative to) ${patterns.previous_period}\\b`)) { out.compare = true; consume(m); }
   for (const m of each("\\bperiod over period\\b|\\bpop\\b")) { out.compare = true; consume(m); }
   const shorthand = { wow: "week", mom: "month", qoq: "quarter", yoy: "year" };
@@ -435,11 +438,19 @@ function parseTime(text, today, numberWords, patterns) {
   for (const m of each("\\bday by day\\b|\\bday to day\\b")) grain("day", m);
   for (const m of each("\\b(?:over time|time series|trends?|trending|evolution|timeline)\\b")) grain("auto", m);
   if (calendar) {
-    if (out.date_range && !sameRange(out.date_range, { relative: `this_${calendar}` })) {
-      throw new TimeError(`compare with last ${calendar} from this ${calendar} (the period named is another one)`);
+    const last = { relative: `last_${calendar}` };
+    if (out.date_range && !sameRange(out.date_range, { relative: `this_${calendar}` }) && !sameRange(out.date_range, last)) {
+      throw new TimeError(`compare with the ${calendar} before from this ${calendar} or last ${calendar} (the period named is another one)`);
     }
     const start = unitStart(today, calendar);
-    out.date_range = { start: iso(unitStart(addDays(start, -1), calendar)), end: iso(today) };
+    if (out.date_range && sameRange(out.date_range, last)) {
+      const end = addDays(start, -1);
+      out.date_range = { start: iso(unitStart(addDays(unitStart(end, calendar), -1), calendar)), end: iso(end) };
+      out.calendar_note = `last ${calendar} beside the whole ${calendar} before it, one row per ${calendar}`;
+    } else {
+      out.date_range = { start: iso(unitStart(addDays(start, -1), calendar)), end: iso(today) };
+      out.calendar_note = `this ${calendar} to date beside the whole of last ${calendar}, one row per ${calendar}`;
+    }
     if (![null, calendar].includes(out.grain)) throw new TimeError(`comparing this ${calendar} with last ${calendar} shows one row per ${calendar}`);
     out.grain = calendar;
     out.calendar = calendar;
@@ -875,7 +886,7 @@ function ambiguities(g, reading, parsed, question, when) {
     const at = question.toLowerCase().indexOf(it.text);
     for (const c of others) reading.alternatives.push(at >= 0 ? question.slice(0, at) + c.ask + question.slice(at + it.text.length) : `${c.ask} ${question}`);
   }
-  if (when.calendar) reading.notes.push(`this ${when.calendar} to date beside the whole of last ${when.calendar}, one row per ${when.calendar}`);
+  if (when.calendar) reading.notes.push(when.calendar_note);
   const bare = question.replace(/[ ?.!]+$/, "");
   if (!q.date_range && !when.all_time) {
     reading.notes.push("no period named: all time");
