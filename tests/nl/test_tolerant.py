@@ -84,6 +84,16 @@ def test_what_the_tenant_does_not_have_is_refused_with_what_exists(answers, ques
     assert a.suggestions and all(ask(answers, s).answered for s in a.suggestions)
 
 
+def test_a_measure_per_a_measure_is_its_ratio_or_refused(answers):
+    """Never the two sums side by side as if they were the answer."""
+    assert ask(answers, "spend per click by platform last 30 days").query.measures == ["cpc"]
+    ranked = ask(answers, "top 3 campaigns by spend per click last 30 days").query
+    assert ranked.order_by[0].field == "cpc" and ranked.measures == ["cpc", *CONTEXT["cpc"]]
+    assert ask(answers, "revenue per order last month").query.measures == ["aov"]
+    refused = ask(answers, "spend per impression last week")  # CPM is per thousand impressions
+    assert not refused.answered and "spend per impression" in refused.message.lower()
+
+
 def test_meaning_changing_words_are_never_ignored(answers):
     plain = ask(answers, "spend on facebook last week").query
     for question in ("spend not on facebook last week", "spend except facebook last week"):

@@ -34,6 +34,7 @@ from gata.nl.grammar import (
     MISSING_DIMENSIONS,
     PERIOD_CHOICES,
     RANK_BY,
+    RATIOS,
     SOURCE_DIMENSION,
     SOURCE_WORDS,
     SOURCES,
@@ -130,6 +131,7 @@ class _Parse:
     grain: str | None = None
     thresholds: list[tuple[str, float, Item | None, int]] = field(default_factory=list)  # op, value, measure, pos
     count: int | None = None  # a whole number just before a dimension
+    ratios: list[tuple[Item, Item]] = field(default_factory=list)  # "spend per click": a measure per a measure
 
 
 class BuiltinInterpreter:
@@ -255,6 +257,7 @@ def _structure(toks: list[Token], taken: list[str | None], items: list[Item]) ->
     by_start = {it.start: it for it in items}
     cue: str | None = None
     negate = False
+    per = False  # the cue word just before is "per"
     i = 0
     prev_item: Item | None = None
     while i < len(toks):
@@ -274,7 +277,9 @@ def _structure(toks: list[Token], taken: list[str | None], items: list[Item]) ->
             for th in out.thresholds:
                 if th[2] is None and th[3] < item.start and "measure" in item.kinds():
                     out.thresholds[out.thresholds.index(th)] = (th[0], th[1], item, th[3])
-            cue, negate, prev_item = None, False, item
+            if per and _per_measure(prev_item, item):
+                out.ratios.append((prev_item, item))
+            cue, negate, prev_item, per = None, False, item, False
             i = item.end
             continue
         if taken[i] == "time":
@@ -325,7 +330,7 @@ def _structure(toks: list[Token], taken: list[str | None], items: list[Item]) ->
         elif (n := _number(w)) is not None and n >= 1 and n == int(n) and _dimension_next(toks, i + 1, by_start):
             out.count = int(n)  # "the 2 platforms with the lowest spend": the ranking's size, before its word
         elif w in GROUP_CUES:
-            cue = "group"
+            cue, per = "group", w == "per"
         elif w in NEGATE:
             negate = True
         elif w in FILTER_CUES:
@@ -336,6 +341,16 @@ def _structure(toks: list[Token], taken: list[str | None], items: list[Item]) ->
             out.unknown.append(w)
         i += 1
     return out
+
+
+def _per_measure(prev: Item | None, item: Item) -> bool:
+    """`spend per click`: a measure, then `per` and a word that is a measure and not a breakdown or value."""
+    return (
+        prev is not None
+        and "measure" in prev.kinds()
+        and "measure" in item.kinds()
+        and not (item.kinds() & {"dimension", "value"})
+    )
 
 
 def _dimension_next(toks: list[Token], j: int, by_start: dict[int, Item]) -> bool:
@@ -459,6 +474,20 @@ def _build(
             filters.append({"field": fld, "op": "ne" if neg else "eq", "value": vals[0]})
         else:
             filters.append({"field": fld, "op": "not_in" if neg else "in", "value": vals})
+    ratio_of: dict[str, str] = {}  # numerator -> the ratio measure that replaced it
+    for num, den in parsed.ratios:
+        a, b = choice.picks[items.index(num)], choice.picks[items.index(den)]
+        ratio = RATIOS.get((a.field, b.field))
+        if ratio is None or ratio not in vocab.layer.model(model).measures:
+            return Reading(
+                None,
+                interpreter,
+                problem=f"'{num.text} per {den.text}' is not a measure of {vocab.layer.model(model).label}; ask for "
+                f"the two side by side ('{num.text} and {den.text}')",
+                mapped=mapped,
+            )
+        ratio_of[a.field] = ratio
+        measures = [ratio if f == a.field else f for f in measures if f != b.field]
     for op, value, measure_item, _pos in parsed.thresholds:
         if measure_item is None:
             return Reading(None, interpreter, problem=f"a threshold ({op} {value:g}) without a measure", mapped=mapped)
@@ -504,6 +533,7 @@ def _build(
         order_field = measures[0]
         if rank.measure_item is not None:
             order_field = choice.picks[items.index(rank.measure_item)].field
+        order_field = ratio_of.get(order_field, order_field)
         direction = rank.direction
         if rank.word in ("best", "worst") and order_field in LOWER_IS_BETTER:
             direction = "asc" if direction == "desc" else "desc"

@@ -300,6 +300,20 @@ def _preceding(ctx: Ctx, split: str):
         yield _join(form, t.text, then), _q(m, [f], t=t, compare="previous_period"), None
 
 
+@family("measure_per_measure", "dev")
+def _per_measure(ctx: Ctx, split: str):
+    pairs = (
+        ("ad_performance", "spend per click", "cpc", "source_platform"),
+        ("ad_performance", "clicks per impression", "ctr", "campaign_name"),
+        ("ad_performance", "spend per conversion", "cpa", "source_platform"),
+        ("orders", "revenue per order", "aov", "source_platform"),
+    )
+    for k, (m, words, ratio, d) in enumerate(pairs):
+        t = ctx.times[split][k % len(ctx.times[split])]
+        yield _join(words, "by", DIMENSIONS[(m, d)][0], t.text), _q(m, [ratio], [d], t), None
+    yield "spend per impression last week", None, "spend per impression"  # CPM is per thousand: no such measure
+
+
 @family("last_vs_the_one_before", "dev")
 def _last_vs_before(ctx: Ctx, split: str):
     last_end = ctx.today.replace(day=1) - timedelta(days=1)

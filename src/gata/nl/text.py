@@ -24,11 +24,11 @@ _STOPWORDS = """
     roughly approximately exactly thanks thank guys real really
 """
 # verbs of asking for a figure ("can you pull ...", "could you fetch me ..."): they say how to hand the
-# answer over, never what it is, so a request phrased with one reads as the bare question
+# answer over, never what it is, so a request phrased with one reads as the bare question ("share" is not
+# one: "share of spend" asks for a proportion)
 _REQUEST_VERBS = """
-    pull pulled pulling fetch fetched fetching grab grabbing retrieve retrieving provide providing share
-    sharing send sending calculate calculating compute computing check checking know wondering wonder mind
-    possible
+    pull pulled pulling fetch fetched fetching grab grabbing retrieve retrieving provide providing send
+    sending calculate calculating compute computing check checking know wondering wonder mind possible
 """
 STOPWORDS = frozenset(_STOPWORDS.split()) | frozenset(_REQUEST_VERBS.split())
 

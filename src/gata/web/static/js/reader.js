@@ -611,13 +611,13 @@ function notInData(g, toks, taken) {
 
 function structure(g, toks, taken, items) {
   const c = g.compiled;
-  const out = { items, unknown: [], rank: null, grain: null, thresholds: [], count: null };
+  const out = { items, unknown: [], rank: null, grain: null, thresholds: [], count: null, ratios: [] };
   const byStart = new Map(items.map((it) => [it.start, it]));
   const dimensionNext = (j) => {
     if (byStart.has(j)) return byStart.get(j).kinds.has("dimension");
     return j < toks.length && numberOf(toks[j].text, g) !== null && byStart.has(j + 1) && byStart.get(j + 1).kinds.has("dimension");
   };
-  let cue = null, negate = false, prevItem = null, i = 0;
+  let cue = null, negate = false, prevItem = null, per = false, i = 0;
   while (i < toks.length) {
     const t = toks[i];
     if (byStart.has(i)) {
@@ -632,7 +632,9 @@ function structure(g, toks, taken, items) {
       }
       if (cue === "group" && out.rank && !out.rank.measureItem && !it.roles.includes("group")) out.rank.measureItem = it;
       out.thresholds = out.thresholds.map((th) => (th[2] === null && th[3] < it.start && it.kinds.has("measure") ? [th[0], th[1], it, th[3]] : th));
-      cue = null; negate = false; prevItem = it;
+      // "spend per click": a measure, then per and a word that is a measure and not a breakdown or value
+      if (per && prevItem && prevItem.kinds.has("measure") && it.kinds.has("measure") && !it.kinds.has("dimension") && !it.kinds.has("value")) out.ratios.push([prevItem, it]);
+      cue = null; negate = false; prevItem = it; per = false;
       i = it.end;
       continue;
     }
@@ -674,7 +676,7 @@ function structure(g, toks, taken, items) {
       out.rank.n = n;
     } else if (n !== null && n >= 1 && Number.isInteger(n) && dimensionNext(i + 1)) {
       out.count = n; // "the 2 platforms with the lowest spend": the ranking's size, before its word
-    } else if (c.group.has(w)) cue = "group";
+    } else if (c.group.has(w)) { cue = "group"; per = w === "per"; }
     else if (c.negate.has(w)) negate = true;
     else if (c.filter.has(w)) cue = cue === "rank" || cue === "which" ? cue : "filter";
     else if (c.stop.has(w) || (!isWord(t) && c.punct.has(w))) { /* filler */ } else out.unknown.push(w);
@@ -825,6 +827,17 @@ function build(g, parsed, when, today) {
     const neg = negated.get(field);
     filters.push(vals.length === 1 ? { field, op: neg ? "ne" : "eq", value: vals[0] } : { field, op: neg ? "not_in" : "in", value: vals });
   }
+  const ratioOf = new Map(); // numerator -> the ratio measure that replaced it
+  for (const [num, den] of parsed.ratios) {
+    const a = choice.picks[items.indexOf(num)], b = choice.picks[items.indexOf(den)];
+    const ratio = g.ratios.find(([n, d]) => n === a.field && d === b.field)?.[2];
+    if (!ratio || !(ratio in g.models[model].measures)) {
+      return fail(`'${num.text} per ${den.text}' is not a measure of ${g.models[model].label}; ask for the two side by side ('${num.text} and ${den.text}')`);
+    }
+    ratioOf.set(a.field, ratio);
+    const kept = measures.filter((f) => f !== b.field).map((f) => (f === a.field ? ratio : f));
+    measures.splice(0, measures.length, ...kept);
+  }
   for (const [op, value, measureItem] of parsed.thresholds) {
     if (!measureItem) return fail(`a threshold (${op} ${value}) without a measure`);
     const meaning = choice.picks[items.indexOf(measureItem)];
@@ -851,6 +864,7 @@ function build(g, parsed, when, today) {
   if (rank && (dims.length || grain)) {
     let orderField = measures[0];
     if (rank.measureItem) orderField = choice.picks[items.indexOf(rank.measureItem)].field;
+    orderField = ratioOf.get(orderField) ?? orderField;
     let direction = rank.direction;
     if ((rank.word === "best" || rank.word === "worst") && g.compiled.lower.has(orderField)) {
       direction = direction === "asc" ? "desc" : "asc";
