@@ -85,6 +85,10 @@ def test_grains(text, grain):
         ("spend last 7 days compared with the period before", "last_7_days"),
         ("clicks this month vs the preceding one", "this_month"),
         ("revenue last 30 days against the period just prior", "last_30_days"),
+        ("compare clicks in the last 7 days with the period before", "last_7_days"),
+        # the period before, of the length named: never a second naming of the same period, dropped
+        ("spend last 30 days vs the prior 30 days", "last_30_days"),
+        ("spend last 2 weeks compared to the previous 2 weeks", "last_14_days"),
     ],
 )
 def test_comparisons(text, relative):
@@ -127,6 +131,14 @@ def test_last_period_vs_the_one_before_compares_two_whole_calendar_periods(text,
 def test_the_same_period_last_year_is_refused_by_name_not_read_as_another_comparison():
     with pytest.raises(TimeError, match="the same period last year"):
         read("revenue vs the same period last year")
+
+
+@pytest.mark.parametrize(
+    "text", ["spend last 30 days vs the prior 7 days", "spend last 3 months vs the previous 3 months"]
+)
+def test_a_period_before_of_another_length_is_refused(text):
+    with pytest.raises(TimeError):
+        read(text)
 
 
 def test_a_period_before_is_only_a_comparison_after_a_comparing_word():

@@ -94,6 +94,14 @@ def test_a_measure_per_a_measure_is_its_ratio_or_refused(answers):
     assert not refused.answered and "spend per impression" in refused.message.lower()
 
 
+def test_values_compared_are_shown_side_by_side(answers):
+    """'facebook vs google' is one row each; 'facebook and google' alone is their total."""
+    for question in ("spend facebook vs google last week", "compare spend on facebook and google last week"):
+        q = ask(answers, question).query
+        assert q.dimensions == ["source_platform"] and sorted(q.filters[0].value) == ["facebook_ads", "google_ads"]
+    assert ask(answers, "spend on facebook and google last week").query.dimensions == []
+
+
 def test_meaning_changing_words_are_never_ignored(answers):
     plain = ask(answers, "spend on facebook last week").query
     for question in ("spend not on facebook last week", "spend except facebook last week"):

@@ -54,6 +54,8 @@ RANK_DESC = frozenset({"top", "best", "highest", "most", "largest", "biggest", "
 RANK_ASC = frozenset({"bottom", "worst", "lowest", "least", "smallest", "fewest", "min", "minimum", "weakest"})
 WHICH = frozenset({"which", "what"})
 NEGATE = frozenset({"not", "excluding", "exclude", "except", "without", "non", "other"})
+# values joined by one of these ("facebook vs google") are shown side by side, not summed together
+COMPARING = frozenset({"vs", "versus", "compare", "compared", "comparing", "against"})
 FILTER_CUES = frozenset({"on", "from", "in", "for", "with", "via", "through", "at", "where", "only", "within"})
 COMPARATORS = {
     ("more", "than"): "gt",
@@ -132,6 +134,7 @@ class _Parse:
     thresholds: list[tuple[str, float, Item | None, int]] = field(default_factory=list)  # op, value, measure, pos
     count: int | None = None  # a whole number just before a dimension
     ratios: list[tuple[Item, Item]] = field(default_factory=list)  # "spend per click": a measure per a measure
+    compares: bool = False  # a comparing word outside the time phrases ("facebook vs google")
 
 
 class BuiltinInterpreter:
@@ -336,7 +339,7 @@ def _structure(toks: list[Token], taken: list[str | None], items: list[Item]) ->
         elif w in FILTER_CUES:
             cue = cue if cue in ("rank", "which") else "filter"
         elif w in STOPWORDS or (not _is_word(t) and w in HARMLESS_PUNCTUATION):
-            pass
+            out.compares = out.compares or w in COMPARING
         else:
             out.unknown.append(w)
         i += 1
@@ -470,6 +473,8 @@ def _build(
     filters: list[dict] = []
     for fld, vals in values.items():
         neg = negated[fld]
+        if parsed.compares and len(vals) > 1 and not neg and fld not in dims:
+            dims.append(fld)  # "facebook vs google": one row each
         if len(vals) == 1:
             filters.append({"field": fld, "op": "ne" if neg else "eq", "value": vals[0]})
         else:

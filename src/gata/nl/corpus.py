@@ -314,6 +314,25 @@ def _per_measure(ctx: Ctx, split: str):
     yield "spend per impression last week", None, "spend per impression"  # CPM is per thousand: no such measure
 
 
+@family("values_vs", "dev")
+def _values_vs(ctx: Ctx, split: str):
+    platforms = ctx.platforms()
+    for k, (f, form) in enumerate((("spend", "spend"), ("clicks", "clicks"), ("cpc", "CPC"))):
+        a, b = platforms[k % len(platforms)], platforms[(k + 1) % len(platforms)]
+        t = ctx.times[split][k % len(ctx.times[split])]
+        filt = [{"field": "source_platform", "op": "in", "value": sorted({a, b})}]
+        q = _join(form, PLATFORM_WORDS[a][0], "vs", PLATFORM_WORDS[b][0], t.text)
+        yield q, _q("ad_performance", [f], ["source_platform"], t, filters=filt), None
+
+
+@family("prior_n_days", "dev")
+def _prior_n(ctx: Ctx, split: str):
+    for k, (m, f, form) in enumerate(_measures(ctx, slice(0, 1))[:6]):
+        n = (7, 30)[k % 2]
+        t = Time(f"last {n} days", {"relative": f"last_{n}_days"})
+        yield _join(form, t.text, f"vs the prior {n} days"), _q(m, [f], t=t, compare="previous_period"), None
+
+
 @family("last_vs_the_one_before", "dev")
 def _last_vs_before(ctx: Ctx, split: str):
     last_end = ctx.today.replace(day=1) - timedelta(days=1)

@@ -35,6 +35,7 @@ def grammar_json(vocab) -> dict:
         "rank_asc": sorted(builtin.RANK_ASC),
         "which": sorted(builtin.WHICH),
         "negate": sorted(builtin.NEGATE),
+        "comparing": sorted(builtin.COMPARING),
         "filter": sorted(builtin.FILTER_CUES),
         "write": sorted(builtin.WRITE_WORDS),
         "never_corrected": sorted(builtin.NEVER_CORRECTED),

@@ -105,6 +105,7 @@ class _Parser:
         self.default_range: DateRange | None = None  # from "week over week" when no period is named
         self.calendar: str | None = None  # "vs last month": this month to date and the whole last month
         self.all_time = False
+        self.compare_days: int | None = None  # "vs the prior 30 days": the length the period must have
 
     def consume(self, m: re.Match) -> None:
         self.out.spans.append(m.span())
@@ -144,6 +145,12 @@ class _Parser:
         self._months_quarters_years()
         self._relative()
         self._grains()
+        if self.compare_days is not None:
+            days = DateRange(relative=f"last_{self.compare_days}_days")
+            if self.out.date_range not in (None, days):
+                n = self.compare_days
+                raise TimeError(f"the {n} days before are compared with the last {n} days, not another period")
+            self.out.date_range = days
         if self.calendar is not None:
             self._calendar(self.calendar)
         if self.all_time and self.out.date_range is not None:
@@ -180,8 +187,22 @@ class _Parser:
                 f"'{m.group().strip()}': a comparison with the year before is not read yet; compare with the "
                 "period just before ('vs previous period') or ask for the years side by side ('by year')"
             )
-        for m in self.each(rf"\b(?:vs\.?|versus|compared (?:to|with)|against|over|relative to) {PREVIOUS_PERIOD}\b"):
+        against = r"\b(?:vs\.?|versus|compared (?:to|with)|against" + (r"|to|with)" if "compar" in self.text else ")")
+        for m in self.each(rf"(?:{against}|\bover|\brelative to) {PREVIOUS_PERIOD}\b"):
             self.out.compare = True
+            self.consume(m)
+        # "last 30 days vs the prior 30 days": the period before, of the length named (which must be the period's)
+        for m in self.each(
+            rf"{against} (?:the )?(?:previous|prior|preceding|last) {_NUM_N} (?P<u>{'|'.join(UNITS)})s?\b"
+        ):
+            n, unit = _number(m.group("n")), m.group("u")
+            if unit not in ("day", "week") or n < 1:
+                raise TimeError(
+                    f"'{m.group().strip()}': a period is compared with the one just before it, of the same length "
+                    "(ask 'vs previous period')"
+                )
+            self.out.compare = True
+            self.compare_days = n * (7 if unit == "week" else 1)
             self.consume(m)
         for m in self.each(r"\bperiod over period\b|\bpop\b"):
             self.out.compare = True
@@ -195,7 +216,6 @@ class _Parser:
             self.default_range = DateRange(relative=f"last_{days}_days" if days else "yesterday")
         # "this month vs last month": whole calendar periods side by side (the current one to date and the
         # whole previous one), one row per period, rather than the days just before
-        against = r"\b(?:vs\.?|versus|compared (?:to|with)|against" + (r"|to|with)" if "compar" in self.text else ")")
         for m in self.each(rf"{against} {PREVIOUS_UNIT}\b"):
             self.consume(m)
             self.calendar = m.group("u") or m.group("u2")

@@ -351,7 +351,19 @@ function parseTime(text, today, numberWords, patterns) {
   for (const m of each(`\\b(?:the )?same ${patterns.same_last_year}\\b`)) {
     throw new TimeError(`'${m[0].trim()}': a comparison with the year before is not read yet; compare with the period just before ('vs previous period') or ask for the years side by side ('by year')`);
   }
-  for (const m of each(`\\b(?:vs\\.?|versus|compared (?:to|with)|against|over|relative to) ${patterns.previous_period}\\b`)) { out.compare = true; consume(m); }
+  const against = "\\b(?:vs\\.?|versus|compared (?:to|with)|against" + (text.includes("compar") ? "|to|with)" : ")");
+  for (const m of each(`(?:${against}|\\bover|\\brelative to) ${patterns.previous_period}\\b`)) { out.compare = true; consume(m); }
+  // "last 30 days vs the prior 30 days": the period before, of the length named (which must be the period's)
+  let compareDays = null;
+  for (const m of each(`${against} (?:the )?(?:previous|prior|preceding|last) ${NUM} (?<u>${UNITS.join("|")})s?\\b`)) {
+    const n = number(m.groups.n), unit = m.groups.u;
+    if (!["day", "week"].includes(unit) || n < 1) {
+      throw new TimeError(`'${m[0].trim()}': a period is compared with the one just before it, of the same length (ask 'vs previous period')`);
+    }
+    out.compare = true;
+    compareDays = n * (unit === "week" ? 7 : 1);
+    consume(m);
+  }
   for (const m of each("\\bperiod over period\\b|\\bpop\\b")) { out.compare = true; consume(m); }
   const shorthand = { wow: "week", mom: "month", qoq: "quarter", yoy: "year" };
   for (const m of each("\\b(?:(day|week|month|quarter|year) over \\1|(wow|mom|qoq|yoy))\\b")) {
@@ -361,7 +373,6 @@ function parseTime(text, today, numberWords, patterns) {
     consume(m);
     defaultRange = { relative: days ? `last_${days}_days` : "yesterday" };
   }
-  const against = "\\b(?:vs\\.?|versus|compared (?:to|with)|against" + (text.includes("compar") ? "|to|with)" : ")");
   for (const m of each(`${against} ${patterns.previous_unit}\\b`)) { consume(m); calendar = m.groups.u ?? m.groups.u2; }
   for (const m of each("\\ball[- ]time\\b|\\balltime\\b|\\bever\\b|\\blifetime\\b|\\bsince (?:the )?(?:start|beginning)\\b")) { allTime = true; consume(m); }
   // explicit days
@@ -437,6 +448,11 @@ function parseTime(text, today, numberWords, patterns) {
   for (const m of each("\\b(?:by|per|each|every|a|for each|for every) (day|week|month|quarter|year|date)\\b")) grain(m[1] === "date" ? "day" : m[1], m);
   for (const m of each("\\bday by day\\b|\\bday to day\\b")) grain("day", m);
   for (const m of each("\\b(?:over time|time series|trends?|trending|evolution|timeline)\\b")) grain("auto", m);
+  if (compareDays !== null) {
+    const days = { relative: `last_${compareDays}_days` };
+    if (out.date_range && !sameRange(out.date_range, days)) throw new TimeError(`the ${compareDays} days before are compared with the last ${compareDays} days, not another period`);
+    out.date_range = days;
+  }
   if (calendar) {
     const last = { relative: `last_${calendar}` };
     if (out.date_range && !sameRange(out.date_range, { relative: `this_${calendar}` }) && !sameRange(out.date_range, last)) {
@@ -489,7 +505,7 @@ export function compileGrammar(g) {
   const set = (k) => new Set(g.words[k]);
   g.compiled = {
     stop: set("stopwords"), group: set("group"), desc: set("rank_desc"), asc: set("rank_asc"), which: set("which"),
-    negate: set("negate"), filter: set("filter"), write: set("write"), never: set("never_corrected"),
+    negate: set("negate"), comparing: set("comparing"), filter: set("filter"), write: set("write"), never: set("never_corrected"),
     punct: new Set(g.words.punctuation), lower: new Set(g.lower_is_better),
     comparators: new Map(g.words.comparators.map(([k, v]) => [k.join(" "), v])),
     phrases: new Map(g.phrases.map(([k, ms]) => [k, ms.map(([kind, model, field, strength, value]) => ({ kind, model, field, strength, value }))])),
@@ -611,7 +627,7 @@ function notInData(g, toks, taken) {
 
 function structure(g, toks, taken, items) {
   const c = g.compiled;
-  const out = { items, unknown: [], rank: null, grain: null, thresholds: [], count: null, ratios: [] };
+  const out = { items, unknown: [], rank: null, grain: null, thresholds: [], count: null, ratios: [], compares: false };
   const byStart = new Map(items.map((it) => [it.start, it]));
   const dimensionNext = (j) => {
     if (byStart.has(j)) return byStart.get(j).kinds.has("dimension");
@@ -679,7 +695,8 @@ function structure(g, toks, taken, items) {
     } else if (c.group.has(w)) { cue = "group"; per = w === "per"; }
     else if (c.negate.has(w)) negate = true;
     else if (c.filter.has(w)) cue = cue === "rank" || cue === "which" ? cue : "filter";
-    else if (c.stop.has(w) || (!isWord(t) && c.punct.has(w))) { /* filler */ } else out.unknown.push(w);
+    else if (c.stop.has(w) || (!isWord(t) && c.punct.has(w))) out.compares = out.compares || c.comparing.has(w);
+    else out.unknown.push(w);
     i += 1;
   }
   return out;
@@ -825,6 +842,7 @@ function build(g, parsed, when, today) {
   const filters = [];
   for (const [field, vals] of values) {
     const neg = negated.get(field);
+    if (parsed.compares && vals.length > 1 && !neg && !dims.includes(field)) dims.push(field); // "facebook vs google": one row each
     filters.push(vals.length === 1 ? { field, op: neg ? "ne" : "eq", value: vals[0] } : { field, op: neg ? "not_in" : "in", value: vals });
   }
   const ratioOf = new Map(); // numerator -> the ratio measure that replaced it
