@@ -102,6 +102,12 @@ def test_values_compared_are_shown_side_by_side(answers):
     assert ask(answers, "spend on facebook and google last week").query.dimensions == []
 
 
+def test_the_us_is_a_country_not_a_dropped_pronoun(answers):
+    q = ask(answers, "sessions in the us last week").query
+    assert [(f.field, f.value) for f in q.filters] == [("geo_country", "United States")]
+    assert ask(answers, "show us sessions last week").query.filters == []
+
+
 def test_meaning_changing_words_are_never_ignored(answers):
     plain = ask(answers, "spend on facebook last week").query
     for question in ("spend not on facebook last week", "spend except facebook last week"):
