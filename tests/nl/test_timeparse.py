@@ -81,6 +81,14 @@ def test_grains(text, grain):
         ("last 14 days compared to the prior period", "last_14_days"),
         ("sessions week over week", "last_7_days"),
         ("revenue mom", "last_30_days"),
+        # however "the period just before" is said
+        ("spend last 7 days compared with the period before", "last_7_days"),
+        ("clicks this month vs the preceding one", "this_month"),
+        ("revenue last 30 days against the period just prior", "last_30_days"),
+        ("compare clicks in the last 7 days with the period before", "last_7_days"),
+        # the period before, of the length named: never a second naming of the same period, dropped
+        ("spend last 30 days vs the prior 30 days", "last_30_days"),
+        ("spend last 2 weeks compared to the previous 2 weeks", "last_14_days"),
     ],
 )
 def test_comparisons(text, relative):
@@ -96,6 +104,8 @@ def test_comparisons(text, relative):
         ("compare this month's spend to last month", "month", date(2026, 10, 1)),
         ("sessions this week compared to last week", "week", date(2026, 11, 16)),  # Monday of last week
         ("orders this quarter versus the previous quarter", "quarter", date(2026, 7, 1)),
+        ("spend this month compared with the month before", "month", date(2026, 10, 1)),
+        ("clicks this week vs the week just before", "week", date(2026, 11, 16)),
     ],
 )
 def test_this_period_vs_last_compares_whole_calendar_periods(text, unit, start):
@@ -103,6 +113,38 @@ def test_this_period_vs_last_compares_whole_calendar_periods(text, unit, start):
     r = read(text)
     assert not r.compare and r.calendar == unit and r.grain == unit
     assert (r.date_range.start, r.date_range.end) == (start, TODAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "start", "end"),
+    [
+        ("clicks last week vs the week before", "week", date(2026, 11, 9), date(2026, 11, 22)),
+        ("compare last month's revenue to the previous month", "month", date(2026, 9, 1), date(2026, 10, 31)),
+    ],
+)
+def test_last_period_vs_the_one_before_compares_two_whole_calendar_periods(text, unit, start, end):
+    r = read(text)
+    assert r.calendar == unit and r.grain == unit and (r.date_range.start, r.date_range.end) == (start, end)
+    assert r.calendar_note.startswith(f"last {unit} beside the whole {unit} before it")
+
+
+def test_the_same_period_last_year_is_refused_by_name_not_read_as_another_comparison():
+    with pytest.raises(TimeError, match="the same period last year"):
+        read("revenue vs the same period last year")
+
+
+@pytest.mark.parametrize(
+    "text", ["spend last 30 days vs the prior 7 days", "spend last 3 months vs the previous 3 months"]
+)
+def test_a_period_before_of_another_length_is_refused(text):
+    with pytest.raises(TimeError):
+        read(text)
+
+
+def test_a_period_before_is_only_a_comparison_after_a_comparing_word():
+    """'the period before' alone names no comparison: its words stay for the reader (which refuses them)."""
+    r = read("spend the period before")
+    assert not r.compare and r.date_range is None and r.spans == []
 
 
 def test_all_time_is_a_period_of_its_own():

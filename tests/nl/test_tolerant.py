@@ -73,12 +73,39 @@ def test_this_month_vs_last_month_compares_whole_calendar_months(answers):
         ("cost per click on tiktok this week", "tiktok", "facebook_ads"),
         ("spend on linkedin last month", "linkedin", "google_ads"),
         ("top 5 products by revenue", "product", "campaign"),
+        # no model has a new/returning split: the nearest measures are named, and asked about
+        ("new vs returning customers", "returning", "new customers (blended performance)"),
+        ("customer retention by month", "retention", "first seen (users)"),
     ],
 )
 def test_what_the_tenant_does_not_have_is_refused_with_what_exists(answers, question, named, exists):
     a = ask(answers, question)
     assert not a.answered and named in a.message.lower() and exists in a.message.lower()
     assert a.suggestions and all(ask(answers, s).answered for s in a.suggestions)
+
+
+def test_a_measure_per_a_measure_is_its_ratio_or_refused(answers):
+    """Never the two sums side by side as if they were the answer."""
+    assert ask(answers, "spend per click by platform last 30 days").query.measures == ["cpc"]
+    ranked = ask(answers, "top 3 campaigns by spend per click last 30 days").query
+    assert ranked.order_by[0].field == "cpc" and ranked.measures == ["cpc", *CONTEXT["cpc"]]
+    assert ask(answers, "revenue per order last month").query.measures == ["aov"]
+    refused = ask(answers, "spend per impression last week")  # CPM is per thousand impressions
+    assert not refused.answered and "spend per impression" in refused.message.lower()
+
+
+def test_values_compared_are_shown_side_by_side(answers):
+    """'facebook vs google' is one row each; 'facebook and google' alone is their total."""
+    for question in ("spend facebook vs google last week", "compare spend on facebook and google last week"):
+        q = ask(answers, question).query
+        assert q.dimensions == ["source_platform"] and sorted(q.filters[0].value) == ["facebook_ads", "google_ads"]
+    assert ask(answers, "spend on facebook and google last week").query.dimensions == []
+
+
+def test_the_us_is_a_country_not_a_dropped_pronoun(answers):
+    q = ask(answers, "sessions in the us last week").query
+    assert [(f.field, f.value) for f in q.filters] == [("geo_country", "United States")]
+    assert ask(answers, "show us sessions last week").query.filters == []
 
 
 def test_meaning_changing_words_are_never_ignored(answers):
@@ -100,6 +127,13 @@ def test_filler_and_misspellings_are_read_and_said(answers):
     assert {"read 'spned' as 'spend'", "read 'facebok' as 'facebook'"} <= set(a.explanation.notes)
     assert ask(answers, "how much did we make yesterday").query.measures == ["revenue"]
     assert ask(answers, "revenue all time").query.date_range is None
+    # a request ("can you pull", "could you show me") reads as the bare question
+    bare = ask(answers, "clicks on google last month").query
+    for question in ("can you pull clicks for google last month", "could you show me the clicks on google last month"):
+        assert ask(answers, question).query == bare, question
+    # "the period before" compares, as "the previous period" does
+    before = ask(answers, "spend last 7 days compared with the period before").query
+    assert before.compare == "previous_period" and before.date_range.relative == "last_7_days"
     # a word near no known word stays unknown, and is named
     r = ask(answers, "spend by horoscope")
     assert not r.answered and "horoscope" in r.message

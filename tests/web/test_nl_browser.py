@@ -37,7 +37,7 @@ READ_ALL = """async ([cases, today]) => {
         const reading = reader.readSemantic(question, g, today);
         const ms = performance.now() - started;
         out.push({query: reading.query, message: reading.problem || "", ms,
-                  suggestions: reading.query ? [] : reader.suggestQuestions(g, today)});
+                  suggestions: reading.query ? [] : reader.suggestQuestions(g, today, reading)});
     }
     return out;
 }"""

@@ -29,10 +29,12 @@ from pydantic import ValidationError
 from gata.nl.grammar import (
     AMBIGUOUS,
     CONTEXT,
+    INSTEAD,
     MIN_FUZZY,
     MISSING_DIMENSIONS,
     PERIOD_CHOICES,
     RANK_BY,
+    RATIOS,
     SOURCE_DIMENSION,
     SOURCE_WORDS,
     SOURCES,
@@ -52,6 +54,8 @@ RANK_DESC = frozenset({"top", "best", "highest", "most", "largest", "biggest", "
 RANK_ASC = frozenset({"bottom", "worst", "lowest", "least", "smallest", "fewest", "min", "minimum", "weakest"})
 WHICH = frozenset({"which", "what"})
 NEGATE = frozenset({"not", "excluding", "exclude", "except", "without", "non", "other"})
+# values joined by one of these ("facebook vs google") are shown side by side, not summed together
+COMPARING = frozenset({"vs", "versus", "compare", "compared", "comparing", "against"})
 FILTER_CUES = frozenset({"on", "from", "in", "for", "with", "via", "through", "at", "where", "only", "within"})
 COMPARATORS = {
     ("more", "than"): "gt",
@@ -129,6 +133,8 @@ class _Parse:
     grain: str | None = None
     thresholds: list[tuple[str, float, Item | None, int]] = field(default_factory=list)  # op, value, measure, pos
     count: int | None = None  # a whole number just before a dimension
+    ratios: list[tuple[Item, Item]] = field(default_factory=list)  # "spend per click": a measure per a measure
+    compares: bool = False  # a comparing word outside the time phrases ("facebook vs google")
 
 
 class BuiltinInterpreter:
@@ -153,7 +159,8 @@ class BuiltinInterpreter:
         items += _match_phrases(vocab, toks, taken, min_len=1, kinds=None)
         missing = _not_in_data(toks, taken, vocab)
         if missing:
-            return Reading(None, self.name, unmapped=[missing[0]], problem=missing[1])
+            word, problem, instead = missing
+            return Reading(None, self.name, unmapped=[word], problem=problem, mapped=instead)
         notes: list[str] = []
         items += _corrections(vocab, toks, taken, notes)
         items.sort(key=lambda it: it.start)
@@ -253,6 +260,7 @@ def _structure(toks: list[Token], taken: list[str | None], items: list[Item]) ->
     by_start = {it.start: it for it in items}
     cue: str | None = None
     negate = False
+    per = False  # the cue word just before is "per"
     i = 0
     prev_item: Item | None = None
     while i < len(toks):
@@ -272,7 +280,9 @@ def _structure(toks: list[Token], taken: list[str | None], items: list[Item]) ->
             for th in out.thresholds:
                 if th[2] is None and th[3] < item.start and "measure" in item.kinds():
                     out.thresholds[out.thresholds.index(th)] = (th[0], th[1], item, th[3])
-            cue, negate, prev_item = None, False, item
+            if per and _per_measure(prev_item, item):
+                out.ratios.append((prev_item, item))
+            cue, negate, prev_item, per = None, False, item, False
             i = item.end
             continue
         if taken[i] == "time":
@@ -323,17 +333,27 @@ def _structure(toks: list[Token], taken: list[str | None], items: list[Item]) ->
         elif (n := _number(w)) is not None and n >= 1 and n == int(n) and _dimension_next(toks, i + 1, by_start):
             out.count = int(n)  # "the 2 platforms with the lowest spend": the ranking's size, before its word
         elif w in GROUP_CUES:
-            cue = "group"
+            cue, per = "group", w == "per"
         elif w in NEGATE:
             negate = True
         elif w in FILTER_CUES:
             cue = cue if cue in ("rank", "which") else "filter"
         elif w in STOPWORDS or (not _is_word(t) and w in HARMLESS_PUNCTUATION):
-            pass
+            out.compares = out.compares or w in COMPARING
         else:
             out.unknown.append(w)
         i += 1
     return out
+
+
+def _per_measure(prev: Item | None, item: Item) -> bool:
+    """`spend per click`: a measure, then `per` and a word that is a measure and not a breakdown or value."""
+    return (
+        prev is not None
+        and "measure" in prev.kinds()
+        and "measure" in item.kinds()
+        and not (item.kinds() & {"dimension", "value"})
+    )
 
 
 def _dimension_next(toks: list[Token], j: int, by_start: dict[int, Item]) -> bool:
@@ -453,10 +473,26 @@ def _build(
     filters: list[dict] = []
     for fld, vals in values.items():
         neg = negated[fld]
+        if parsed.compares and len(vals) > 1 and not neg and fld not in dims:
+            dims.append(fld)  # "facebook vs google": one row each
         if len(vals) == 1:
             filters.append({"field": fld, "op": "ne" if neg else "eq", "value": vals[0]})
         else:
             filters.append({"field": fld, "op": "not_in" if neg else "in", "value": vals})
+    ratio_of: dict[str, str] = {}  # numerator -> the ratio measure that replaced it
+    for num, den in parsed.ratios:
+        a, b = choice.picks[items.index(num)], choice.picks[items.index(den)]
+        ratio = RATIOS.get((a.field, b.field))
+        if ratio is None or ratio not in vocab.layer.model(model).measures:
+            return Reading(
+                None,
+                interpreter,
+                problem=f"'{num.text} per {den.text}' is not a measure of {vocab.layer.model(model).label}; ask for "
+                f"the two side by side ('{num.text} and {den.text}')",
+                mapped=mapped,
+            )
+        ratio_of[a.field] = ratio
+        measures = [ratio if f == a.field else f for f in measures if f != b.field]
     for op, value, measure_item, _pos in parsed.thresholds:
         if measure_item is None:
             return Reading(None, interpreter, problem=f"a threshold ({op} {value:g}) without a measure", mapped=mapped)
@@ -502,6 +538,7 @@ def _build(
         order_field = measures[0]
         if rank.measure_item is not None:
             order_field = choice.picks[items.index(rank.measure_item)].field
+        order_field = ratio_of.get(order_field, order_field)
         direction = rank.direction
         if rank.word in ("best", "worst") and order_field in LOWER_IS_BETTER:
             direction = "asc" if direction == "desc" else "desc"
@@ -606,25 +643,42 @@ def _missing_source(items: list[Item], vocab: Vocabulary) -> str | None:
     return None
 
 
-def _not_in_data(toks: list[Token], taken: list[str | None], vocab: Vocabulary) -> tuple[str, str] | None:
-    """A source the tenant does not have (tiktok) or a kind of data no model holds (products): the refusal
-    says so and what exists instead."""
+def _not_in_data(
+    toks: list[Token], taken: list[str | None], vocab: Vocabulary
+) -> tuple[str, str, list[tuple[str, str]]] | None:
+    """A source the tenant does not have (tiktok) or a kind of data no model holds (products, returning
+    customers): the word, a refusal that says what exists instead, and those measures as understood words
+    (so the suggestions ask about them)."""
     free = [t for i, t in enumerate(toks) if taken[i] is None and _is_word(t)]
     for k, t in enumerate(free):
         two = f"{t.text} {free[k + 1].text}" if k + 1 < len(free) else ""
         source = SOURCE_WORDS.get(two) or SOURCE_WORDS.get(t.text)
         if source is not None:
-            return t.text, _source_refusal(t.text, source, vocab)
+            return t.text, _source_refusal(t.text, source, vocab), []
         what = MISSING_DIMENSIONS.get(t.stem)
-        if what is not None:
-            dims = sorted(
-                {d.label.lower() for m in vocab.layer.models.values() for d in m.dimensions.values() if not d.is_time}
-                - {"user id", "customer id", "campaign id", "campaign key", "ad account"}
-            )
-            return t.text, (
-                f"your data has no {what} ('{t.text}'); questions can be broken down by " + ", ".join(dims[:14])
-            )
+        if what is None:
+            continue
+        nearest = [(m, f) for m, f in INSTEAD.get(what, ()) if f in _fields(vocab, m)]
+        if nearest:
+            have = [f"{vocab.field_label(m, f)} ({vocab.layer.model(m).label})" for m, f in nearest]
+            measures = [(vocab.field_label(m, f).lower(), "measure") for m, f in nearest if _is_measure(vocab, m, f)]
+            return t.text, f"your data has no {what} ('{t.text}'); what it has instead: " + ", ".join(have), measures
+        dims = sorted(
+            {d.label.lower() for m in vocab.layer.models.values() for d in m.dimensions.values() if not d.is_time}
+            - {"user id", "customer id", "campaign id", "campaign key", "ad account"}
+        )
+        breakdowns = "questions can be broken down by " + ", ".join(dims[:14])
+        return t.text, f"your data has no {what} ('{t.text}'); {breakdowns}", []
     return None
+
+
+def _fields(vocab: Vocabulary, model: str) -> set[str]:
+    m = vocab.layer.models.get(model)
+    return set(m.measures) | set(m.dimensions) if m is not None else set()
+
+
+def _is_measure(vocab: Vocabulary, model: str, field: str) -> bool:
+    return field in vocab.layer.models[model].measures
 
 
 def _ambiguities(reading: Reading, parsed: _Parse, question: str, when: TimeReading, vocab: Vocabulary) -> None:
@@ -653,9 +707,7 @@ def _ambiguities(reading: Reading, parsed: _Parse, question: str, when: TimeRead
             alt = question[:at] + c["ask"] + question[at + len(item.text) :] if at >= 0 else f"{c['ask']} {question}"
             reading.alternatives.append(alt)
     if when.calendar:
-        reading.notes.append(
-            f"this {when.calendar} to date beside the whole of last {when.calendar}, one row per {when.calendar}"
-        )
+        reading.notes.append(when.calendar_note)
     if query.date_range is None and not when.all_time:  # which period: all time, and the usual ones offered
         reading.notes.append("no period named: all time")
         reading.alternatives += [f"{question.rstrip(' ?.!')} {p}" for p in PERIOD_CHOICES]

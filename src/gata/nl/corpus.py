@@ -283,6 +283,72 @@ def _writes(ctx: Ctx, split: str):
     yield "drop table sessions", None, None
 
 
+@family("request_verbs", "dev")
+def _request(ctx: Ctx, split: str):
+    for k, (m, f, d) in enumerate(PAIRS):
+        t = ctx.times[split][(k + 1) % len(ctx.times[split])]
+        ask = ("could you fetch", "would you grab me", "please calculate")[k % 3]
+        yield _join(ask, MEASURES[(m, f)][0], "by", DIMENSIONS[(m, d)][0], t.text), _q(m, [f], [d], t), None
+
+
+@family("preceding_period", "dev")
+def _preceding(ctx: Ctx, split: str):
+    timed = [t for t in ctx.times[split] if t.range is not None and t.range.get("relative") != "this_month"]
+    for k, (m, f, form) in enumerate(_measures(ctx, slice(0, 1))[:8]):
+        t = timed[k % len(timed)]
+        then = ("versus the preceding period", "against the one before")[k % 2]
+        yield _join(form, t.text, then), _q(m, [f], t=t, compare="previous_period"), None
+
+
+@family("measure_per_measure", "dev")
+def _per_measure(ctx: Ctx, split: str):
+    pairs = (
+        ("ad_performance", "spend per click", "cpc", "source_platform"),
+        ("ad_performance", "clicks per impression", "ctr", "campaign_name"),
+        ("ad_performance", "spend per conversion", "cpa", "source_platform"),
+        ("orders", "revenue per order", "aov", "source_platform"),
+    )
+    for k, (m, words, ratio, d) in enumerate(pairs):
+        t = ctx.times[split][k % len(ctx.times[split])]
+        yield _join(words, "by", DIMENSIONS[(m, d)][0], t.text), _q(m, [ratio], [d], t), None
+    yield "spend per impression last week", None, "spend per impression"  # CPM is per thousand: no such measure
+
+
+@family("values_vs", "dev")
+def _values_vs(ctx: Ctx, split: str):
+    platforms = ctx.platforms()
+    for k, (f, form) in enumerate((("spend", "spend"), ("clicks", "clicks"), ("cpc", "CPC"))):
+        a, b = platforms[k % len(platforms)], platforms[(k + 1) % len(platforms)]
+        t = ctx.times[split][k % len(ctx.times[split])]
+        filt = [{"field": "source_platform", "op": "in", "value": sorted({a, b})}]
+        q = _join(form, PLATFORM_WORDS[a][0], "vs", PLATFORM_WORDS[b][0], t.text)
+        yield q, _q("ad_performance", [f], ["source_platform"], t, filters=filt), None
+
+
+@family("prior_n_days", "dev")
+def _prior_n(ctx: Ctx, split: str):
+    for k, (m, f, form) in enumerate(_measures(ctx, slice(0, 1))[:6]):
+        n = (7, 30)[k % 2]
+        t = Time(f"last {n} days", {"relative": f"last_{n}_days"})
+        yield _join(form, t.text, f"vs the prior {n} days"), _q(m, [f], t=t, compare="previous_period"), None
+
+
+@family("last_vs_the_one_before", "dev")
+def _last_vs_before(ctx: Ctx, split: str):
+    last_end = ctx.today.replace(day=1) - timedelta(days=1)
+    first = (last_end.replace(day=1) - timedelta(days=1)).replace(day=1)
+    span = Time("", {"start": first.isoformat(), "end": last_end.isoformat()})
+    for m, f, form in _measures(ctx, slice(0, 1))[:6]:
+        yield f"{form} last month vs the month before", _q(m, [f], t=span, time_grain="month"), None
+
+
+@family("missing_kinds", "dev")
+def _missing_kinds(ctx: Ctx, split: str):
+    yield "new vs returning customers", None, "returning"
+    yield "repeat customers last month", None, "repeat"
+    yield "customer retention by month", None, "retention"
+
+
 # ---- held-out families (templates, wordings and time phrases not used above) ---------------------------------
 
 
@@ -490,6 +556,58 @@ def _without(ctx: Ctx, split: str):
             _q("ad_performance", ["impressions"], t=t, filters=filt),
             None,
         )
+
+
+# ---- held-out families of a fourth batch: written after the third batch's fixes, scored once, never tuned on ----
+
+
+@family("give_me_for", "heldout")
+def _give_me_for(ctx: Ctx, split: str):
+    for k, p in enumerate(ctx.platforms()):
+        for j, (f, form) in enumerate((("impressions", "impressions"), ("ctr", "click through rate"))):
+            t = ctx.times[split][(k + j + 1) % len(ctx.times[split])]
+            filt = [{"field": "source_platform", "op": "eq", "value": p}]
+            q = _join("give me the", form, "for", PLATFORM_WORDS[p][-1], t.text)
+            yield q, _q("ad_performance", [f], t=t, filters=filt), None
+
+
+@family("want_to_see_split", "heldout")
+def _want_split(ctx: Ctx, split: str):
+    for k, (m, f, d) in enumerate(PAIRS):
+        t = ctx.times[split][(k + 1) % len(ctx.times[split])]
+        q = _join("I want to see", MEASURES[(m, f)][-1], "split by", DIMENSIONS[(m, d)][-1], t.text)
+        yield q, _q(m, [f], [d], t), None
+
+
+@family("in_named_month", "heldout")
+def _named_month(ctx: Ctx, split: str):
+    last = ctx.today.replace(day=1) - timedelta(days=1)
+    t = Time(f"in {last:%B}", {"start": last.replace(day=1).isoformat(), "end": last.isoformat()})
+    for m, f, form in _measures(ctx, slice(-1, None))[:10]:
+        yield _join(form, t.text), _q(m, [f], t=t), None
+
+
+@family("what_dim_had_most", "heldout")
+def _what_most(ctx: Ctx, split: str):
+    for k, (m, f, d) in enumerate(PAIRS):
+        t = ctx.times[split][(k + 2) % len(ctx.times[split])]
+        q = _join("what", DIMENSIONS[(m, d)][-1], "had the most", MEASURES[(m, f)][0], t.text) + "?"
+        yield q, _ranked(m, f, d, t, "desc", 1), None
+
+
+@family("for_each_dim", "heldout")
+def _for_each(ctx: Ctx, split: str):
+    for k, (m, f, d) in enumerate(PAIRS):
+        t = ctx.times[split][(k + 3) % len(ctx.times[split])]
+        yield _join(MEASURES[(m, f)][-1], "for each", DIMENSIONS[(m, d)][0], t.text), _q(m, [f], [d], t), None
+
+
+@family("vs_prior_period", "heldout")
+def _vs_prior(ctx: Ctx, split: str):
+    timed = [t for t in ctx.times[split] if t.range is not None]
+    for k, (m, f, form) in enumerate(_measures(ctx, slice(0, 1))[:10]):
+        t = timed[k % len(timed)]
+        yield _join(form, t.text, "vs prior period"), _q(m, [f], t=t, compare="previous_period"), None
 
 
 def generate(vocabs: dict[str, Vocabulary], today: date, splits: tuple[str, ...] = ("dev", "heldout")) -> list[Gen]:

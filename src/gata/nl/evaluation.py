@@ -201,11 +201,14 @@ def _canonical(query: dict) -> dict:
     out = dict(query)
     for key in ("dimensions", "measures"):
         out[key] = sorted(out.get(key, []))
-    out["filters"] = sorted(
-        (repr(sorted(f["value"], key=str)) if isinstance(f.get("value"), list) else repr(f.get("value")), repr(f))
-        for f in out.get("filters", [])
-    )
+    out["filters"] = sorted(repr(_in_order(f)) for f in out.get("filters", []))
     return out
+
+
+def _in_order(condition: dict) -> dict:
+    """A filter with the values of `in`/`not_in` in one order (which the query's result does not depend on)."""
+    value = condition.get("value")
+    return {**condition, "value": sorted(value, key=str)} if isinstance(value, list) else condition
 
 
 def _same_value(a: Any, b: Any) -> bool:

@@ -23,6 +23,26 @@ CONTEXT: dict[str, tuple[str, ...]] = {
     "refund_rate": ("refunds", "revenue"),
 }
 
+# "spend per click": a measure per a measure is the ratio measure defined as exactly that quotient
+# ((numerator, denominator) -> the measure); a pair without one is refused, never shown as two figures.
+# CPM is not here: it is per thousand impressions, so "spend per impression" is not its figure.
+RATIOS: dict[tuple[str, str], str] = {
+    ("spend", "clicks"): "cpc",
+    ("spend", "conversions"): "cpa",
+    ("clicks", "impressions"): "ctr",
+    ("conversions_value", "spend"): "roas",
+    ("revenue", "orders"): "aov",
+    ("refunds", "revenue"): "refund_rate",
+    ("conversions", "sessions"): "conversion_rate",
+    ("revenue", "sessions"): "revenue_per_session",
+    ("events", "event_users"): "events_per_user",
+    ("user_revenue", "customers"): "revenue_per_customer",
+    ("customers", "users"): "customer_rate",
+    ("revenue", "spend"): "blended_roas",
+    ("spend", "new_customers"): "cac",
+    ("spend", "orders"): "cost_per_order",
+}
+
 # business words that name more than one measure: the candidates, the default first. Adding a measure
 # (platform-reported, attributed and MER ROAS) is a row here, not code. `ask` is how a suggestion names it.
 _ROAS = {
@@ -96,6 +116,22 @@ MISSING_DIMENSIONS: dict[str, str] = {
     "profit": "profit or cost-of-goods data",
     "employee": "employee data",
     "salary": "payroll data",
+    "returning": "new/returning split of customers",
+    "repeat": "new/returning split of customers",
+    "retention": "retention or cohort data",
+    "cohort": "retention or cohort data",
+    "churn": "retention or cohort data",
+}
+# what the data has nearest to a missing kind (model, field): the refusal offers these instead of the
+# generic list of breakdowns, and the suggestions ask about them (only those the tenant's models hold)
+INSTEAD: dict[str, tuple[tuple[str, str], ...]] = {
+    "new/returning split of customers": (
+        ("blended", "new_customers"),
+        ("orders", "customers"),
+        ("users", "customers"),
+        ("users", "is_customer"),
+    ),
+    "retention or cohort data": (("users", "first_seen_date"), ("users", "last_seen_date"), ("users", "customers")),
 }
 # a word of at least this many letters may be read as the one known word it is a misspelling of
 MIN_FUZZY = 4

@@ -8,14 +8,16 @@ import re
 
 import ibis
 
-from gata.nl import builtin, suggest, text, vocabulary
+from gata.nl import builtin, suggest, text, timeparse, vocabulary
 from gata.nl.grammar import (
     AMBIGUOUS,
     CONTEXT,
+    INSTEAD,
     MIN_FUZZY,
     MISSING_DIMENSIONS,
     PERIOD_CHOICES,
     RANK_BY,
+    RATIOS,
     SOURCE_DIMENSION,
     SOURCE_WORDS,
     SOURCES,
@@ -33,6 +35,7 @@ def grammar_json(vocab) -> dict:
         "rank_asc": sorted(builtin.RANK_ASC),
         "which": sorted(builtin.WHICH),
         "negate": sorted(builtin.NEGATE),
+        "comparing": sorted(builtin.COMPARING),
         "filter": sorted(builtin.FILTER_CUES),
         "write": sorted(builtin.WRITE_WORDS),
         "never_corrected": sorted(builtin.NEVER_CORRECTED),
@@ -47,11 +50,19 @@ def grammar_json(vocab) -> dict:
         "version": vocab.version,
         "words": words,
         "context": CONTEXT,
+        "ratios": [[num, den, ratio] for (num, den), ratio in RATIOS.items()],
         "ambiguous": stemmed(AMBIGUOUS),
         "sources": SOURCES,
         "source_words": SOURCE_WORDS,
         "source_dimension": {k: list(v) for k, v in SOURCE_DIMENSION.items()},
         "missing_dimensions": MISSING_DIMENSIONS,
+        "instead": {what: [list(f) for f in fields] for what, fields in INSTEAD.items()},
+        # time phrases kept as patterns of their own (the rest of the time reader is written in both)
+        "time": {
+            "previous_period": _js_pattern(timeparse.PREVIOUS_PERIOD),
+            "previous_unit": _js_pattern(timeparse.PREVIOUS_UNIT),
+            "same_last_year": _js_pattern(timeparse.SAME_LAST_YEAR),
+        },
         "min_fuzzy": MIN_FUZZY,
         "default_top": builtin.DEFAULT_TOP,
         "period_choices": list(PERIOD_CHOICES),
@@ -76,6 +87,11 @@ def grammar_json(vocab) -> dict:
         ],
         "values": {f"{model}|{dim}": values for (model, dim), values in vocab.values.items()},
     }
+
+
+def _js_pattern(pattern: str) -> str:
+    """A Python pattern as JavaScript spells it (named groups are `(?<name>...)` there)."""
+    return pattern.replace("(?P<", "(?<")
 
 
 # the star tables the /local page loads into DuckDB-WASM, named as the models over them

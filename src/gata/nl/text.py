@@ -23,7 +23,14 @@ _STOPWORDS = """
     got gets getting bringing um uh er hey hi hello ok okay well actually basically kindly quick quickly
     roughly approximately exactly thanks thank guys real really
 """
-STOPWORDS = frozenset(_STOPWORDS.split())
+# verbs of asking for a figure ("can you pull ...", "could you fetch me ..."): they say how to hand the
+# answer over, never what it is, so a request phrased with one reads as the bare question ("share" is not
+# one: "share of spend" asks for a proportion)
+_REQUEST_VERBS = """
+    pull pulled pulling fetch fetched fetching grab grabbing retrieve retrieving provide providing send
+    sending calculate calculating compute computing check checking know wondering wonder mind possible
+"""
+STOPWORDS = frozenset(_STOPWORDS.split()) | frozenset(_REQUEST_VERBS.split())
 
 NUMBER_WORDS = {
     "one": 1,

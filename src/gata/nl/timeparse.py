@@ -33,6 +33,17 @@ _MONTH = (
 _NUM = r"(?P<{n}>\d{{1,4}}|" + "|".join(NUMBER_WORDS) + ")"
 _DAYNUM = r"(?P<{n}>[0-3]?\d)(?:st|nd|rd|th)?"
 _MONTH_M = _MONTH.format(n="m")
+# the period just before the one asked about, however it is said ("the previous period", "the period
+# before", "the preceding one"); and a whole calendar unit before this one ("last month", "the month before")
+PREVIOUS_PERIOD = (
+    r"(?:the )?(?:(?:previous|prior|preceding|last|earlier) (?:period|one)"
+    r"|(?:period|one) (?:just |right |immediately )?(?:before|prior|earlier))"
+)
+SAME_LAST_YEAR = r"(?:period|time|days?|week|month|quarter) (?:last year|a year (?:ago|earlier|before))"
+PREVIOUS_UNIT = (
+    r"(?:the )?(?:(?:last|previous|prior|preceding) (?P<u>week|month|quarter|year)"
+    r"|(?P<u2>week|month|quarter|year) (?:just |right |immediately )?before)"
+)
 _NUM_N = _NUM.format(n="n")
 
 
@@ -55,7 +66,8 @@ class TimeReading:
     date_range: DateRange | None = None
     grain: str | None = None  # day..year, or "auto" ("over time", "trend"): chosen from the period's length
     compare: bool = False
-    calendar: str | None = None  # week | month | quarter | year: this one to date beside the whole last one
+    calendar: str | None = None  # week | month | quarter | year: two whole calendar periods side by side
+    calendar_note: str = ""  # which two, as the answer says it
     all_time: bool = False  # the question says "all time" / "ever"
     spans: list[tuple[int, int]] = field(default_factory=list)
     phrases: list[str] = field(default_factory=list)
@@ -93,6 +105,7 @@ class _Parser:
         self.default_range: DateRange | None = None  # from "week over week" when no period is named
         self.calendar: str | None = None  # "vs last month": this month to date and the whole last month
         self.all_time = False
+        self.compare_days: int | None = None  # "vs the prior 30 days": the length the period must have
 
     def consume(self, m: re.Match) -> None:
         self.out.spans.append(m.span())
@@ -132,6 +145,12 @@ class _Parser:
         self._months_quarters_years()
         self._relative()
         self._grains()
+        if self.compare_days is not None:
+            days = DateRange(relative=f"last_{self.compare_days}_days")
+            if self.out.date_range not in (None, days):
+                n = self.compare_days
+                raise TimeError(f"the {n} days before are compared with the last {n} days, not another period")
+            self.out.date_range = days
         if self.calendar is not None:
             self._calendar(self.calendar)
         if self.all_time and self.out.date_range is not None:
@@ -140,21 +159,50 @@ class _Parser:
         return self.out
 
     def _calendar(self, unit: str) -> None:
-        """This unit to date next to the whole previous one: one row per calendar period."""
-        if self.out.date_range not in (None, DateRange(relative=f"this_{unit}")):
-            raise TimeError(f"compare with last {unit} from this {unit} (the period named is another one)")
+        """Two calendar periods, one row each: this unit to date beside the whole one before ("this month vs
+        last month"), or, when last one is named, it beside the whole one before it ("last week vs the week
+        before"), rather than the same number of days just before."""
+        last = DateRange(relative=f"last_{unit}")
+        if self.out.date_range not in (None, DateRange(relative=f"this_{unit}"), last):
+            raise TimeError(
+                f"compare with the {unit} before from this {unit} or last {unit} (the period named is another one)"
+            )
         start = _unit_start(self.today, unit)
-        previous = _unit_start(start - timedelta(days=1), unit)
-        self.out.date_range = DateRange(start=previous, end=self.today)
+        if self.out.date_range == last:
+            end = start - timedelta(days=1)
+            first = _unit_start(_unit_start(end, unit) - timedelta(days=1), unit)
+            self.out.calendar_note = f"last {unit} beside the whole {unit} before it, one row per {unit}"
+        else:
+            end, first = self.today, _unit_start(start - timedelta(days=1), unit)
+            self.out.calendar_note = f"this {unit} to date beside the whole of last {unit}, one row per {unit}"
+        self.out.date_range = DateRange(start=first, end=end)
         if self.out.grain not in (None, unit):
             raise TimeError(f"comparing this {unit} with last {unit} shows one row per {unit}")
         self.out.grain = unit
         self.out.calendar = unit
 
     def _comparisons(self) -> None:
-        prev = r"(?:the )?(?:previous|prior|preceding|last) period"
-        for m in self.each(rf"\b(?:vs\.?|versus|compared (?:to|with)|against|over|relative to) {prev}\b"):
+        for m in self.each(rf"\b(?:the )?same {SAME_LAST_YEAR}\b"):
+            raise TimeError(
+                f"'{m.group().strip()}': a comparison with the year before is not read yet; compare with the "
+                "period just before ('vs previous period') or ask for the years side by side ('by year')"
+            )
+        against = r"\b(?:vs\.?|versus|compared (?:to|with)|against" + (r"|to|with)" if "compar" in self.text else ")")
+        for m in self.each(rf"(?:{against}|\bover|\brelative to) {PREVIOUS_PERIOD}\b"):
             self.out.compare = True
+            self.consume(m)
+        # "last 30 days vs the prior 30 days": the period before, of the length named (which must be the period's)
+        for m in self.each(
+            rf"{against} (?:the )?(?:previous|prior|preceding|last) {_NUM_N} (?P<u>{'|'.join(UNITS)})s?\b"
+        ):
+            n, unit = _number(m.group("n")), m.group("u")
+            if unit not in ("day", "week") or n < 1:
+                raise TimeError(
+                    f"'{m.group().strip()}': a period is compared with the one just before it, of the same length "
+                    "(ask 'vs previous period')"
+                )
+            self.out.compare = True
+            self.compare_days = n * (7 if unit == "week" else 1)
             self.consume(m)
         for m in self.each(r"\bperiod over period\b|\bpop\b"):
             self.out.compare = True
@@ -168,10 +216,9 @@ class _Parser:
             self.default_range = DateRange(relative=f"last_{days}_days" if days else "yesterday")
         # "this month vs last month": whole calendar periods side by side (the current one to date and the
         # whole previous one), one row per period, rather than the days just before
-        against = r"\b(?:vs\.?|versus|compared (?:to|with)|against" + (r"|to|with)" if "compar" in self.text else ")")
-        for m in self.each(rf"{against} (?:the )?(?:last|previous|prior) (week|month|quarter|year)\b"):
+        for m in self.each(rf"{against} {PREVIOUS_UNIT}\b"):
             self.consume(m)
-            self.calendar = m.group(1)
+            self.calendar = m.group("u") or m.group("u2")
         for m in self.each(r"\ball[- ]time\b|\balltime\b|\bever\b|\blifetime\b|\bsince (?:the )?(?:start|beginning)\b"):
             self.all_time = True
             self.consume(m)

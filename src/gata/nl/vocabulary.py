@@ -47,7 +47,7 @@ VALUE_ALIASES: dict[str, tuple[str, ...]] = {
     "instagram_ads": ("ig",),
     "bing_ads": ("microsoft ads", "microsoft", "msft", "bing"),
     "google_ads": ("adwords", "google"),
-    "united states": ("usa", "america", "u.s"),
+    "united states": ("usa", "america", "u.s", "the us"),  # "the us" is the country, "us" alone the pronoun
     "united kingdom": ("uk", "britain", "great britain", "england"),
     "germany": ("german",),
     "france": ("french",),

@@ -118,7 +118,7 @@ async function askWithGrammar(question) {
     if (reading.unmapped.some((w) => tables.has(w) || [...tables.values()].some((cols) => cols.some((c) => c.name === w)))) return false;
     $("ask-json").textContent = "";
     $("sql").value = "";
-    const offered = suggestQuestions(grammar, todayIso());
+    const offered = suggestQuestions(grammar, todayIso(), reading);
     showError(resultCard, `${reading.problem[0].toUpperCase()}${reading.problem.slice(1)}.` + (offered.length ? ` Try: ${offered.join("; ")}.` : ""));
     return true;
   }

@@ -309,9 +309,9 @@ export function resolveRange(rng, today) {
   return [unitStart(addDays(start, -1), unit), addDays(start, -1)];
 }
 
-function parseTime(text, today, numberWords) {
+function parseTime(text, today, numberWords, patterns) {
   let work = text;
-  const out = { date_range: null, grain: null, compare: false, calendar: null, all_time: false, spans: [], phrases: [] };
+  const out = { date_range: null, grain: null, compare: false, calendar: null, calendar_note: "", all_time: false, spans: [], phrases: [] };
   let defaultRange = null;
   let calendar = null;
   let allTime = false;
@@ -348,8 +348,22 @@ function parseTime(text, today, numberWords) {
     return out;
   };
   // comparisons
-  const prev = "(?:the )?(?:previous|prior|preceding|last) period";
-  for (const m of each(`\\b(?:vs\\.?|versus|compared (?:to|with)|against|over|relative to) ${prev}\\b`)) { out.compare = true; consume(m); }
+  for (const m of each(`\\b(?:the )?same ${patterns.same_last_year}\\b`)) {
+    throw new TimeError(`'${m[0].trim()}': a comparison with the year before is not read yet; compare with the period just before ('vs previous period') or ask for the years side by side ('by year')`);
+  }
+  const against = "\\b(?:vs\\.?|versus|compared (?:to|with)|against" + (text.includes("compar") ? "|to|with)" : ")");
+  for (const m of each(`(?:${against}|\\bover|\\brelative to) ${patterns.previous_period}\\b`)) { out.compare = true; consume(m); }
+  // "last 30 days vs the prior 30 days": the period before, of the length named (which must be the period's)
+  let compareDays = null;
+  for (const m of each(`${against} (?:the )?(?:previous|prior|preceding|last) ${NUM} (?<u>${UNITS.join("|")})s?\\b`)) {
+    const n = number(m.groups.n), unit = m.groups.u;
+    if (!["day", "week"].includes(unit) || n < 1) {
+      throw new TimeError(`'${m[0].trim()}': a period is compared with the one just before it, of the same length (ask 'vs previous period')`);
+    }
+    out.compare = true;
+    compareDays = n * (unit === "week" ? 7 : 1);
+    consume(m);
+  }
   for (const m of each("\\bperiod over period\\b|\\bpop\\b")) { out.compare = true; consume(m); }
   const shorthand = { wow: "week", mom: "month", qoq: "quarter", yoy: "year" };
   for (const m of each("\\b(?:(day|week|month|quarter|year) over \\1|(wow|mom|qoq|yoy))\\b")) {
@@ -359,8 +373,7 @@ function parseTime(text, today, numberWords) {
     consume(m);
     defaultRange = { relative: days ? `last_${days}_days` : "yesterday" };
   }
-  const against = "\\b(?:vs\\.?|versus|compared (?:to|with)|against" + (text.includes("compar") ? "|to|with)" : ")");
-  for (const m of each(`${against} (?:the )?(?:last|previous|prior) (week|month|quarter|year)\\b`)) { consume(m); calendar = m[1]; }
+  for (const m of each(`${against} ${patterns.previous_unit}\\b`)) { consume(m); calendar = m.groups.u ?? m.groups.u2; }
   for (const m of each("\\ball[- ]time\\b|\\balltime\\b|\\bever\\b|\\blifetime\\b|\\bsince (?:the )?(?:start|beginning)\\b")) { allTime = true; consume(m); }
   // explicit days
   const a = datePattern("a"), b = datePattern("b");
@@ -435,12 +448,25 @@ function parseTime(text, today, numberWords) {
   for (const m of each("\\b(?:by|per|each|every|a|for each|for every) (day|week|month|quarter|year|date)\\b")) grain(m[1] === "date" ? "day" : m[1], m);
   for (const m of each("\\bday by day\\b|\\bday to day\\b")) grain("day", m);
   for (const m of each("\\b(?:over time|time series|trends?|trending|evolution|timeline)\\b")) grain("auto", m);
+  if (compareDays !== null) {
+    const days = { relative: `last_${compareDays}_days` };
+    if (out.date_range && !sameRange(out.date_range, days)) throw new TimeError(`the ${compareDays} days before are compared with the last ${compareDays} days, not another period`);
+    out.date_range = days;
+  }
   if (calendar) {
-    if (out.date_range && !sameRange(out.date_range, { relative: `this_${calendar}` })) {
-      throw new TimeError(`compare with last ${calendar} from this ${calendar} (the period named is another one)`);
+    const last = { relative: `last_${calendar}` };
+    if (out.date_range && !sameRange(out.date_range, { relative: `this_${calendar}` }) && !sameRange(out.date_range, last)) {
+      throw new TimeError(`compare with the ${calendar} before from this ${calendar} or last ${calendar} (the period named is another one)`);
     }
     const start = unitStart(today, calendar);
-    out.date_range = { start: iso(unitStart(addDays(start, -1), calendar)), end: iso(today) };
+    if (out.date_range && sameRange(out.date_range, last)) {
+      const end = addDays(start, -1);
+      out.date_range = { start: iso(unitStart(addDays(unitStart(end, calendar), -1), calendar)), end: iso(end) };
+      out.calendar_note = `last ${calendar} beside the whole ${calendar} before it, one row per ${calendar}`;
+    } else {
+      out.date_range = { start: iso(unitStart(addDays(start, -1), calendar)), end: iso(today) };
+      out.calendar_note = `this ${calendar} to date beside the whole of last ${calendar}, one row per ${calendar}`;
+    }
     if (![null, calendar].includes(out.grain)) throw new TimeError(`comparing this ${calendar} with last ${calendar} shows one row per ${calendar}`);
     out.grain = calendar;
     out.calendar = calendar;
@@ -479,7 +505,7 @@ export function compileGrammar(g) {
   const set = (k) => new Set(g.words[k]);
   g.compiled = {
     stop: set("stopwords"), group: set("group"), desc: set("rank_desc"), asc: set("rank_asc"), which: set("which"),
-    negate: set("negate"), filter: set("filter"), write: set("write"), never: set("never_corrected"),
+    negate: set("negate"), comparing: set("comparing"), filter: set("filter"), write: set("write"), never: set("never_corrected"),
     punct: new Set(g.words.punctuation), lower: new Set(g.lower_is_better),
     comparators: new Map(g.words.comparators.map(([k, v]) => [k.join(" "), v])),
     phrases: new Map(g.phrases.map(([k, ms]) => [k, ms.map(([kind, model, field, strength, value]) => ({ kind, model, field, strength, value }))])),
@@ -583,6 +609,13 @@ function notInData(g, toks, taken) {
     if (source) return [t.text, sourceRefusal(g, t.text, source)];
     const what = g.missing_dimensions[t.stem];
     if (what) {
+      const nearest = (g.instead[what] ?? []).filter(([m, f]) => g.models[m] && (f in g.models[m].measures || f in g.models[m].dimensions));
+      if (nearest.length) {
+        const label = (m, f) => g.models[m].measures[f] ?? g.models[m].dimensions[f][0];
+        const have = nearest.map(([m, f]) => `${label(m, f)} (${g.models[m].label})`);
+        const measures = nearest.filter(([m, f]) => f in g.models[m].measures).map(([m, f]) => [label(m, f).toLowerCase(), "measure"]);
+        return [t.text, `your data has no ${what} ('${t.text}'); what it has instead: ${have.join(", ")}`, measures];
+      }
       const skip = new Set(["user id", "customer id", "campaign id", "campaign key", "ad account"]);
       const dims = [...new Set(Object.values(g.models).flatMap((m) => Object.values(m.dimensions).filter(([, time]) => !time).map(([l]) => l.toLowerCase())))]
         .filter((d) => !skip.has(d)).sort();
@@ -594,13 +627,13 @@ function notInData(g, toks, taken) {
 
 function structure(g, toks, taken, items) {
   const c = g.compiled;
-  const out = { items, unknown: [], rank: null, grain: null, thresholds: [], count: null };
+  const out = { items, unknown: [], rank: null, grain: null, thresholds: [], count: null, ratios: [], compares: false };
   const byStart = new Map(items.map((it) => [it.start, it]));
   const dimensionNext = (j) => {
     if (byStart.has(j)) return byStart.get(j).kinds.has("dimension");
     return j < toks.length && numberOf(toks[j].text, g) !== null && byStart.has(j + 1) && byStart.get(j + 1).kinds.has("dimension");
   };
-  let cue = null, negate = false, prevItem = null, i = 0;
+  let cue = null, negate = false, prevItem = null, per = false, i = 0;
   while (i < toks.length) {
     const t = toks[i];
     if (byStart.has(i)) {
@@ -615,7 +648,9 @@ function structure(g, toks, taken, items) {
       }
       if (cue === "group" && out.rank && !out.rank.measureItem && !it.roles.includes("group")) out.rank.measureItem = it;
       out.thresholds = out.thresholds.map((th) => (th[2] === null && th[3] < it.start && it.kinds.has("measure") ? [th[0], th[1], it, th[3]] : th));
-      cue = null; negate = false; prevItem = it;
+      // "spend per click": a measure, then per and a word that is a measure and not a breakdown or value
+      if (per && prevItem && prevItem.kinds.has("measure") && it.kinds.has("measure") && !it.kinds.has("dimension") && !it.kinds.has("value")) out.ratios.push([prevItem, it]);
+      cue = null; negate = false; prevItem = it; per = false;
       i = it.end;
       continue;
     }
@@ -657,10 +692,11 @@ function structure(g, toks, taken, items) {
       out.rank.n = n;
     } else if (n !== null && n >= 1 && Number.isInteger(n) && dimensionNext(i + 1)) {
       out.count = n; // "the 2 platforms with the lowest spend": the ranking's size, before its word
-    } else if (c.group.has(w)) cue = "group";
+    } else if (c.group.has(w)) { cue = "group"; per = w === "per"; }
     else if (c.negate.has(w)) negate = true;
     else if (c.filter.has(w)) cue = cue === "rank" || cue === "which" ? cue : "filter";
-    else if (c.stop.has(w) || (!isWord(t) && c.punct.has(w))) { /* filler */ } else out.unknown.push(w);
+    else if (c.stop.has(w) || (!isWord(t) && c.punct.has(w))) out.compares = out.compares || c.comparing.has(w);
+    else out.unknown.push(w);
     i += 1;
   }
   return out;
@@ -731,7 +767,7 @@ function choose(g, items) {
 }
 
 const kindsText = (it) => [...it.kinds].sort().join("/");
-const fail = (problem, extra = {}) => ({ query: null, problem, unmapped: [], notes: [], alternatives: [], ...extra });
+const fail = (problem, extra = {}) => ({ query: null, problem, unmapped: [], notes: [], alternatives: [], mapped: [], ...extra });
 
 /** Read a question with the served grammar into the server's structured query (or a refusal). */
 export function readSemantic(question, grammar, todayIso) {
@@ -750,7 +786,7 @@ export function readSemantic(question, grammar, todayIso) {
   toks.forEach((t, i) => { if (taken[i] !== null) for (let k = t.start; k < t.end; k++) chars[k] = " "; });
   let when;
   try {
-    when = parseTime(chars.join(""), today, g.words.numbers);
+    when = parseTime(chars.join(""), today, g.words.numbers, g.time);
   } catch (err) {
     if (err instanceof TimeError) return fail(err.message);
     throw err;
@@ -758,7 +794,7 @@ export function readSemantic(question, grammar, todayIso) {
   toks.forEach((t, i) => { if (taken[i] === null && when.spans.some(([a, b]) => a <= t.start && t.start < b)) taken[i] = "time"; });
   items = items.concat(matchPhrases(g, toks, taken, 1, null));
   const missing = notInData(g, toks, taken);
-  if (missing) return fail(missing[1], { unmapped: [missing[0]] });
+  if (missing) return fail(missing[1], { unmapped: [missing[0]], mapped: missing[2] ?? [] });
   const notes = [];
   toks.forEach((t, i) => {
     const w = t.text;
@@ -806,7 +842,19 @@ function build(g, parsed, when, today) {
   const filters = [];
   for (const [field, vals] of values) {
     const neg = negated.get(field);
+    if (parsed.compares && vals.length > 1 && !neg && !dims.includes(field)) dims.push(field); // "facebook vs google": one row each
     filters.push(vals.length === 1 ? { field, op: neg ? "ne" : "eq", value: vals[0] } : { field, op: neg ? "not_in" : "in", value: vals });
+  }
+  const ratioOf = new Map(); // numerator -> the ratio measure that replaced it
+  for (const [num, den] of parsed.ratios) {
+    const a = choice.picks[items.indexOf(num)], b = choice.picks[items.indexOf(den)];
+    const ratio = g.ratios.find(([n, d]) => n === a.field && d === b.field)?.[2];
+    if (!ratio || !(ratio in g.models[model].measures)) {
+      return fail(`'${num.text} per ${den.text}' is not a measure of ${g.models[model].label}; ask for the two side by side ('${num.text} and ${den.text}')`);
+    }
+    ratioOf.set(a.field, ratio);
+    const kept = measures.filter((f) => f !== b.field).map((f) => (f === a.field ? ratio : f));
+    measures.splice(0, measures.length, ...kept);
   }
   for (const [op, value, measureItem] of parsed.thresholds) {
     if (!measureItem) return fail(`a threshold (${op} ${value}) without a measure`);
@@ -834,6 +882,7 @@ function build(g, parsed, when, today) {
   if (rank && (dims.length || grain)) {
     let orderField = measures[0];
     if (rank.measureItem) orderField = choice.picks[items.indexOf(rank.measureItem)].field;
+    orderField = ratioOf.get(orderField) ?? orderField;
     let direction = rank.direction;
     if ((rank.word === "best" || rank.word === "worst") && g.compiled.lower.has(orderField)) {
       direction = direction === "asc" ? "desc" : "asc";
@@ -869,7 +918,7 @@ function ambiguities(g, reading, parsed, question, when) {
     const at = question.toLowerCase().indexOf(it.text);
     for (const c of others) reading.alternatives.push(at >= 0 ? question.slice(0, at) + c.ask + question.slice(at + it.text.length) : `${c.ask} ${question}`);
   }
-  if (when.calendar) reading.notes.push(`this ${when.calendar} to date beside the whole of last ${when.calendar}, one row per ${when.calendar}`);
+  if (when.calendar) reading.notes.push(when.calendar_note);
   const bare = question.replace(/[ ?.!]+$/, "");
   if (!q.date_range && !when.all_time) {
     reading.notes.push("no period named: all time");
@@ -881,10 +930,14 @@ function ambiguities(g, reading, parsed, question, when) {
   }
 }
 
-/** Questions to offer beside a refusal: the server's general ones this tenant's grammar reads fully. */
-export function suggestQuestions(grammar, todayIso) {
+/** Questions to offer beside a refusal (gata.nl.suggest): about the measures the refusal understood, then
+ * the server's general ones, each kept only if this tenant's grammar reads it fully. */
+export function suggestQuestions(grammar, todayIso, reading = null) {
   const out = [];
-  for (const q of grammar.general_questions) {
+  const understood = (reading?.mapped ?? []).filter(([, kinds]) => kinds === "measure").map(([words]) => words);
+  const candidates = understood.slice(0, 2).flatMap((w) => [`${w} last 30 days`, `weekly ${w} this quarter`]);
+  for (const q of [...candidates, ...grammar.general_questions]) {
+    if (out.includes(q)) continue;
     if (out.length === grammar.max_suggestions) break;
     if (readSemantic(q, grammar, todayIso).query) out.push(q);
   }
