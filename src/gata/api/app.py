@@ -16,7 +16,7 @@ from gata.api.headers import ResponseHeaders
 from gata.api.keys import KeyStore
 from gata.api.limits import RequestLimits
 from gata.api.quota import TenantBusy, TenantQuota
-from gata.api.routers import ask, health, observability, onboarding, semantic
+from gata.api.routers import ask, connections, health, observability, onboarding, semantic
 from gata.config.loader import DEFAULT_TENANTS
 from gata.jobs.launch import JobLauncher
 from gata.nl.answer import AnswerService
@@ -76,6 +76,7 @@ def create_app(workspace: Workspace | None = None, settings: Settings | None = N
     app.include_router(ask.router)
     app.include_router(observability.router)
     app.include_router(onboarding.router)
+    app.include_router(connections.router)
     install_web(app, workspace, settings)
     app.add_middleware(ResponseHeaders)
     # outermost: sizes are checked before anything else reads the request
