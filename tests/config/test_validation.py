@@ -307,9 +307,17 @@ CASES += [
         [f"{T}: sources.facebook_ads.accounts: only applies with mode: live"],
     ),
     (
-        "live_without_client",
-        {"tenants": [_tenant(sources__shopify=LIVE)]},
-        [f"{T}: sources.shopify.mode: 'shopify' has no live client yet; use mode: simulated"],
+        "live_account_not_a_dataset",
+        {"tenants": [_tenant(sources__google_analytics=LIVE)]},
+        [
+            f"{T}: sources.google_analytics.accounts: account ids are BigQuery datasets, "
+            "project.analytics_<property id> (got ['123456'])"
+        ],
+    ),
+    (
+        "live_account_not_a_shop",
+        {"tenants": [_tenant(sources__shopify={**LIVE, "accounts": ["My Shop.com"]})]},
+        [f"{T}: sources.shopify.accounts: account ids are the shop's myshopify.com subdomain (got ['My Shop.com'])"],
     ),
     (
         "live_option_unknown",

@@ -108,6 +108,16 @@ ROUTES: dict[tuple[str, str], tuple[str, str, dict | None, int]] = {
         None,
         404,
     ),
+    # connecting live sources (admins): the answers name secrets, never their values; a test without a body is
+    # refused before anything is tried or stored
+    ("GET", "/onboarding/connections/sources"): (ADMIN_API, "/onboarding/connections/sources", None, 200),
+    ("GET", "/onboarding/connections/{tenant}/{connector}"): (
+        ADMIN_API,
+        "/onboarding/connections/tyrell_corp/shopify",
+        None,
+        200,
+    ),
+    ("POST", "/onboarding/connections/test"): (ADMIN_API, "/onboarding/connections/test", {}, 422),
     # the lifecycle, probed on no tenant with a confirmation that does not match: refused before any change
     ("GET", "/tenants"): (ADMIN_API, "/tenants", None, 200),
     ("POST", "/tenants/{slug}/offboard"): (ADMIN_API, "/tenants/nobody_here/offboard", {"confirm": "no"}, 422),

@@ -71,6 +71,7 @@ def test_freshness_per_source_and_models_of_the_last_run(session, web):
         assert abs(float(cells.nth(2).get_attribute("data-value")) - s["hours_since_load"]) < 0.05
         assert cells.nth(3).inner_text() == f"{s['last_load_rows']:,}"
         assert cells.nth(4).inner_text() == str(len(s["objects"]))
+        assert cells.nth(5).inner_text() == s["mode"] == "simulated" and cells.nth(6).inner_text() == ""
     run = api(web, "runs/latest/models")
     rows = page.locator("#models tbody tr")
     assert rows.count() == len(run["models"]) > 6

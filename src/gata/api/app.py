@@ -16,7 +16,7 @@ from gata.api.headers import ResponseHeaders
 from gata.api.keys import KeyStore
 from gata.api.limits import RequestLimits
 from gata.api.quota import TenantBusy, TenantQuota
-from gata.api.routers import ask, health, observability, onboarding, semantic, tenants
+from gata.api.routers import ask, connections, health, observability, onboarding, semantic, tenants
 from gata.config.loader import DEFAULT_TENANTS
 from gata.jobs.launch import JobLauncher
 from gata.nl.answer import AnswerService
@@ -84,6 +84,7 @@ def create_app(
     app.include_router(observability.router)
     app.include_router(onboarding.router)
     app.include_router(tenants.router)
+    app.include_router(connections.router)
     install_web(app, workspace, settings)
     app.add_middleware(ResponseHeaders)
     # outermost: sizes are checked before anything else reads the request

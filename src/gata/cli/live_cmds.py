@@ -1,5 +1,5 @@
 """`gata connect` (check a live source's credentials, list its accounts) and `gata simulate-apis` (serve the
-simulated business through the ad platforms' real APIs on a local port)."""
+simulated business through the platforms' real APIs on a local port)."""
 
 from __future__ import annotations
 
@@ -56,7 +56,8 @@ def simulate_apis(
     ] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Serve every tenant's simulated ad accounts through the platforms' real API paths (for live-mode tests)."""
+    """Serve every tenant's simulated ad accounts, shops and analytics tools through the platforms' real API
+    paths (for live-mode tests)."""
     import uvicorn
 
     from gata.connectors.simulator.app import create_app, platform_modules
@@ -70,7 +71,8 @@ def simulate_apis(
     table = Table("base_url", "connector", "account id", "tenant", title=f"API simulators, as of {state.as_of}")
     for module in platform_modules():
         for a in state.accounts(module.CONNECTORS):
-            table.add_row(f"http://{host}:{port}/{module.PREFIX}", a.connector, a.account.account_id, a.tenant)
+            base = f"http://{host}:{port}/{module.PREFIX}{getattr(module, 'BASE_SUFFIX', '')}"
+            table.add_row(base, a.connector, a.account_id, a.tenant)
     console.print(table)
     console.print(f"{len(state.tokens)} token(s) accepted; admin routes under http://{host}:{port}/_simulator/")
     uvicorn.run(create_app(state), host=host, port=port, log_level="warning")

@@ -37,6 +37,16 @@ TENANT_KEYS = ("slug", "name", "reporting_currency", "seed", "id_namespace", "sc
 SOURCE_KEYS = ("enabled", "mode", "accounts", "options", "generation", "logic")
 MODES = ("simulated", "live")
 ACCOUNT_ID = r"^\d{1,20}$"
+# what an account is where it is not a number: (pattern, what the error names)
+ACCOUNT_IDS = {
+    "shopify": (r"^[a-z0-9][a-z0-9-]{0,62}$", "the shop's myshopify.com subdomain"),
+    "bigcommerce": (r"^[a-z0-9]{1,20}$", "store hashes"),
+    "woocommerce": (r"^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?(?::\d{1,5})?$", "the sites' host names"),
+    "google_analytics": (
+        r"^[a-z][a-z0-9-]{4,28}[a-z0-9]\.analytics_\d{1,20}$",
+        "BigQuery datasets, project.analytics_<property id>",
+    ),
+}
 
 
 def _read_yaml(path: Path) -> Any:
@@ -168,9 +178,10 @@ def _validate_live(
         issue("accounts", f"expected a list of account ids (got {accounts!r})")
         accounts = []
     accounts = [str(a) for a in accounts]
-    bad = [a for a in accounts if not re.fullmatch(ACCOUNT_ID, a)]
+    pattern, what = ACCOUNT_IDS.get(cid, (ACCOUNT_ID, "digits only"))
+    bad = [a for a in accounts if not re.fullmatch(pattern, a)]
     if bad:
-        issue("accounts", f"account ids are digits only (got {bad!r})")
+        issue("accounts", f"account ids are {what} (got {bad!r})")
     if len(set(accounts)) != len(accounts):
         issue("accounts", "an account id is listed twice")
     if mode == "live" and not accounts:

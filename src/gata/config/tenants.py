@@ -188,7 +188,11 @@ class LiveOptions(_Strict):
     )
     poll_interval_seconds: float = Field(5.0, gt=0, le=600, description="Pause between polls of a report job.")
     async_after_days: int = Field(
-        31, ge=1, le=3650, description="Meta: date ranges longer than this are read as asynchronous report jobs."
+        31,
+        ge=1,
+        le=3650,
+        description="Meta: date ranges longer than this are read as asynchronous report jobs; Shopify: as a bulk "
+        "operation.",
     )
     max_attempts: int = Field(6, ge=1, le=50, description="Attempts per request on 429, 5xx and throttling errors.")
     backoff_seconds: float = Field(1.0, ge=0, le=600, description="Base of the exponential back-off between attempts.")

@@ -1,5 +1,5 @@
 """Connector id -> the module that renders it. Adding a connector: one module, one line here, one entry
-in supported_connectors.yaml. A paid-ads platform is a folder (render.py, live.py, simulator.py)."""
+in supported_connectors.yaml. A platform is a folder (render.py, live.py, simulator.py)."""
 
 from __future__ import annotations
 
@@ -16,12 +16,12 @@ MODULES = {
     "linkedin_ads": "gata.connectors.paid_ads.linkedin.render",
     "amazon_ads": "gata.connectors.paid_ads.amazon.render",
     "tiktok_ads": "gata.connectors.paid_ads.tiktok.render",
-    "shopify": "gata.connectors.ecommerce.shopify",
-    "bigcommerce": "gata.connectors.ecommerce.bigcommerce",
-    "woocommerce": "gata.connectors.ecommerce.woocommerce",
-    "google_analytics": "gata.connectors.analytics.ga4",
-    "amplitude": "gata.connectors.analytics.amplitude",
-    "mixpanel": "gata.connectors.analytics.mixpanel",
+    "shopify": "gata.connectors.ecommerce.shopify.render",
+    "bigcommerce": "gata.connectors.ecommerce.bigcommerce.render",
+    "woocommerce": "gata.connectors.ecommerce.woocommerce.render",
+    "google_analytics": "gata.connectors.analytics.ga4.render",
+    "amplitude": "gata.connectors.analytics.amplitude.render",
+    "mixpanel": "gata.connectors.analytics.mixpanel.render",
 }
 
 

@@ -89,6 +89,10 @@ class SourceFreshness(BaseModel):
     data_through: str | None = Field(description="The last day every one of its objects holds data for.")
     hours_since_load: float | None = Field(description="Hours from last_loaded_at to the time of the request.")
     last_load_rows: int = Field(description="Rows of every object's last load, together.")
+    mode: str = Field("simulated", description="simulated or live (its records from the platform's API).")
+    last_error: str | None = Field(
+        None, description="The error of the tenant's latest run when it names this source (a refused credential)."
+    )
     objects: list[ObjectFreshness]
 
 

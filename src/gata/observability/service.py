@@ -119,10 +119,15 @@ class ObservabilityService:
             return []
         return _rows(snap, "select * from obs_source_freshness order by connector, table_name")
 
-    def source_freshness(self, slug: str, now: datetime | None = None) -> list[dict[str, Any]]:
-        """Per source (connector) of the tenant: its newest load, the day all of its objects are in through
-        (the earliest of their `data_through`), hours since that load, and each landed object's own figures."""
+    def source_freshness(
+        self, slug: str, now: datetime | None = None, modes: dict[str, str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Per source (connector) of the tenant: its newest load (its last successful pull), the day all of its
+        objects are in through (the earliest of their `data_through`), hours since that load, each landed
+        object's own figures, its mode (from `modes`) and the latest run's error when it names the source."""
         now = now or datetime.now(UTC)
+        latest = self.runs(slug, limit=1)
+        failed = (latest[0].get("message") or "") if latest and latest[0].get("status") == "failed" else ""
         sources: dict[str, dict[str, Any]] = {}
         for t in self.freshness(slug):
             src = sources.setdefault(t["connector"], {"connector": t["connector"], "dataset": t["dataset_name"]})
@@ -142,6 +147,8 @@ class ObservabilityService:
                     "data_through": min(through, default=None),
                     "hours_since_load": _hours_since(last, now),
                     "last_load_rows": sum(o["last_load_rows"] or 0 for o in objects),
+                    "mode": (modes or {}).get(src["connector"], "simulated"),
+                    "last_error": failed if f"source '{src['connector']}'" in failed else None,
                 }
             )
         return out

@@ -8,6 +8,8 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 
 from gata.api.deps import Snapshot
 from gata.api.schemas import ERRORS
+from gata.config.errors import ConfigError
+from gata.config.loader import load_config
 from gata.observability.schemas import (
     DriftFinding,
     IdentityResolution,
@@ -51,9 +53,18 @@ def run_models(run_id: Annotated[str, Path(max_length=200)], snap: Snapshot, obs
 
 
 @router.get("/freshness", response_model=list[SourceFreshness])
-def freshness(snap: Snapshot, obs: Obs) -> Any:
-    """Per source: last load, data through, hours since load (as of this request)."""
-    return obs.source_freshness(snap.tenant)
+def freshness(snap: Snapshot, obs: Obs, request: Request) -> Any:
+    """Per source: last load (its last successful pull), data through, hours since load (as of this request),
+    mode (simulated or live, from the tenants file) and the latest run's error when it names the source."""
+    return obs.source_freshness(snap.tenant, modes=_modes(request, snap.tenant))
+
+
+def _modes(request: Request, slug: str) -> dict[str, str]:
+    try:
+        tenant = load_config(request.app.state.tenants_file, strict=False).tenant(slug)
+    except (KeyError, ConfigError, OSError, AttributeError):
+        return {}  # a tenant the file no longer holds: its sources' modes are unknown
+    return {c: s.mode for c, s in tenant.sources.items()}
 
 
 @router.get("/tests", response_model=list[TestResult])

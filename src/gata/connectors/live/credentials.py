@@ -5,17 +5,21 @@ A secret `name` of source `connector` of tenant `tenant` is looked up, first fou
 2. `.dlt/secrets.toml` of the working directory, section [sources.<tenant>.<connector>] (dlt's TOML provider);
 3. the TOML file GATA_SECRETS_FILE names, same sections; it must be readable by its owner only (mode 0600).
 Values are held in `Secrets`, whose repr shows names only, so a secret never reaches a log or a record.
+The web app's connect step stores what an admin typed in the third place (`store_secrets`), the only one a
+running service may write.
 """
 
 from __future__ import annotations
 
 import os
 import stat
+import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import dlt
+import tomlkit
 
 from gata.connectors.live.errors import CredentialsError
 
@@ -88,3 +92,37 @@ def load_secrets(tenant: str, connector: str, required: tuple[str, ...], optiona
             "; ".join(where_to_put(tenant, connector, n) for n in missing),
         )
     return Secrets(tenant, connector, values)
+
+
+def stored_names(tenant: str, connector: str) -> list[str]:
+    """The secret names found for the source (values never leave this module)."""
+    names = set(_secrets_file(tenant, connector))
+    return sorted(n for n in names if lookup(tenant, connector, n) is not None)
+
+
+def store_secrets(tenant: str, connector: str, values: dict[str, str]) -> None:
+    """Write the source's secrets into the file GATA_SECRETS_FILE names (created mode 0600, replaced whole so a
+    reader never sees half of it), keeping every other section and the names not given."""
+    path = os.environ.get(SECRETS_FILE_ENV)
+    if not path:
+        raise CredentialsError(
+            tenant, connector, "the service has no secrets file to store credentials in", f"set {SECRETS_FILE_ENV}"
+        )
+    target = Path(path)
+    if target.exists():
+        _secrets_file(tenant, connector)  # refuses a file others can read
+    doc = tomlkit.parse(target.read_text(encoding="utf-8")) if target.exists() else tomlkit.document()
+    section = doc.setdefault("sources", tomlkit.table(is_super_table=True))
+    section = section.setdefault(tenant, tomlkit.table(is_super_table=True))
+    table = section.setdefault(connector, tomlkit.table())
+    for name, value in values.items():
+        table[name] = value
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(tomlkit.dumps(doc))
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import requests
 from dlt.common import jsonpath
@@ -20,7 +21,7 @@ from dlt.sources.helpers.rest_client.paginators import BasePaginator
 from requests.auth import AuthBase
 
 from gata.config.catalog import Catalog
-from gata.config.tenants import LiveOptions, SourceConfig, Tenant
+from gata.config.tenants import LiveOptions, SourceConfig
 from gata.connectors.live.credentials import Secrets, where_to_put
 from gata.connectors.live.errors import (
     ApiError,
@@ -41,11 +42,6 @@ class LiveContext:
     options: LiveOptions
     api_version: str
 
-    @classmethod
-    def of(cls, tenant: Tenant, source: SourceConfig, catalog: Catalog) -> LiveContext:
-        version = source.options.api_version or catalog[source.connector].api_version
-        return cls(tenant.slug, source.connector, list(source.accounts), source.options, version)
-
     def error(self, kind: type[LiveSourceError], problem: str, action: str) -> LiveSourceError:
         return kind(self.tenant, self.connector, problem, action)
 
@@ -54,6 +50,10 @@ class LiveContext:
             f"`gata connect {self.tenant} {self.connector}`"
         )
         return CredentialsError(self.tenant, self.connector, problem, action)
+
+
+def api_version(source: SourceConfig, catalog: Catalog) -> str:
+    return source.options.api_version or catalog[source.connector].api_version
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,20 @@ class ErrorRules:
     auth_problem: Callable[[requests.Response], str | None] = lambda r: None  # e.g. "the access token has expired"
     message: Callable[[requests.Response], str] = lambda r: r.text[:300]
     secret: str = "access_token"  # the secret to renew when auth_problem is found
+
+
+def retrying_client(options: LiveOptions, retry_condition: Callable | None = None) -> Client:
+    """dlt's retrying HTTP client with the source's attempts, back-off and time-out: 429, 5xx and connection
+    errors are retried, and whatever else `retry_condition` says is throttling."""
+    return Client(
+        request_timeout=options.request_timeout_seconds,
+        raise_for_status=False,
+        request_max_attempts=options.max_attempts,
+        request_backoff_factor=options.backoff_seconds,
+        request_max_retry_delay=options.max_retry_delay_seconds,
+        respect_retry_after_header=True,
+        retry_condition=retry_condition,
+    )
 
 
 def body(response: requests.Response) -> Any:
@@ -87,20 +101,18 @@ class ApiClient:
     requests_sent: int = 0
 
     def __post_init__(self) -> None:
-        o = self.ctx.options
         self.base_url = self.base_url.rstrip("/")
-        self._client = Client(
-            request_timeout=o.request_timeout_seconds,
-            raise_for_status=False,
-            request_max_attempts=o.max_attempts,
-            request_backoff_factor=o.backoff_seconds,
-            request_max_retry_delay=o.max_retry_delay_seconds,
-            respect_retry_after_header=True,
-            retry_condition=lambda response, exc: response is not None and self.rules.throttled(response),
+        self._client = retrying_client(
+            self.ctx.options, lambda response, exc: response is not None and self.rules.throttled(response)
         )
 
     def url(self, path: str) -> str:
         return path if path.startswith(("http://", "https://")) else f"{self.base_url}/{path.lstrip('/')}"
+
+    def account_url(self, account: str, path: str) -> str:
+        """`path` under the account's own host: a base URL holding `{account}` (https://{account}.myshopify.com)
+        gets the account filled in; one without it is the same for every account."""
+        return self.url(path).replace("{account}", quote(account, safe=""))
 
     def send(self, request: requests.Request) -> requests.Response:
         request.auth = request.auth or self.auth
@@ -162,13 +174,16 @@ class ApiClient:
         headers: dict[str, str] | None = None,
     ) -> Iterator[list[dict]]:
         """Each page's records, with dlt's paginator moving the request along. A page without a list at
-        `data_selector` is malformed."""
+        `data_selector` ("$": the page is the list) is malformed; a 204 (No Content) is an empty page."""
         request = requests.Request(method, self.url(path), params=dict(params or {}), json=json_body, headers=headers)
         paginator.init_request(request)
         while True:
             response = self.send(request)
-            data = body(response)
-            found = jsonpath.find_values(data_selector, data) if isinstance(data, dict) else []
+            data = [] if response.status_code == 204 else body(response)
+            if data_selector == "$":
+                found = [data]
+            else:
+                found = jsonpath.find_values(data_selector, data) if isinstance(data, dict) else []
             if len(found) != 1 or not isinstance(found[0], list):
                 raise self.malformed(response, f"no list at '{data_selector}'")
             records = found[0]

@@ -1,6 +1,8 @@
 """OAuth2 refresh-token flow (Google Ads, Microsoft Advertising, Amazon Ads): a requests auth that trades
 the stored refresh token for a short-lived access token, renews it a minute before it expires, and turns a
-refused refresh (`invalid_grant`: expired or revoked) into a CredentialsError naming what to renew."""
+refused refresh (`invalid_grant`: expired or revoked) into a CredentialsError naming what to renew. The token
+endpoint is retried on 429, 5xx and connection errors as the API is (a token server's hiccup is no reason to
+fail a sync)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import requests
 from requests.auth import AuthBase
 
 from gata.connectors.live.errors import ApiError, without_query
-from gata.connectors.live.http import LiveContext, body
+from gata.connectors.live.http import LiveContext, body, retrying_client
 
 RENEW_BEFORE_SECONDS = 60
 
@@ -20,6 +22,7 @@ class RefreshTokenAuth(AuthBase):
         self.ctx, self.token_url, self._form, self.header = ctx, token_url, form, header
         self._token: str | None = None
         self._expires = 0.0
+        self._client = retrying_client(ctx.options)
 
     def __repr__(self) -> str:
         return f"RefreshTokenAuth({without_query(self.token_url)})"
@@ -32,7 +35,7 @@ class RefreshTokenAuth(AuthBase):
 
     def _refresh(self) -> None:
         try:
-            response = requests.post(
+            response = self._client.session.post(
                 self.token_url,
                 data={"grant_type": "refresh_token", **self._form},
                 timeout=self.ctx.options.request_timeout_seconds,

@@ -3,8 +3,10 @@ landing, state and everything downstream are the same for both modes.
 
 Onboarding reads the window's days; a sync reads the days since the last pull and re-reads the last
 `restated_days` days before it (the catalog's look-back: conversions restated inside the attribution window),
-plus every entity. Landing merges on the natural id, so a re-read record replaces the old one. Records are
-read in full before landing starts: a run that fails mid-pull lands nothing.
+plus every entity. A client that can ask its API for what changed (`changes`: Shopify's orders by
+`updated_at`) is asked that instead of re-reading days. Landing merges on the natural id, so a re-read
+record replaces the old one. Records are read in full before landing starts: a run that fails mid-pull lands
+nothing.
 """
 
 from __future__ import annotations
@@ -16,23 +18,30 @@ import pyarrow as pa
 
 from gata.config.catalog import Catalog
 from gata.config.tenants import SourceConfig, Tenant
-from gata.connectors.arrow import records_to_arrow
-from gata.connectors.live.credentials import load_secrets
-from gata.connectors.live.http import ApiClient, LiveContext
+from gata.connectors.arrow import as_arrow
+from gata.connectors.live.credentials import Secrets, load_secrets
+from gata.connectors.live.http import ApiClient, LiveContext, api_version
 from gata.connectors.live.source import Account, LiveModule, live_module
 from gata.ingest.natural_id import NATURAL_ID, add_natural_id
 
 
-def open_source(tenant: Tenant, source: SourceConfig, catalog: Catalog) -> tuple[LiveModule, ApiClient]:
+def open_source(
+    tenant: Tenant | str, source: SourceConfig, catalog: Catalog, secrets: Secrets | None = None
+) -> tuple[LiveModule, ApiClient]:
+    """The source's client, with its stored credentials or those given (the web app's connect step)."""
     module = live_module(source.connector)
-    ctx = LiveContext.of(tenant, source, catalog)
-    secrets = load_secrets(tenant.slug, source.connector, module.SECRETS, getattr(module, "OPTIONAL_SECRETS", ()))
+    slug = tenant if isinstance(tenant, str) else tenant.slug
+    ctx = LiveContext(slug, source.connector, list(source.accounts), source.options, api_version(source, catalog))
+    if secrets is None:
+        secrets = load_secrets(slug, source.connector, module.SECRETS, getattr(module, "OPTIONAL_SECRETS", ()))
     return module, module.client(ctx, secrets)
 
 
-def connect(tenant: Tenant, source: SourceConfig, catalog: Catalog) -> tuple[list[Account], list[str]]:
+def connect(
+    tenant: Tenant | str, source: SourceConfig, catalog: Catalog, secrets: Secrets | None = None
+) -> tuple[list[Account], list[str]]:
     """The accounts the source's credentials can read, and the configured accounts that are not among them."""
-    module, api = open_source(tenant, source, catalog)
+    module, api = open_source(tenant, source, catalog, secrets)
     readable = module.accounts(api)
     ids = {a.id for a in readable}
     return readable, [a for a in source.accounts if a not in ids]
@@ -46,20 +55,25 @@ def lookback_start(catalog: Catalog, connector: str, since: date, first_day: dat
 
 
 def _source_batches(
-    tenant: Tenant, source: SourceConfig, catalog: Catalog, first: date, last: date
+    tenant: Tenant, source: SourceConfig, catalog: Catalog, first: date, last: date, first_day: date | None = None
 ) -> Iterator[tuple[str, str, pa.Table]]:
+    """Entities, then the days [first, last]; a sync (`first_day` given: the tenant's window starts there) asks a
+    client that has `changes` for the records of the window changed since `first` instead."""
     module, api = open_source(tenant, source, catalog)
     objects = catalog[source.connector].objects
     seen: dict[str, set[str]] = {}
+    changes = getattr(module, "changes", None) if first_day is not None else None
     for account in source.accounts:
         streams = [module.entities(api, account)]
         if first <= last:
-            streams.append(module.daily(api, account, first, last))
+            streams.append(
+                changes(api, account, first_day, first, last) if changes else module.daily(api, account, first, last)
+            )
         for stream in streams:
             for obj, records in stream:
-                if not records:
+                if not len(records):
                     continue
-                table = add_natural_id(records_to_arrow(records), objects[obj])
+                table = add_natural_id(as_arrow(records), objects[obj])
                 # a record an API repeats across pages is landed once
                 ids, known = table.column(NATURAL_ID).to_pylist(), seen.setdefault(obj, set())
                 keep = [nid not in known and not known.add(nid) for nid in ids]
@@ -80,4 +94,4 @@ def live_changes(
     """A sync of every live source from the pull as of `since` to now (`through`)."""
     for source in tenant.live_sources():
         first = lookback_start(catalog, source.connector, since, first_day)
-        yield from _source_batches(tenant, source, catalog, first, through)
+        yield from _source_batches(tenant, source, catalog, first, through, first_day)

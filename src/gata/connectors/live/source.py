@@ -7,7 +7,13 @@ A client module (gata.connectors.paid_ads.<platform>.live) defines:
   uses them);
 - `accounts(api) -> list[Account]`: the accounts the credentials can read (`gata connect`);
 - `entities(api, account)` and `daily(api, account, first, last)`: (object, records) pairs, records exactly as
-  the API returns them, objects named as in supported_connectors.yaml.
+  the API returns them (a list of dicts, or an Arrow table where the API's rows are typed: BigQuery's), objects
+  named as in supported_connectors.yaml;
+- optionally `changes(api, account, first_day, since, last)`: for a sync, the records of the window starting on
+  `first_day` that changed on or after `since` (an API that filters on an update time: Shopify's orders).
+
+A client of a shop or analytics tool reads hosts per account (a shop's own domain): its `base_url` option may
+hold `{account}`, filled by `ApiClient.account_url`.
 """
 
 from __future__ import annotations
@@ -29,6 +35,12 @@ LIVE_MODULES = {
     "linkedin_ads": "gata.connectors.paid_ads.linkedin.live",
     "bing_ads": "gata.connectors.paid_ads.bing.live",
     "amazon_ads": "gata.connectors.paid_ads.amazon.live",
+    "shopify": "gata.connectors.ecommerce.shopify.live",
+    "bigcommerce": "gata.connectors.ecommerce.bigcommerce.live",
+    "woocommerce": "gata.connectors.ecommerce.woocommerce.live",
+    "google_analytics": "gata.connectors.analytics.ga4.live",
+    "amplitude": "gata.connectors.analytics.amplitude.live",
+    "mixpanel": "gata.connectors.analytics.mixpanel.live",
 }
 
 

@@ -10,8 +10,16 @@ routes under /_simulator, and one middleware that logs requests and plays script
     /bing/token                login.microsoftonline.com/common/oauth2/v2.0/token
     /amazon/...                advertising-api.amazon.com (gata.connectors.paid_ads.amazon.simulator)
     /amazon/token              api.amazon.com/auth/o2/token
+    /shopify/{shop}/admin/api/{version}/graphql.json   {shop}.myshopify.com  (gata.connectors.ecommerce.shopify)
+    /bigcommerce/stores/{hash}/{v2,v3}/...             api.bigcommerce.com   (...ecommerce.bigcommerce)
+    /woocommerce/{site}/wp-json/wc/v3/...              the shop's WordPress site (...ecommerce.woocommerce)
+    /bigquery/projects/...     bigquery.googleapis.com/bigquery/v2 (GA4's export; gata.connectors.analytics.ga4)
+    /bigquery/token            oauth2.googleapis.com/token
+    /amplitude/{project}/api/2/...  amplitude.com    (gata.connectors.analytics.amplitude)
+    /mixpanel/api/...          data.mixpanel.com and mixpanel.com (gata.connectors.analytics.mixpanel)
 
-A live source reaches it through `options.base_url: http://HOST:PORT/<prefix>`.
+A live source reaches it through `options.base_url: http://HOST:PORT/<prefix>` (for a platform with a host
+per account, `http://HOST:PORT/<prefix>/{account}`).
 """
 
 from __future__ import annotations
@@ -33,6 +41,12 @@ PLATFORMS = (
     "gata.connectors.paid_ads.linkedin.simulator",
     "gata.connectors.paid_ads.bing.simulator",
     "gata.connectors.paid_ads.amazon.simulator",
+    "gata.connectors.ecommerce.shopify.simulator",
+    "gata.connectors.ecommerce.bigcommerce.simulator",
+    "gata.connectors.ecommerce.woocommerce.simulator",
+    "gata.connectors.analytics.ga4.simulator",
+    "gata.connectors.analytics.amplitude.simulator",
+    "gata.connectors.analytics.mixpanel.simulator",
 )
 SECRET_PARAMS = {"access_token", "client_secret", "refresh_token", "developer_token", "secret"}
 
@@ -90,7 +104,7 @@ def _admin(app: FastAPI, state: SimulatorState) -> None:
     @app.get("/_simulator/accounts")
     def accounts() -> list[dict]:
         return [
-            {"prefix": m.PREFIX, "connector": a.connector, "account_id": a.account.account_id, "tenant": a.tenant}
+            {"prefix": m.PREFIX, "connector": a.connector, "account_id": a.account_id, "tenant": a.tenant}
             for m in platform_modules()
             for a in state.accounts(m.CONNECTORS)
         ]

@@ -1,7 +1,9 @@
 """What the simulator knows: the accounts it serves, its clock, its tokens, its faults, the requests it saw.
 
-Accounts are every ad account of every tenant in the configuration it was started with (whatever the
-sources' modes: the simulated business is the same), so a live source names the simulated account ids.
+Accounts are every ad account, shop and analytics tool of every tenant in the configuration it was started
+with (whatever the sources' modes: the simulated business is the same), so a live source names the simulated
+account ids. Shops and analytics tools have no id in the simulated world; `site_account_id` gives them the one
+their platform would (a shop's subdomain, a store hash, the site, a BigQuery dataset, a project id).
 The clock is the as-of day: moving it forward restates recent days, as a real platform does between pulls.
 """
 
@@ -24,15 +26,38 @@ FaultKind = Literal["429", "500", "503", "throttle", "malformed", "stuck_job"]
 CACHED_DAYS = 4096
 
 
+def site_account_id(world: World, connector: str) -> str:
+    """The id a shop or analytics tool of the simulated business has on its platform (what a live source's
+    `accounts` names)."""
+    ns, slug = world.namespace, world.tenant.slug
+    ids = {
+        "shopify": f"{slug.replace('_', '-')}-{ns}",  # the shop's myshopify.com subdomain
+        "bigcommerce": f"{ns:x}",  # the store hash (render.py links sub-resources under it)
+        "woocommerce": world.site_domain,  # the WordPress site
+        "google_analytics": f"gata-sim-{ns}.analytics_{300_000_000 + ns * 100 + 1}",  # project.dataset
+        "amplitude": str(ns * 10 + 1),  # the project id (render.py's `app`)
+        "mixpanel": str(ns * 10 + 2),  # the project id
+    }
+    return ids[connector]
+
+
 @dataclass(frozen=True)
 class ServedAccount:
     tenant: str
     connector: str
     world: World
+    account_id: str
 
     @property
     def account(self) -> AdAccount:
         return self.world.ad_account(self.connector)
+
+    @property
+    def family(self) -> tuple[str, ...]:
+        """The connectors rendered together with this one from one simulation of a day: all the tenant's ad
+        accounts (one request for a report renders the day for each), else this connector alone."""
+        ads = tuple(a.connector for a in self.world.ad_accounts)
+        return ads if self.connector in ads else (self.connector,)
 
 
 @dataclass
@@ -64,6 +89,7 @@ class SimulatorState:
     faults: list[Fault] = field(default_factory=list)
     requests: list[dict] = field(default_factory=list)
     jobs: dict[str, Job] = field(default_factory=dict)
+    served: dict[tuple[str, str], dict] = field(default_factory=dict)  # (account, kind) -> {id: record}
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _accounts: dict[tuple[str, str], ServedAccount] = field(default_factory=dict, repr=False)
     _days: OrderedDict = field(default_factory=OrderedDict, repr=False)
@@ -72,7 +98,12 @@ class SimulatorState:
         for tenant in self.config.tenants:
             world = build_world(tenant)
             for acct in world.ad_accounts:
-                self._accounts[(acct.connector, acct.account_id)] = ServedAccount(tenant.slug, acct.connector, world)
+                served = ServedAccount(tenant.slug, acct.connector, world, acct.account_id)
+                self._accounts[(acct.connector, acct.account_id)] = served
+            for connector in [s.connector for s in world.shops] + [t.connector for t in world.analytics]:
+                if connector is not None:
+                    served = ServedAccount(tenant.slug, connector, world, site_account_id(world, connector))
+                    self._accounts[(connector, served.account_id)] = served
 
     # --- accounts and records ---
 
@@ -90,29 +121,36 @@ class SimulatorState:
         out: dict[str, list[dict]] = {}
         day = first
         while day <= min(last, self.as_of):
-            for obj, records in self._day(served, day).items():
+            for obj, records in self.day(served, day).items():
                 out.setdefault(obj, []).extend(records)
             day += timedelta(days=1)
         return out
 
-    def _day(self, served: ServedAccount, day: date) -> dict[str, list[dict]]:
-        """One day rendered for every ad account of the tenant at once (one simulation of the day feeds all)."""
-        key = (served.tenant, day, self.as_of)
+    def day(self, served: ServedAccount, day: date) -> dict:
+        """One day rendered for the account's family at once (one simulation of the day feeds all)."""
+        key = (served.tenant, served.family, day, self.as_of)
         with self._lock:
             rendered = self._days.get(key)
         if rendered is None:
             sim = simulate_day(served.world, day)
             rendered = {
-                a.connector: connector_module(a.connector).daily(
-                    RenderContext(served.world, a.connector, self.as_of), sim
-                )
-                for a in served.world.ad_accounts
+                c: connector_module(c).daily(RenderContext(served.world, c, self.as_of), sim) for c in served.family
             }
             with self._lock:
                 self._days[key] = rendered
                 while len(self._days) > CACHED_DAYS:
                     self._days.popitem(last=False)
         return rendered[served.connector]
+
+    def remember(self, served: ServedAccount, kind: str, records: dict) -> None:
+        """Records served, by id, for the routes that look one up later (a BigCommerce order's products, an
+        Amplitude or Mixpanel profile): the platform knows what it has sent."""
+        with self._lock:
+            self.served.setdefault((served.account_id, kind), {}).update(records)
+
+    def recall(self, served: ServedAccount, kind: str, key: object) -> dict | None:
+        with self._lock:
+            return self.served.get((served.account_id, kind), {}).get(key)
 
     # --- tokens, faults, requests ---
 

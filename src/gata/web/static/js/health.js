@@ -2,6 +2,7 @@
 // resolution, drift and lineage, every part from GET /observability/{tenant}/... (served from the tenant's
 // published snapshot, never the warehouse).
 import { request } from "./api.js";
+import { connectionGroup } from "./connect.js";
 import { drawChart, PALETTE, showEmpty } from "./charts.js";
 import { formatValue, label } from "./format.js";
 import { failTable, fillTable } from "./table.js";
@@ -90,8 +91,22 @@ async function runs() {
   ], "No runs recorded for this tenant yet.");
 }
 
+async function connections(list) {
+  // admins only (the section is in their page alone): a rotate form per live source
+  const section = document.getElementById("connections");
+  const live = list.filter((s) => s.mode === "live");
+  if (!section || !live.length) return;
+  const needs = await request("GET", "/onboarding/connections/sources");
+  const box = document.getElementById("connection-groups");
+  for (const s of live) {
+    if (needs[s.connector]) box.append(connectionGroup({ id: s.connector, name: label(s.connector) }, needs[s.connector], () => tenant, { rotate: true }));
+  }
+  section.hidden = !box.children.length;
+}
+
 async function sources() {
   const list = await request("GET", `${base}/freshness`);
+  connections(list).catch(() => {});
   fillTable(part("sources"), list, (s) => [
     [label(s.connector), { head: true, value: s.connector }],
     when(s.last_loaded_at),
@@ -99,6 +114,8 @@ async function sources() {
     [hoursAgo(s.hours_since_load), { num: true, value: s.hours_since_load ?? "" }],
     [formatValue(s.last_load_rows, INTEGER), { num: true }],
     [String(s.objects.length), { num: true }],
+    [s.mode, { col: "mode" }],
+    [s.last_error ?? "", { col: "error", cls: s.last_error ? "bad" : undefined }],
   ], "No loads recorded for this tenant yet.");
 }
 

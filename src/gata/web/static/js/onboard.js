@@ -1,6 +1,9 @@
 // The onboarding wizard: the catalog and every lever come from GET /onboarding/catalog (derived from the
-// models that validate tenants.yaml); submit posts the tenant to /onboarding/jobs and opens the job's page.
+// models that validate tenants.yaml); a source with a live client can be connected (connect.js); submit posts
+// the tenant to /onboarding/jobs and opens the job's page.
 import { request } from "./api.js";
+import { connectionGroup } from "./connect.js";
+import { el } from "./dom.js";
 import { fillTable } from "./table.js";
 
 const form = document.getElementById("wizard");
@@ -11,19 +14,8 @@ const noSources = document.getElementById("no-sources");
 const field = (id) => document.getElementById(id);
 const connectors = new Map(); // id -> connector description
 let catalog = null;
+let live = {}; // connector id -> what connecting it takes (GET /onboarding/connections/sources)
 let slugEdited = false;
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === "text") node.textContent = v;
-    else if (k in node && k !== "list") node[k] = v;
-    else node.setAttribute(k, v === true ? "" : v);
-  }
-  node.append(...children);
-  return node;
-}
 
 export function slugify(name) {
   let slug = name.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
@@ -78,6 +70,7 @@ function sourcePanel(c) {
   };
   return el("section", { className: "source-panel", "data-source": c.id, "aria-label": `${c.name} settings` },
     el("h3", { className: "source-title" }, el("img", { src: c.icon, alt: "", width: 24, height: 24 }), c.name),
+    live[c.id] ? connectionGroup(c, live[c.id], () => field("tenant-slug").value.trim()) : "",
     group("Generation levers", "generation", c.generation),
     c.logic.length ? group("Business logic", "logic", c.logic) : "");
 }
@@ -154,6 +147,12 @@ function draft() {
     const logic = changed(c, "logic", c.logic);
     if (Object.keys(generation).length) body.generation = generation;
     if (Object.keys(logic).length) body.logic = logic;
+    const connection = panel.querySelector("[data-connect]")?.connection();
+    if (connection) {
+      body.mode = "live";
+      body.accounts = connection.accounts;
+      if (Object.keys(connection.options).length) body.options = connection.options;
+    }
     tenant.sources[c.id] = body;
   }
   const days = field("tenant-days").value.trim();
@@ -204,6 +203,13 @@ function checkLocally({ tenant, days }) {
   }
   if (!Number.isInteger(days) || days < 1 || days > 365) issues.push({ path: "days", message: "a whole number from 1 to 365" });
   if (!Object.keys(tenant.sources).length) issues.push({ path: "sources", message: "pick at least one source" });
+  for (const group of settings.querySelectorAll("[data-connect]")) {
+    const connection = group.connection();
+    if (connection && (!connection.connected || !connection.accounts.length)) {
+      const path = `sources.${group.dataset.connect}.accounts`;
+      issues.push({ path, message: "live: test the connection, then pick at least one account" });
+    }
+  }
   return issues;
 }
 
@@ -257,6 +263,7 @@ async function init() {
     form.dataset.state = "error";
     return;
   }
+  live = await request("GET", "/onboarding/connections/sources").catch(() => ({}));
   field("tenants-file").textContent = catalog.tenants_file;
   for (const c of catalog.currencies) {
     field("tenant-currency").append(el("option", { value: c, text: c, selected: c === catalog.defaults.reporting_currency }));

@@ -1,0 +1,4 @@
+"""Amplitude: the Export API (a zip of gzipped JSON lines per hour) and user profiles.
+
+Everything about the platform lives in this folder: `render.py` (the simulated business as the API returns
+it), `live.py` (the client of the real API) and `simulator.py` (the API served locally from render.py)."""
