@@ -17,6 +17,7 @@ import dagster as dg
 import duckdb
 import httpx
 
+from gata.config.budget import history_problem
 from gata.config.catalog import Catalog
 from gata.config.tenants import Tenant
 from gata.connectors.live.errors import ApiError, ReportTimeoutError
@@ -28,6 +29,7 @@ from gata.runs.record import PLATFORM_SCHEMA
 from gata.warehouse.locks import TenantBusyError
 from gata.warehouse.onboard import OnboardingError, OnboardResult, onboard
 from gata.warehouse.sync import onboarding_needed, sync_tenant
+from gata.workspace import private_files
 
 PREFIX = "gata"
 TENANT_TAG = "gata/tenant"  # one run per tenant: the instance's tag concurrency limit is set on it
@@ -141,18 +143,22 @@ def _day(value: str | None) -> date | None:
 def run_tenant(
     context: dg.AssetExecutionContext, config: TenantRun, gata: GataResource
 ) -> Iterator[dg.MaterializeResult]:
+    private_files()  # the run's process writes the tenant's files as `gata` does: the owner's only
     slug = context.partition_key
     cfg, ws = gata.load(), gata.ws()
     tenant = cfg.tenant(slug)  # a tenant removed from the file (or broken there) fails here, naming why
     mode = config.mode
     if mode == "auto":
         mode = "onboard" if onboarding_needed(ws, tenant) else "sync"
+    days = config.days or gata.days()
+    if mode == "onboard" and (problem := history_problem(tenant, days)):  # the CLI's and the wizard's bound
+        raise dg.Failure(description=f"tenant '{slug}': {problem}", allow_retries=False)
     recorder = _job_recorder(context, gata)
     progress = _progress(context, slug, recorder)
     try:
         if mode == "onboard":
             result: OnboardResult | None = onboard(
-                cfg, [slug], ws, days=config.days or gata.days(), end_date=_day(config.end_date), progress=progress
+                cfg, [slug], ws, days=days, end_date=_day(config.end_date), progress=progress
             )
             status = "onboarded"
         else:

@@ -19,12 +19,16 @@ from gata.settings import Settings
 
 
 def build_definitions(
-    tenants_file: Path | None = None, workspace: Path | None = None, settings: Settings | None = None
+    tenants_file: Path | None = None,
+    workspace: Path | None = None,
+    settings: Settings | None = None,
+    gata: GataResource | None = None,
 ) -> dg.Definitions:
     settings = settings or Settings()
-    tenants_file = (tenants_file or tenants_file_from(settings)).resolve()
-    config = load_config(tenants_file, strict=False)
-    gata = GataResource(tenants_file=str(tenants_file), workspace=str(workspace.resolve()) if workspace else None)
+    if gata is None:
+        tenants_file = (tenants_file or tenants_file_from(settings)).resolve()
+        gata = GataResource(tenants_file=str(tenants_file), workspace=str(workspace.resolve()) if workspace else None)
+    config = load_config(gata.config_path(), strict=False)
     return dg.Definitions(
         assets=[tenant_assets(config.catalog)],
         jobs=[tenant_job()],

@@ -25,6 +25,7 @@ class GataResource(dg.ConfigurableResource):
     workspace: str | None = None
     tenants_file: str | None = None
     onboard_days: int | None = None  # days of history a sensor-requested onboarding gets (GATA_DAGSTER_ONBOARD_DAYS)
+    onboard_end_date: str | None = None  # its last day, YYYY-MM-DD (default today, UTC): fixed for reproducible data
 
     def settings(self) -> Settings:
         return Settings()

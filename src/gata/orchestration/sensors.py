@@ -27,13 +27,14 @@ def _queued_job(ws: Workspace, slug: str) -> Job | None:
     return job if job is not None and job.runner == "dagster" and job.status == "queued" else None
 
 
-def onboarding_request(ws: Workspace, tenant: Tenant, days: int) -> dg.RunRequest | None:
+def onboarding_request(ws: Workspace, tenant: Tenant, gata: GataResource) -> dg.RunRequest | None:
     if onboarding_needed(ws, tenant) is None:
         return None
     job = _queued_job(ws, tenant.slug)
     tags = {JOB_TAG: job.id} if job else {}
     key = f"onboard:{tenant.slug}:{tenant.config_hash()[:16]}" + (f":{job.id}" if job else "")
-    return run_request(tenant, "onboard", TenantRun(mode="onboard", days=job.days if job else days), key, **tags)
+    run = TenantRun(mode="onboard", days=job.days if job else gata.days(), end_date=gata.onboard_end_date)
+    return run_request(tenant, "onboard", run, key, **tags)
 
 
 def evaluate(context: dg.SensorEvaluationContext, gata: GataResource) -> dg.SensorResult:
@@ -41,7 +42,7 @@ def evaluate(context: dg.SensorEvaluationContext, gata: GataResource) -> dg.Sens
     current = list(context.instance.get_dynamic_partitions(TENANTS.name))
     wanted = config.slugs() + [i.tenant for i in config.issues if i.tenant]
     added, removed, partition_requests = partition_changes(current, wanted)
-    runs = [r for t in config.tenants if (r := onboarding_request(ws, t, gata.days())) is not None]
+    runs = [r for t in config.tenants if (r := onboarding_request(ws, t, gata)) is not None]
     for issue in config.issues:  # a broken tenant keeps its partition and data; its runs wait for a fix
         context.log.warning(f"tenant skipped: {issue}")
     if added or removed:
