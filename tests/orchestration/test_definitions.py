@@ -12,6 +12,7 @@ import pytest
 import yaml
 from dagster._core.instance.config import dagster_instance_config
 from dagster._serdes.config_class import ConfigurableClassData
+from sensor_tick import sensor_tick
 
 from gata.config import Domain, load_catalog
 from gata.connectors.live.errors import ApiError, CredentialsError, ReportTimeoutError
@@ -23,7 +24,6 @@ from gata.orchestration.instance import DEPLOY, write_home
 from gata.orchestration.jobs import TENANT_JOB
 from gata.orchestration.partitions import TENANTS
 from gata.orchestration.resource import GataResource
-from gata.orchestration.sensors import SENSOR
 from gata.settings import Settings
 from gata.warehouse.locks import TenantBusyError
 from gata.warehouse.onboard import OnboardingError
@@ -61,24 +61,10 @@ def fleet(tmp_path: Path):
     return path, ws, defs
 
 
-def _sensor_tick(defs: dg.Definitions, instance: dg.DagsterInstance) -> dg.SensorResult:
-    """Evaluate the tenants sensor against the instance and apply its partition requests, as the daemon does."""
-    sensor = defs.get_sensor_def(SENSOR)
-    context = dg.build_sensor_context(instance=instance, definitions=defs)
-    result = sensor.evaluate_tick(context)
-    for request in result.dynamic_partitions_requests or []:
-        if isinstance(request, dg.AddDynamicPartitionsRequest):
-            instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
-        else:
-            for key in request.partition_keys:
-                instance.delete_dynamic_partition(request.partitions_def_name, key)
-    return result
-
-
 def test_one_partition_per_tenant_and_onboarding_requested_for_each_new_one(fleet):
     path, ws, defs = fleet
     with dg.DagsterInstance.ephemeral() as instance:
-        result = _sensor_tick(defs, instance)
+        result = sensor_tick(defs, instance)
         assert sorted(instance.get_dynamic_partitions(TENANTS.name)) == sorted(
             t["slug"] for t in TENANTS_DOC["tenants"]
         )
@@ -89,19 +75,19 @@ def test_one_partition_per_tenant_and_onboarding_requested_for_each_new_one(flee
             assert request.tags[TENANT_TAG] == slug
             assert request.run_config["ops"]["tenant_run"]["config"]["mode"] == "onboard"
         # the next tick asks for the same runs under the same keys (the daemon starts each key once)
-        again = _sensor_tick(defs, instance)
+        again = sensor_tick(defs, instance)
         assert {r.run_key for r in again.run_requests} == {r.run_key for r in result.run_requests}
 
 
 def test_sensor_removes_a_removed_tenant_keeps_a_broken_one(fleet):
     path, ws, defs = fleet
     with dg.DagsterInstance.ephemeral() as instance:
-        _sensor_tick(defs, instance)
+        sensor_tick(defs, instance)
         doc = yaml.safe_load(path.read_text())
         doc["tenants"] = [t for t in doc["tenants"] if t["slug"] != "no_shop"]
         doc["tenants"][1]["sources"]["mixpanel"]["generation"]["daily_sessions"] = -5  # broken, not removed
         path.write_text(yaml.safe_dump(doc, sort_keys=False))
-        result = _sensor_tick(defs, instance)
+        result = sensor_tick(defs, instance)
         assert sorted(instance.get_dynamic_partitions(TENANTS.name)) == ["ads_and_shop", "analytics_only"]
         assert [r.partition_key for r in result.run_requests] == ["ads_and_shop"]  # the broken one waits
 
@@ -163,7 +149,7 @@ def test_local_instance_queues_runs_globally_and_one_per_tenant(tmp_path, monkey
     monkeypatch.setenv("GATA_DAGSTER_MAX_RUNS", "3")
     write_home(tmp_path / "home", Settings())
     with dg.DagsterInstance.from_config(str(tmp_path / "home")) as instance:
-        queue = instance.get_run_queue_config()
+        queue = instance.run_coordinator.get_run_queue_config()
         assert queue.max_concurrent_runs == 3
         assert queue.tag_concurrency_limits == [
             {"key": TENANT_TAG, "value": {"applyLimitPerUniqueValue": True}, "limit": 1}
@@ -213,7 +199,7 @@ def test_wizard_job_goes_to_dagster_and_its_run_writes_the_record(fleet):
     path, ws, defs = fleet
     doc = yaml.safe_load(path.read_text())
     with dg.DagsterInstance.ephemeral() as instance:
-        _sensor_tick(defs, instance)
+        sensor_tick(defs, instance)
         new = {"slug": "wizard_co", "name": "Wizard Co", "sources": {"shopify": {"generation": {"products": 5}}}}
         job = JobLauncher(ws, "dagster").start(
             "wizard_co",
@@ -224,7 +210,7 @@ def test_wizard_job_goes_to_dagster_and_its_run_writes_the_record(fleet):
         )
         assert (job.runner, job.status, job.pid) == ("dagster", "queued", None)
         assert JobStore(ws).get(job.id).status == "queued"  # no process of its own: not reported dead
-        result = _sensor_tick(defs, instance)
+        result = sensor_tick(defs, instance)
         assert "wizard_co" in instance.get_dynamic_partitions(TENANTS.name)
         (request,) = [r for r in result.run_requests if r.partition_key == "wizard_co"]
         assert request.tags[JOB_TAG] == job.id

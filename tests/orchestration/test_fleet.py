@@ -20,6 +20,7 @@ import dagster as dg
 import duckdb
 import pytest
 import yaml
+from sensor_tick import sensor_tick
 
 from conftest import table_digest
 from gata.config import load_config
@@ -28,7 +29,6 @@ from gata.orchestration.definitions import build_definitions
 from gata.orchestration.instance import write_home
 from gata.orchestration.jobs import TENANT_JOB
 from gata.orchestration.partitions import TENANTS
-from gata.orchestration.sensors import SENSOR
 from gata.settings import Settings
 from gata.star.contracts import CONTRACTS
 from gata.star.snapshot import current_version
@@ -193,25 +193,14 @@ def test_sensor_adds_and_removes_a_tenant_leaving_the_others_untouched(fleet):
     defs = build_definitions(tenants_file=path, workspace=ws.root)
     before = {slug: digests(ws, slug) for slug in SLUGS}
 
-    def tick() -> dg.SensorResult:
-        context = dg.build_sensor_context(instance=instance, definitions=defs)
-        result = defs.get_sensor_def(SENSOR).evaluate_tick(context)
-        for request in result.dynamic_partitions_requests or []:
-            if isinstance(request, dg.AddDynamicPartitionsRequest):
-                instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
-            else:
-                for key in request.partition_keys:
-                    instance.delete_dynamic_partition(request.partitions_def_name, key)
-        return result
-
     new = {"slug": "dag_new", "name": "Dag New", "sources": {"shopify": {"generation": {"products": 5}}}}
     path.write_text(yaml.safe_dump({"tenants": [*TENANTS_DOC["tenants"], new]}, sort_keys=False))
     try:
-        added = tick()
+        added = sensor_tick(defs, instance)
         assert sorted(instance.get_dynamic_partitions(TENANTS.name)) == sorted([*SLUGS, "dag_new"])
         assert [(r.partition_key, r.job_name) for r in added.run_requests] == [("dag_new", TENANT_JOB)]
         path.write_text(yaml.safe_dump(TENANTS_DOC, sort_keys=False))
-        removed = tick()
+        removed = sensor_tick(defs, instance)
         assert sorted(instance.get_dynamic_partitions(TENANTS.name)) == sorted(SLUGS)
         assert removed.run_requests == []  # everyone left is onboarded: nothing to start
     finally:
