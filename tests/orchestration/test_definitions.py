@@ -152,7 +152,8 @@ def test_local_instance_queues_runs_globally_and_one_per_tenant(tmp_path, monkey
         queue = instance.run_coordinator.get_run_queue_config()
         assert queue.max_concurrent_runs == 3
         assert queue.tag_concurrency_limits == [
-            {"key": TENANT_TAG, "value": {"applyLimitPerUniqueValue": True}, "limit": 1}
+            {"key": key, "value": {"applyLimitPerUniqueValue": True}, "limit": 1}
+            for key in (TENANT_TAG, "dagster/partition")
         ]
         assert instance.run_retries_enabled and instance.run_monitoring_enabled
 
@@ -176,7 +177,8 @@ def test_deployment_files_load(tmp_path, monkeypatch):
     ).rehydrate(dg.DagsterInstance)
     queue = coordinator.get_run_queue_config()
     assert queue.max_concurrent_runs == 16
-    assert {"key": TENANT_TAG, "value": {"applyLimitPerUniqueValue": True}, "limit": 1} in queue.tag_concurrency_limits
+    for key in (TENANT_TAG, "dagster/partition"):
+        assert {"key": key, "value": {"applyLimitPerUniqueValue": True}, "limit": 1} in queue.tag_concurrency_limits
     live = {limit["key"] for limit in queue.tag_concurrency_limits if limit["key"].startswith("gata/live/")}
     assert live == {f"gata/live/{c}" for c in load_catalog().in_domain(Domain.paid_ads)}
 

@@ -16,6 +16,9 @@ from gata.settings import Settings
 
 REPO = Path(__file__).resolve().parents[3]
 DEPLOY = REPO / "deploy" / "dagster"
+# our runs carry the tenant tag; a partition launched by hand in the UI carries only Dagster's partition tag
+# (every partition of this code location is a tenant)
+ONE_RUN_PER = (TENANT_TAG, "dagster/partition")
 
 
 def run_queue(max_runs: int) -> dict:
@@ -25,7 +28,9 @@ def run_queue(max_runs: int) -> dict:
         "class": "QueuedRunCoordinator",
         "config": {
             "max_concurrent_runs": max_runs,
-            "tag_concurrency_limits": [{"key": TENANT_TAG, "value": {"applyLimitPerUniqueValue": True}, "limit": 1}],
+            "tag_concurrency_limits": [
+                {"key": key, "value": {"applyLimitPerUniqueValue": True}, "limit": 1} for key in ONE_RUN_PER
+            ],
             "dequeue_interval_seconds": 1,
         },
     }
