@@ -11,6 +11,7 @@ import dagster as dg
 import pytest
 import yaml
 from dagster._core.instance.config import dagster_instance_config
+from dagster._core.run_coordinator import RunCoordinator
 from dagster._serdes.config_class import ConfigurableClassData
 from sensor_tick import sensor_tick
 
@@ -94,18 +95,23 @@ def test_sensor_removes_a_removed_tenant_keeps_a_broken_one(fleet):
 
 def test_one_schedule_per_tenant_cron(fleet):
     path, ws, defs = fleet
-    schedules = {s.name: s for s in defs.get_repository_def().schedule_defs}
+    repo = defs.get_repository_def()
+    schedules = {s.name: s for s in repo.schedule_defs}
     assert {name: (s.cron_schedule, s.execution_timezone) for name, s in schedules.items()} == {
         "sync_ads_and_shop": ("0 5 * * *", "UTC"),
         "sync_no_shop": ("30 2 * * 1-5", "UTC"),
         "sync_analytics_only": ("0 6 * * *", "UTC"),  # the tenant's default schedule
     }
-    with dg.DagsterInstance.ephemeral() as instance:
+    with dg.instance_for_test() as instance:  # a schedule context needs an instance it can reference
         context = dg.build_schedule_context(instance=instance)
         skipped = schedules["sync_no_shop"].evaluate_tick(context)
         assert not skipped.run_requests and "not a partition" in skipped.skip_message
         instance.add_dynamic_partitions(TENANTS.name, ["no_shop"])
-        (request,) = schedules["sync_no_shop"].evaluate_tick(dg.build_schedule_context(instance=instance)).run_requests
+        (request,) = (
+            schedules["sync_no_shop"]
+            .evaluate_tick(dg.build_schedule_context(instance=instance, repository_def=repo))
+            .run_requests
+        )
         assert (request.partition_key, request.tags[TENANT_TAG]) == ("no_shop", "no_shop")
         assert request.run_config["ops"]["tenant_run"]["config"]["mode"] == "sync"
 
@@ -174,7 +180,7 @@ def test_deployment_files_load(tmp_path, monkeypatch):
         config["run_coordinator"]["module"],
         config["run_coordinator"]["class"],
         yaml.safe_dump(config["run_coordinator"]["config"]),
-    ).rehydrate(dg.DagsterInstance)
+    ).rehydrate(RunCoordinator)
     queue = coordinator.get_run_queue_config()
     assert queue.max_concurrent_runs == 16
     for key in (TENANT_TAG, "dagster/partition"):

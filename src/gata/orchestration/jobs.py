@@ -9,7 +9,6 @@ import dagster as dg
 
 from gata.config.tenants import Tenant
 from gata.orchestration.assets import KIND_TAG, LIVE_TAG, TENANT_TAG, TenantRun
-from gata.orchestration.partitions import TENANTS
 
 TENANT_JOB = "gata_tenant"
 
@@ -18,7 +17,6 @@ def tenant_job() -> dg.UnresolvedAssetJobDefinition:
     return dg.define_asset_job(
         TENANT_JOB,
         selection=dg.AssetSelection.groups("landing", "warehouse", "serving"),
-        partitions_def=TENANTS,
         executor_def=dg.in_process_executor,
         description="One tenant's onboarding or sync (run config `mode`), as `gata onboard` / `gata sync` do it.",
     )
