@@ -11,7 +11,7 @@ WEB := src/gata/web
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: setup browser demo test reliability bench lint clean
+.PHONY: setup browser demo dagster test reliability bench lint clean
 
 $(UV):
 	python3 -m pip install --quiet --user "uv==$(UV_VERSION)" || python3 -m pip install --quiet "uv==$(UV_VERSION)"
@@ -35,6 +35,12 @@ browser: | $(CHROMIUM)
 
 demo: setup
 	$(UV) run --frozen gata demo
+
+# the fleet on Dagster, locally: webserver and daemon (http://localhost:3000), tenants as partitions
+GATA_DAGSTER_HOME ?= $(CURDIR)/workspace/dagster
+dagster: setup
+	$(UV) run --frozen python -m gata.orchestration.instance $(GATA_DAGSTER_HOME)
+	DAGSTER_HOME=$(GATA_DAGSTER_HOME) $(UV) run --frozen dagster dev -m gata.orchestration.definitions
 
 test: setup browser
 	$(UV) run --frozen pytest -q

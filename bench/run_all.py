@@ -14,6 +14,7 @@ BENCHES = [
     "bench_api.py",
     "bench_nl.py",
     "bench_sync.py",
+    "bench_dagster.py",
     "bench_live.py",
     "bench_web.py",
     "bench_wasm.py",

@@ -29,6 +29,26 @@ class Settings(BaseSettings):
         le=256,
         description="Tenants onboarded, synced or replayed at once, each in its own process (default: one per core).",
     )
+    orchestrator: Literal["embedded", "dagster"] = Field(
+        "embedded",
+        description="Who runs the web wizard's onboarding: its own worker process (embedded), or Dagster's tenants "
+        "sensor (dagster: the job is queued for the sensor, which tags its run with the job).",
+    )
+    dagster_max_runs: int = Field(
+        2, ge=1, le=1000, description="Dagster runs in progress at once (each a whole tenant), in the local instance."
+    )
+    dagster_sensor_seconds: int = Field(
+        30, ge=1, le=3600, description="How often Dagster's tenants sensor compares its partitions with the file."
+    )
+    dagster_onboard_days: int = Field(
+        30, ge=1, le=3660, description="Days of history a tenant onboarded by Dagster's sensor gets (wizard: its own)."
+    )
+    dagster_retries: int = Field(
+        3, ge=0, le=20, description="Retries of a Dagster tenant run after a transient source error."
+    )
+    dagster_retry_seconds: float = Field(
+        30.0, ge=0, le=3600, description="Wait before the first retry; doubled at each further one."
+    )
     serving_memory_limit: str = Field("1GB", description="Memory limit of each tenant snapshot the API reads.")
     session_hours: float = Field(
         12.0, gt=0, le=24 * 30, description="How long a web-app sign-in lasts before the user signs in again."

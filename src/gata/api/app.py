@@ -76,7 +76,7 @@ def create_app(
     app.state.answers = AnswerService(app.state.service, settings)
     app.state.observability = ObservabilityService(store)
     app.state.keys = KeyStore(workspace)
-    app.state.jobs = JobLauncher(workspace)
+    app.state.jobs = JobLauncher(workspace, settings.orchestrator)
     app.state.tenants_file = Path(settings.tenants_file or DEFAULT_TENANTS).resolve()
     app.include_router(health.router)
     app.include_router(semantic.router)

@@ -1,4 +1,5 @@
-"""Starting jobs: record first, then the process; refusing a tenant that already has a run going."""
+"""Starting jobs: record first, then the process (or, with GATA_ORCHESTRATOR=dagster, Dagster's tenants
+sensor); refusing a tenant that already has a run going."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import sys
 import threading
 
 from gata.jobs.store import Job, JobStore
+from gata.settings import Settings
 from gata.warehouse.locks import tenant_busy
 from gata.workspace import Workspace
 
@@ -16,8 +18,9 @@ class TenantJobRunning(RuntimeError):
 
 
 class JobLauncher:
-    def __init__(self, workspace: Workspace):
+    def __init__(self, workspace: Workspace, orchestrator: str | None = None):
         self.workspace = workspace
+        self.orchestrator = orchestrator or Settings().orchestrator  # embedded: our worker; dagster: its sensor
         self.store = JobStore(workspace)
         self._lock = threading.Lock()  # check-then-start is one step within this server
         self._children: dict[str, subprocess.Popen] = {}
@@ -37,9 +40,11 @@ class JobLauncher:
         with self._lock:
             self.reap()
             self.check_free(tenant)
+            job = Job(id=self.store.new_id(), tenant=tenant, days=days, config_file=config_file, created_by=created_by)
+            if self.orchestrator == "dagster":
+                return self._queue_for_dagster(job, prepare)
             if prepare is not None:
                 prepare()
-            job = Job(id=self.store.new_id(), tenant=tenant, days=days, config_file=config_file, created_by=created_by)
             self.store.save(job)
             self.store.folder.mkdir(parents=True, exist_ok=True)
             command = [sys.executable, "-m", "gata.jobs.worker", "--workspace", str(self.workspace.root)]
@@ -52,6 +57,20 @@ class JobLauncher:
                     start_new_session=True,  # not killed with the server; ^C in `gata serve` leaves it running
                 )
             return job
+
+    def _queue_for_dagster(self, job: Job, prepare) -> Job:
+        """Record the job, then add the tenant: Dagster's tenants sensor sees the new tenant, finds this queued
+        job and starts the onboarding run with its days, which writes its progress into the record. The record
+        comes first so the sensor never sees the tenant without it."""
+        job = job.model_copy(update={"runner": "dagster"})
+        self.store.save(job)
+        try:
+            if prepare is not None:
+                prepare()
+        except BaseException:
+            self.store.path(job.id).unlink(missing_ok=True)
+            raise
+        return job
 
     def reap(self) -> None:
         """Collect ended children, so none lingers as a zombie."""

@@ -55,6 +55,7 @@ class Job(BaseModel):
     started_at: str | None = None
     finished_at: str | None = None
     pid: int | None = None
+    runner: Literal["worker", "dagster"] = "worker"  # dagster: the tenants sensor starts it, its run writes this
     steps: list[JobStep] = []
     error: JobError | None = None
 
@@ -140,6 +141,8 @@ def _settled(job: Job) -> Job:
 
 
 def _alive(job: Job) -> bool:
+    if job.runner == "dagster":  # queued in Dagster, or its run (on any machine) says how it ended; Dagster's
+        return True  # run monitoring fails a run whose worker died, and its UI shows that run
     if job.pid is None:  # the launcher has started the process, which has not written its record yet
         started = datetime.strptime(job.created_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
         return (datetime.now(UTC) - started).total_seconds() < START_GRACE_SECONDS

@@ -69,6 +69,16 @@ def _check_onboarded(workspace: Workspace, tenant: Tenant) -> None:
         )
 
 
+def onboarding_needed(workspace: Workspace, tenant: Tenant) -> str | None:
+    """Why the tenant must be onboarded before it can sync here (never built here, or its sources or logic
+    changed), or None: what an orchestrator asks before choosing between onboarding and a sync."""
+    try:
+        _check_onboarded(workspace, tenant)
+    except (NotOnboardedError, ConfigChangedError) as exc:
+        return str(exc)
+    return None
+
+
 def _last_status(workspace: Workspace, slug: str) -> tuple[str, datetime] | None:
     """The tenant's status and when it was set (naive UTC)."""
     with duckdb.connect(str(workspace.warehouse_path(slug)), read_only=True) as con:
