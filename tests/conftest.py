@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -156,9 +157,9 @@ def start_server(ws: Workspace, tenants_file: Path | None = None) -> tuple[subpr
             shutil.copy(REPO / "tenants.yaml", tenants_file)
     port = free_port()
     env = {**os.environ, "GATA_WORKSPACE": str(ws.root), "GATA_TENANTS_FILE": str(tenants_file)}
-    proc = subprocess.Popen(
-        [GATA, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    # the server's log goes to a file: a pipe nobody reads fills up and then blocks the server mid-request
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (open as long as the server runs)
+    proc = subprocess.Popen([GATA, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -168,7 +169,8 @@ def start_server(ws: Workspace, tenants_file: Path | None = None) -> tuple[subpr
         except httpx.HTTPError:
             time.sleep(0.3)
     proc.kill()
-    raise RuntimeError("the API did not start: " + proc.stderr.read().decode()[-2000:])
+    log.seek(0)
+    raise RuntimeError("the API did not start: " + log.read().decode(errors="replace")[-2000:])
 
 
 @pytest.fixture(scope="session")
