@@ -13,6 +13,7 @@ import httpx
 import live_fixtures
 from live_fixtures import END, TENANT, account_id, live_tenant, write_config
 
+from gata.connectors.simulator.app import platform_modules
 from gata.connectors.simulator.server import free_port
 
 sim_config = live_fixtures.sim_config  # fixture
@@ -35,7 +36,10 @@ def test_simulate_apis_serves_every_platform_with_its_auth(sim_config, tmp_path)
             except httpx.HTTPError:
                 assert time.monotonic() < deadline, proc.stderr.read1().decode() if proc.stderr else ""
                 time.sleep(0.3)
-        assert {a["prefix"] for a in accounts} == {"meta", "tiktok", "google", "linkedin", "bing", "amazon"}
+        prefixes = {a["prefix"] for a in accounts}
+        # every ad platform, and the shops and analytics tools the config has, each under its own prefix
+        assert {"meta", "tiktok", "google", "linkedin", "bing", "amazon"} <= prefixes
+        assert prefixes <= {m.PREFIX for m in platform_modules()}
         ok = httpx.get(
             f"{base}/meta/v19.0/me/adaccounts?fields=account_id,name", headers={"Authorization": "Bearer cli-token"}
         ).json()
