@@ -1,19 +1,22 @@
 """Compiling in worker processes (what `gata serve` does): the same SQL as compiling in the process, the same
-errors, the compile's CPU charged to the request, and a compile past its time stopped without breaking the
-next one."""
+errors, the compile's CPU charged to the request, a compile past its time stopped without breaking the next
+one, and no worker outliving its server."""
 
 from __future__ import annotations
 
+import time
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from conftest import Served
+from conftest import Served, start_server
 from gata.semantic.compile_pool import CompilePool, offloaded_cpu
 from gata.semantic.compiler import QueryValidationError
 from gata.semantic.query import SemanticQuery
 from gata.semantic.service import QueryTimeout, SemanticService
 from gata.semantic.store import SnapshotStore
+from gata.workspace import Workspace
 
 TENANT = "tyrell_corp"
 TODAY = date(2026, 1, 15)
@@ -83,3 +86,49 @@ def test_a_compile_past_its_time_is_stopped_and_the_next_one_runs(served: Served
         assert "spend" in compiled.sql
     finally:
         pool.close()
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process below `pid` (children, their children...), from /proc."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {p for p, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    return {p for p in pids if Path(f"/proc/{p}").exists() and "zombie" not in _state(p)}
+
+
+def _state(pid: int) -> str:
+    try:
+        return (Path(f"/proc/{pid}/status").read_text().split("State:")[1].splitlines()[0]).lower()
+    except (OSError, IndexError):
+        return "zombie"
+
+
+@pytest.mark.parametrize("stop", ["terminate", "kill"])
+def test_a_stopped_server_leaves_no_compile_worker_behind(tmp_path, stop):
+    """Stopped (SIGTERM) or killed (SIGKILL), `gata serve` takes its compile workers and their forkserver with
+    it: before the fix every test server left three processes running for good."""
+    ws = Workspace.resolve(tmp_path / "ws")
+    ws.root.mkdir()
+    proc, _ = start_server(ws)
+    deadline = time.monotonic() + 30
+    while len(workers := _descendants(proc.pid)) < 3 and time.monotonic() < deadline:
+        time.sleep(0.2)  # the forkserver and its two workers
+    assert len(workers) >= 3, workers
+    getattr(proc, stop)()
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 15
+    while _alive(workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _alive(workers) == set()

@@ -38,8 +38,22 @@ class CompileTimeout(RuntimeError):
     pass
 
 
-def _start_worker(nice: int) -> None:
+def _start_worker(nice: int, server_pid: int) -> None:
     os.nice(nice)
+    threading.Thread(target=_exit_with, args=(server_pid,), daemon=True).start()
+
+
+def _exit_with(server_pid: int) -> None:
+    """End this worker when the server is gone: a server killed without shutting the pool down leaves its
+    workers waiting on their queue for ever (and, with them, the forkserver that started them)."""
+    while True:
+        time.sleep(1.0)
+        try:
+            os.kill(server_pid, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:  # the pid now belongs to another user's process: ours is gone
+            os._exit(0)
 
 
 def _layer(path: str, slug: str, version: str) -> TenantLayer:
@@ -85,7 +99,7 @@ class CompilePool:
             self.workers,
             mp_context=multiprocessing.get_context("forkserver"),  # the server has threads: never fork it
             initializer=_start_worker,
-            initargs=(self.nice,),
+            initargs=(self.nice, os.getpid()),
         )
 
     def warm(self) -> None:
@@ -125,4 +139,7 @@ class CompilePool:
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:
+            processes = list(getattr(pool, "_processes", {}).values())
             pool.shutdown(wait=False, cancel_futures=True)
+            for proc in processes:  # the server is exiting: do not leave a compile running behind it
+                proc.terminate()
