@@ -48,12 +48,24 @@ def _exit_with(server_pid: int) -> None:
     workers waiting on their queue for ever (and, with them, the forkserver that started them)."""
     while True:
         time.sleep(1.0)
+        if not _running(server_pid):
+            os._exit(0)
+
+
+def _running(pid: int) -> bool:
+    """Whether `pid` still runs; an exited process its parent has not reaped yet (a zombie) does not: the
+    parent may be waiting for our end of its output pipes before it reaps."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc: ask the kernel whether the pid exists
         try:
-            os.kill(server_pid, 0)
-        except ProcessLookupError:
-            os._exit(0)
-        except PermissionError:  # the pid now belongs to another user's process: ours is gone
-            os._exit(0)
+            os.kill(pid, 0)
+        except (ProcessLookupError, PermissionError):
+            return False
+        return True
+    return state not in ("Z", "X")
 
 
 def _layer(path: str, slug: str, version: str) -> TenantLayer:
