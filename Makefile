@@ -46,9 +46,10 @@ test: setup browser
 	$(UV) run --frozen pytest -q
 
 # the long reliability suites: 21 kill -9 trials (7 per phase: landing, dbt build, publishing; `make test`
-# runs 3) and the load test for >= 60 s while all three demo tenants are re-onboarded (`make test`: one, >= 20 s)
+# runs 3) and the load test for >= 60 s while all three demo tenants are re-onboarded (`make test`: one, >= 20 s);
+# the abuse load test and the Dagster fleet test (a real daemon onboarding three tenants) run here only
 reliability: setup browser
-	GATA_FAULT_TRIALS=21 GATA_FAULT_ONBOARD_TRIALS=6 GATA_RELIABILITY=long $(UV) run --frozen pytest -q -s tests/reliability
+	GATA_FAULT_TRIALS=21 GATA_FAULT_ONBOARD_TRIALS=6 GATA_RELIABILITY=long $(UV) run --frozen pytest -q -s tests/reliability tests/orchestration/test_fleet.py
 
 bench: setup
 	$(UV) run --frozen python bench/run_all.py

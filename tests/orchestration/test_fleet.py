@@ -66,6 +66,11 @@ TENANTS_DOC = {
 }
 SLUGS = [t["slug"] for t in TENANTS_DOC["tenants"]]
 MAX_RUNS = 2
+# a real daemon onboarding three tenants and a killed run: ~5-8 minutes on 2 cores, so it runs with the long
+# suites (`make reliability`) until the whole suite is back under its time budget
+pytestmark = pytest.mark.skipif(
+    os.environ.get("GATA_RELIABILITY") != "long", reason="the Dagster fleet test runs in `make reliability`"
+)
 
 
 def digests(ws: Workspace, slug: str) -> dict[str, tuple[int, str]]:
