@@ -7,11 +7,14 @@
 list_sort(list_distinct([{{ expressions | join(', ') }}]))
 {%- endmacro %}
 
-{#- The load ids of a group's rows (an aggregate): of a load id column, or the union of lists (nested). -#}
+{#-
+  The load ids of a group's rows (an aggregate): of a load id column, or the union of lists (nested). A column's
+  ids are made distinct while aggregating: a list of every row's id first held one string per event.
+-#}
 {% macro gata_load_ids_agg(expression, nested=false) -%}
 {%- if nested -%}
 list_sort(list_distinct(flatten(list({{ expression }}))))
 {%- else -%}
-list_sort(list_distinct(list({{ expression }})))
+coalesce(list_sort(list(distinct {{ expression }}) filter (where {{ expression }} is not null)), [])
 {%- endif -%}
 {%- endmacro %}

@@ -4,14 +4,20 @@
   Amplitude's native ids). Here: session rollup, conversion flag, funnel depth, attribution, revenue.
 -#}
 
-{#- Ordering of a session's events: time, the tool's own sequence, then the id (deterministic ties). -#}
-{% macro gata_an_event_order() -%}
-event_ts, event_sequence, event_id
+{#-
+  Ordering of a session's events: time, the tool's own sequence, then a hash of the id (deterministic ties).
+  One fixed-size value, for arg_min/arg_max and for sorting a session's steps: `first(x order by ...)`
+  buffers every event of every session, and a string in the key made each aggregate state carry a copy of
+  it; a one-year tenant's 1M sessions did not fit in DuckDB's 2 GB that way.
+-#}
+{% macro gata_an_event_key() -%}
+(event_ts, event_sequence, hash(event_id))
 {%- endmacro %}
 
 {#-
   funnel_depth: how many of the configured steps the session completed in order. Each step name gets a
-  code; the session's step events, in time order, are folded left: the depth advances when an event is
+  code; the session's step events, sorted by their key after collecting (an ordered aggregate would buffer
+  every event again), are folded left: the depth advances when an event is
   the next expected step. A step listed twice must be done twice.
 -#}
 {% macro gata_an_funnel_depth(steps) -%}
@@ -24,14 +30,14 @@ event_ts, event_sequence, event_id
 {%- else -%}
 list_reduce(
     coalesce(
-        list(
-            case event_name
+        list_transform(
+            list_sort(list(struct_pack(event_key := {{ gata_an_event_key() }}, step := case event_name
                 {%- for n in names %}
                 when {{ gata_an_sql_string(n) }} then {{ loop.index }}
                 {%- endfor %}
-            end
-            order by {{ gata_an_event_order() }}
-        ) filter (where event_name in {{ gata_an_sql_list(names) }}),
+            end)) filter (where event_name in {{ gata_an_sql_list(names) }})),
+            lambda e: e.step
+        ),
         []::integer[]
     ),
     lambda depth, step: case
@@ -104,16 +110,16 @@ session_rollup as (
         any_value(source_platform) as source_platform,
         session_id,
         any_value(client_id) as user_pseudo_id,
-        last(user_id order by {{ gata_an_event_order() }}) filter (where user_id is not null) as user_id,
+        arg_max(user_id, {{ gata_an_event_key() }}) filter (where user_id is not null) as user_id,
         min(event_ts) as session_start_ts,
         max(event_ts) as session_end_ts,
         count(*) as events_in_session,
         -- the session's own source: the first event carrying one (dbt-ga4: first non-direct source)
-        first(struct_pack(source, medium, campaign, campaign_id) order by {{ gata_an_event_order() }})
+        arg_min(struct_pack(source, medium, campaign, campaign_id), {{ gata_an_event_key() }})
             filter (where source is not null) as landing,
-        first(page_path order by {{ gata_an_event_order() }}) filter (where page_path is not null) as landing_page,
-        first(geo_country order by {{ gata_an_event_order() }}) filter (where geo_country is not null) as geo_country,
-        first(device_category order by {{ gata_an_event_order() }}) filter (where device_category is not null)
+        arg_min(page_path, {{ gata_an_event_key() }}) filter (where page_path is not null) as landing_page,
+        arg_min(geo_country, {{ gata_an_event_key() }}) filter (where geo_country is not null) as geo_country,
+        arg_min(device_category, {{ gata_an_event_key() }}) filter (where device_category is not null)
             as device_category,
         {%- if conversion_events | length > 0 %}
         coalesce(bool_or(event_name in {{ gata_an_sql_list(conversion_events) }}), false)
@@ -121,8 +127,9 @@ session_rollup as (
         false
         {%- endif %} as is_conversion_session,
         coalesce(sum(revenue) filter (where order_id is not null), 0) as session_revenue,
-        first(order_id order by {{ gata_an_event_order() }}) filter (where order_id is not null) as transaction_id,
-        first(currency order by {{ gata_an_event_order() }}) filter (where order_id is not null) as currency,
+        arg_min(order_id, {{ gata_an_event_key() }}) filter (where order_id is not null) as transaction_id,
+        -- arg_min_null: the first purchase's currency even when it is missing (a contract failure, not a guess)
+        arg_min_null(currency, {{ gata_an_event_key() }}) filter (where order_id is not null) as currency,
         {{ gata_an_funnel_depth(funnel_steps) }} as funnel_depth,
         {{ gata_load_ids_agg('_dlt_load_id') }} as source_load_ids
     from {{ 'scoped_events' if sync else events }}
