@@ -42,14 +42,20 @@ dagster: setup
 	$(UV) run --frozen python -m gata.orchestration.instance $(GATA_DAGSTER_HOME)
 	DAGSTER_HOME=$(GATA_DAGSTER_HOME) $(UV) run --frozen dagster dev -m gata.orchestration.definitions
 
+# test modules spread over TEST_WORKERS processes (pytest-xdist), a module's tests kept together so its
+# fixtures are built once; the suite is mostly one busy core per test, so two workers use both cores
+TEST_WORKERS ?= 2
 test: setup browser
-	$(UV) run --frozen pytest -q
+	$(UV) run --frozen pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 # the long reliability suites: 21 kill -9 trials (7 per phase: landing, dbt build, publishing; `make test`
 # runs 3) and the load test for >= 60 s while all three demo tenants are re-onboarded (`make test`: one, >= 20 s);
-# the abuse load test and the Dagster fleet test (a real daemon onboarding three tenants) run here only
+# the abuse load test and the Dagster fleet test (a real daemon onboarding three tenants) run here only;
+# so do the long sequences (10 warehouse syncs, 12 landing syncs) and every live check on every ad platform
 reliability: setup browser
-	GATA_FAULT_TRIALS=21 GATA_FAULT_ONBOARD_TRIALS=6 GATA_RELIABILITY=long $(UV) run --frozen pytest -q -s tests/reliability tests/orchestration/test_fleet.py
+	GATA_FAULT_TRIALS=21 GATA_FAULT_ONBOARD_TRIALS=6 GATA_RELIABILITY=long $(UV) run --frozen pytest -q -s \
+		tests/reliability tests/orchestration/test_fleet.py tests/connectors/live/test_platforms.py \
+		tests/warehouse/test_sync.py tests/ingest/test_sync_landing.py
 
 bench: setup
 	$(UV) run --frozen python bench/run_all.py

@@ -1,10 +1,15 @@
 """Every live platform against the simulator, the same checks: lands exactly what simulated mode lands;
 429, 5xx and the platform's throttling retried with no duplicate; an expired or revoked token fails the sync
 naming tenant, source and remedy with nothing half-landed; a malformed page fails the run and a rerun lands
-all; a sync re-reads the look-back window only; two accounts land side by side and reconcile; `connect`."""
+all; a sync re-reads the look-back window only; two accounts land side by side and reconcile; `connect`.
+
+`make test` runs the cheap checks on every platform and each costly one (a full pull or two per case) on two
+platforms, each platform taking part in at least one of them; `make reliability`
+(GATA_RELIABILITY=long) runs every check on every platform."""
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import timedelta
 
@@ -46,6 +51,14 @@ def _ready(p: Platform, sim, monkeypatch) -> Platform:
     return p
 
 
+LONG = os.environ.get("GATA_RELIABILITY") == "long"
+
+
+def on(*quick: str):
+    """Run a costly check on these platforms in `make test`, on all of them in `make reliability`."""
+    return pytest.mark.parametrize("platform", list(PLATFORMS) if LONG else list(quick), indirect=True)
+
+
 @pytest.fixture(params=list(PLATFORMS))
 def platform(request, sim, monkeypatch) -> Platform:
     return _ready(PLATFORMS[request.param], sim, monkeypatch)
@@ -75,6 +88,7 @@ def test_live_lands_exactly_what_simulated_mode_lands(tmp_path, sim, sim_config,
     assert tables(ws, TENANT, platform.connectors[0])[platform.report][1] > 100
 
 
+@on("meta", "google")
 def test_throttling_and_server_errors_are_retried_without_duplicates(tmp_path, sim, sim_config, platform, reference):
     sim.fault("429", platform.report_path, times=2, retry_after=1)
     sim.fault("throttle", platform.entity_path, times=1, retry_after=0)
@@ -95,6 +109,7 @@ def test_throttling_and_server_errors_are_retried_without_duplicates(tmp_path, s
         assert total == distinct
 
 
+@on("linkedin", "amazon")
 @pytest.mark.parametrize("state", ["expired", "revoked"])
 def test_a_bad_token_fails_the_sync_naming_tenant_source_and_remedy_and_lands_nothing(
     tmp_path, sim, sim_config, platform, state
@@ -120,6 +135,7 @@ def test_a_bad_token_fails_the_sync_naming_tenant_source_and_remedy_and_lands_no
     assert {c: tables(ws, TENANT, c) for c in watched} == before  # nothing half-landed
 
 
+@on("tiktok", "bing")
 def test_a_malformed_page_fails_the_run_and_a_rerun_lands_everything(tmp_path, sim, sim_config, platform, reference):
     cfg = live_config(tmp_path, sim, sim_config, platform)
     ws = Workspace.resolve(tmp_path / "ws")
@@ -143,6 +159,7 @@ def test_a_report_job_that_never_finishes_times_out_by_the_setting(tmp_path, sim
     assert nothing_landed(ws, job_platform.connectors[0])
 
 
+@on("amazon", "linkedin")
 def test_a_sync_rereads_the_lookback_window_only_and_lands_the_restated_rows(tmp_path, sim, sim_config, platform):
     """Onboard as of END, sync three days later: simulated and live land the same rows (conversions restated
     inside the 7-day window replaced); days before the window are neither asked for nor touched."""
@@ -166,6 +183,7 @@ def test_a_sync_rereads_the_lookback_window_only_and_lands_the_restated_rows(tmp
     assert rows(simulated, restated, [window_start.isoformat(), f"{END} 99", first_load])[0][0] > 0
 
 
+@on("bing", "tiktok")
 def test_two_accounts_land_side_by_side_and_reconcile(tmp_path, sim, sim_config, platform, reference, other_reference):
     connector = platform.connectors[0]
     ids = [account_id(sim_config, TENANT, connector), account_id(sim_config, OTHER_TENANT["slug"], connector)]
