@@ -89,7 +89,7 @@ def print_rows(columns, rows: list[dict], title: str) -> None:
                 if row[c.name] is None
                 else f"{row[c.name]:,.2f}"
                 if isinstance(row[c.name], float)
-                else str(row[c.name])
+                else escape(str(row[c.name]))  # a campaign named "[brand] Sale" is text, not markup
                 for c in columns
             ]
         )

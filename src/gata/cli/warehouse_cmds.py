@@ -43,7 +43,7 @@ def _reporter():
 def _print_result(result: OnboardResult, title: str) -> None:
     table = Table("step", "seconds", "detail", title=title)
     for s in result.steps:
-        table.add_row(s.step, f"{s.seconds:.2f}", s.detail)
+        table.add_row(s.step, f"{s.seconds:.2f}", escape(s.detail))
     table.add_row("total", f"{result.seconds:.2f}", "")
     console.print(table)
 
@@ -177,7 +177,8 @@ def _print_outcomes(outcomes: list[SyncOutcome]) -> None:
         )
         seconds = f"{o.result.seconds:.1f}" if o.result else ""
         color = {"failed": "red", "synced": "green"}.get(o.status, "cyan")
-        table.add_row(o.tenant, f"[{color}]{o.status}[/{color}]", seconds, detail)
+        # an error names where a secret goes ("[sources.<tenant>.<source>]"): text, not markup
+        table.add_row(o.tenant, f"[{color}]{o.status}[/{color}]", seconds, escape(detail))
     console.print(table)
 
 
