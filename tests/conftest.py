@@ -26,6 +26,8 @@ GATA = str(Path(sys.executable).parent / "gata")
 REPO = Path(__file__).resolve().parents[1]
 DEMO = ["tyrell_corp", "wayne_enterprises", "stark_industries"]
 DAYS = 21  # ends today: relative ranges and a previous period have data
+# `make reliability` (GATA_RELIABILITY=long): the long variants (more syncs, trials, platforms, seconds of load)
+LONG = os.environ.get("GATA_RELIABILITY") == "long"
 CENT = Decimal("0.01")
 
 

@@ -4,13 +4,12 @@ nothing new lands nothing, and dlt's resource state records how far each object 
 
 from __future__ import annotations
 
-import os
 from datetime import date, timedelta
 
 import duckdb
 import pytest
 
-from conftest import table_digest
+from conftest import LONG, table_digest
 from gata.config import load_config
 from gata.connectors.base import RenderContext
 from gata.connectors.registry import connector_module
@@ -25,7 +24,7 @@ FIXTURE = "tests/fixtures/all_connectors.yaml"
 SLUG = "omni_corp"
 D0 = date(2026, 10, 10)
 HISTORY = 10
-SYNCS = 12 if os.environ.get("GATA_RELIABILITY") == "long" else 4  # `make reliability`: the long sequence
+SYNCS = 12 if LONG else 4  # `make reliability`: the long sequence
 
 
 def _landed(ws: Workspace) -> dict[tuple[str, str], tuple[int, str]]:

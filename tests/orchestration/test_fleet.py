@@ -22,7 +22,7 @@ import pytest
 import yaml
 from sensor_tick import sensor_tick
 
-from conftest import table_digest
+from conftest import LONG, table_digest
 from gata.config import load_config
 from gata.orchestration.assets import BUILD, PUBLISH, TENANT_TAG, TEST, land_key
 from gata.orchestration.definitions import build_definitions
@@ -68,9 +68,7 @@ SLUGS = [t["slug"] for t in TENANTS_DOC["tenants"]]
 MAX_RUNS = 2
 # a real daemon onboarding three tenants and a killed run: ~5-8 minutes on 2 cores, so it runs with the long
 # suites (`make reliability`) until the whole suite is back under its time budget
-pytestmark = pytest.mark.skipif(
-    os.environ.get("GATA_RELIABILITY") != "long", reason="the Dagster fleet test runs in `make reliability`"
-)
+pytestmark = pytest.mark.skipif(not LONG, reason="the Dagster fleet test runs in `make reliability`")
 
 
 def digests(ws: Workspace, slug: str) -> dict[str, tuple[int, str]]:

@@ -17,7 +17,6 @@ query's ibis compile holds the GIL for seconds), and `make test` must stay green
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -30,10 +29,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import Served
+from conftest import LONG, Served
 
 HELPER = str(Path(__file__).parents[1] / "abuse_clients.py")
-LONG = os.environ.get("GATA_RELIABILITY") == "long"
 pytestmark = pytest.mark.skipif(not LONG, reason="the abuse load test runs in `make reliability`")
 FLOOD_SECONDS = 60 if LONG else 12
 IDLE_SECONDS = 6

@@ -8,7 +8,6 @@ The short variant (CI) lasts as long as one tenant's onboarding, at least 20 s; 
 
 from __future__ import annotations
 
-import os
 import random
 import statistics
 import subprocess
@@ -17,10 +16,9 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from conftest import DAYS, DEMO, GATA
+from conftest import DAYS, DEMO, GATA, LONG
 
 CLIENTS = 16
-LONG = os.environ.get("GATA_RELIABILITY") == "long"
 MIN_SECONDS = 60 if LONG else 20
 
 QUERIES = {

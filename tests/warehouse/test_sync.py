@@ -4,7 +4,6 @@ conversions and late refunds show up after the sync that brought them; syncing a
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from conftest import table_digest
+from conftest import LONG, table_digest
 from gata.cli.main import app
 from gata.config import load_config
 from gata.ingest.run import NotOnboardedError
@@ -25,7 +24,7 @@ from gata.workspace import Workspace
 
 SLUG = "daily_co"
 GHOST = "ghost_co"  # configured, never onboarded
-SYNCS = 10 if os.environ.get("GATA_RELIABILITY") == "long" else 4  # `make reliability` runs the long sequence
+SYNCS = 10 if LONG else 4  # `make reliability` runs the long sequence
 D0 = datetime.now(UTC).date() - timedelta(days=SYNCS + 2)  # the syncs end two days before today
 HISTORY = 8
 SOURCES = {

@@ -9,7 +9,6 @@ platforms, each platform taking part in at least one of them; `make reliability`
 
 from __future__ import annotations
 
-import os
 import time
 from datetime import timedelta
 
@@ -29,7 +28,7 @@ from live_fixtures import (
     write_config,
 )
 
-from conftest import RAW_AD_REPORT
+from conftest import LONG, RAW_AD_REPORT
 from gata.connectors.live.errors import CredentialsError, MalformedResponseError, ReportTimeoutError
 from gata.connectors.live.pull import connect
 from gata.connectors.simulator.app import platform_modules
@@ -49,9 +48,6 @@ def _ready(p: Platform, sim, monkeypatch) -> Platform:
     for name, value in p.env(TENANT, TOKEN).items():
         monkeypatch.setenv(name, value)
     return p
-
-
-LONG = os.environ.get("GATA_RELIABILITY") == "long"
 
 
 def on(*quick: str):

@@ -17,8 +17,8 @@
 {#-
   funnel_depth: how many of the configured steps the session completed in order. Each step name gets a
   code; the session's step events, sorted by their key after collecting (an ordered aggregate would buffer
-  every event again), are folded left: the depth advances when an event is
-  the next expected step. A step listed twice must be done twice.
+  every event again), are folded left: the depth advances when an event is the next expected step. A step
+  listed twice must be done twice.
 -#}
 {% macro gata_an_funnel_depth(steps) -%}
 {%- set names = [] -%}
