@@ -3,6 +3,8 @@ running as its own process on a free port, with a key per tenant and an admin ke
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
 import socket
@@ -10,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -175,12 +178,37 @@ def start_server(ws: Workspace, tenants_file: Path | None = None) -> tuple[subpr
     raise RuntimeError("the API did not start: " + log.read().decode(errors="replace")[-2000:])
 
 
+def built_once(tmp_path_factory, name: str, build: Callable[[Path], object]) -> tuple[Path, object]:
+    """A copy of what `build` writes into an empty folder, and what it returned (as JSON), built once per test
+    run: under pytest-xdist the workers share the run's temporary root, so the first to arrive builds (the others
+    wait on a lock) and each gets its own copy to change as its tests please. A workspace holds no absolute path
+    it reads back."""
+    own = tmp_path_factory.getbasetemp()
+    shared = own.parent if os.environ.get("PYTEST_XDIST_WORKER") else own
+    template = shared / f"built-{name}"
+    with open(shared / f"built-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (template / ".built").exists():
+            shutil.rmtree(template, ignore_errors=True)
+            template.mkdir()
+            (template / ".built").write_text(json.dumps(build(template)))
+    copy = tmp_path_factory.mktemp(name)
+    shutil.copytree(template, copy, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".built"))
+    return copy, json.loads((template / ".built").read_text())
+
+
+def _build_demo(root: Path) -> dict[str, str]:
+    """The served demo: three tenants onboarded, a key per tenant and an admin key."""
+    _run("onboard", "--all", "--days", str(DAYS), "--workspace", str(root))
+    keys = {slug: _run("keys", "create", slug, "--workspace", str(root)).strip().splitlines()[-1] for slug in DEMO}
+    keys["admin"] = _run("keys", "create", "--admin", "--workspace", str(root)).strip().splitlines()[-1]
+    return keys
+
+
 @pytest.fixture(scope="session")
 def served(tmp_path_factory) -> Served:
-    ws = Workspace.resolve(tmp_path_factory.mktemp("served"))
-    _run("onboard", "--all", "--days", str(DAYS), "--workspace", str(ws.root))
-    keys = {slug: _run("keys", "create", slug, "--workspace", str(ws.root)).strip().splitlines()[-1] for slug in DEMO}
-    keys["admin"] = _run("keys", "create", "--admin", "--workspace", str(ws.root)).strip().splitlines()[-1]
+    root, keys = built_once(tmp_path_factory, "served", _build_demo)
+    ws = Workspace.resolve(root)
     proc, base = start_server(ws)
     yield Served(ws, base, keys, proc)
     proc.terminate()

@@ -50,6 +50,13 @@ class Settings(BaseSettings):
         30.0, ge=0, le=3600, description="Wait before the first retry; doubled at each further one."
     )
     serving_memory_limit: str = Field("1GB", description="Memory limit of each tenant snapshot the API reads.")
+    serving_threads: int | None = Field(
+        None,
+        ge=1,
+        le=256,
+        description="DuckDB threads one tenant's query may use in the API (default: every core but one, so a "
+        "tenant's costliest query always leaves a core to the other tenants).",
+    )
     session_hours: float = Field(
         12.0, gt=0, le=24 * 30, description="How long a web-app sign-in lasts before the user signs in again."
     )
@@ -128,6 +135,10 @@ class Settings(BaseSettings):
 def parallel_runs(settings: Settings, tenants: int) -> int:
     """How many tenant runs go at once: the setting, else one per core; never more than there are tenants."""
     return max(1, min(tenants, settings.parallel_tenants or os.cpu_count() or 1))
+
+
+def serving_threads(settings: Settings) -> int:
+    return settings.serving_threads or max(1, (os.cpu_count() or 1) - 1)
 
 
 def threads_per_run(settings: Settings, runs: int) -> int:

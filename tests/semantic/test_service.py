@@ -51,3 +51,22 @@ def _check_old_snapshot(served, store: SnapshotStore) -> None:
     new = store.get(slug)
     assert new.version != old.version and new.path.exists()
     old.connection.close()  # replaced, so no longer the store's to close
+
+
+def test_a_tenants_queries_leave_a_core_to_the_others(served, monkeypatch):
+    """The API's snapshots run a query on every core but one (GATA_SERVING_THREADS overrides): one tenant's
+    costliest query cannot take the cores another tenant's dashboard needs."""
+    from gata.settings import Settings, serving_threads
+
+    monkeypatch.setattr("os.cpu_count", lambda: 4)
+    assert serving_threads(Settings()) == 3
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    assert serving_threads(Settings()) == 1
+    monkeypatch.setenv("GATA_SERVING_THREADS", "5")
+    store = SnapshotStore(served.ws, threads=serving_threads(Settings()))
+    try:
+        cur = store.get("tyrell_corp").cursor()
+        assert cur.execute("select current_setting('threads')").fetchone()[0] == 5
+        cur.close()
+    finally:
+        store.close()

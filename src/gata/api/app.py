@@ -24,7 +24,7 @@ from gata.observability.service import ObservabilityService
 from gata.semantic.compile_pool import CompilePool
 from gata.semantic.service import QueryTimeout, SemanticService
 from gata.semantic.store import SnapshotStore, TenantNotServed
-from gata.settings import Settings
+from gata.settings import Settings, serving_threads
 from gata.web import install as install_web
 from gata.workspace import Workspace
 
@@ -56,7 +56,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.workspace = workspace
-    store = SnapshotStore(workspace, settings.serving_memory_limit)
+    store = SnapshotStore(workspace, settings.serving_memory_limit, serving_threads(settings))
     app.state.service = SemanticService(
         store,
         result_cache=settings.result_cache,

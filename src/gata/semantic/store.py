@@ -48,13 +48,17 @@ class TenantSnapshot:
         return self.connection.cursor()
 
 
-def open_snapshot(workspace: Workspace, slug: str, version: str, memory_limit: str = "1GB") -> TenantSnapshot:
-    return open_snapshot_file(snapshot_path(workspace, slug, version), slug, version, memory_limit)
+def open_snapshot(
+    workspace: Workspace, slug: str, version: str, memory_limit: str = "1GB", threads: int = 2
+) -> TenantSnapshot:
+    return open_snapshot_file(snapshot_path(workspace, slug, version), slug, version, memory_limit, threads)
 
 
-def open_snapshot_file(path: Path, slug: str, version: str, memory_limit: str = "1GB") -> TenantSnapshot:
+def open_snapshot_file(
+    path: Path, slug: str, version: str, memory_limit: str = "1GB", threads: int = 2
+) -> TenantSnapshot:
     """Open a snapshot and build its semantic layer; raises if the overlay does not fit the tables."""
-    con = duckdb.connect(str(path), read_only=True, config={"memory_limit": memory_limit, "threads": 2})
+    con = duckdb.connect(str(path), read_only=True, config={"memory_limit": memory_limit, "threads": threads})
     try:
         metadata = {k: json.loads(v) for k, v in con.execute(f"select key, value from {METADATA_TABLE}").fetchall()}
         if metadata.get("tenant") != slug:
@@ -83,9 +87,9 @@ def open_snapshot_file(path: Path, slug: str, version: str, memory_limit: str = 
 class SnapshotStore:
     """Current snapshots of every tenant in a workspace, opened lazily and swapped when republished."""
 
-    def __init__(self, workspace: Workspace, memory_limit: str = "1GB"):
+    def __init__(self, workspace: Workspace, memory_limit: str = "1GB", threads: int = 2):
         self.workspace = workspace
-        self.memory_limit = memory_limit
+        self.memory_limit, self.threads = memory_limit, threads
         self._current: dict[str, TenantSnapshot] = {}
         self._pointer_stat: dict[str, tuple[int, int]] = {}
         self._lock = threading.Lock()
@@ -123,7 +127,7 @@ class SnapshotStore:
                 raise TenantNotServed(slug)
             if snap is None or snap.version != version:
                 try:
-                    new = open_snapshot(self.workspace, slug, version, self.memory_limit)
+                    new = open_snapshot(self.workspace, slug, version, self.memory_limit, self.threads)
                 except Exception:
                     # publishing validates snapshots, so this is a damaged file: keep serving the last good one
                     log.exception("snapshot %s of %s cannot be opened", version, slug)
