@@ -221,8 +221,10 @@ def test_blended_view_equals_hand_written_sql(served):
             "sessions",
             "campaigns.campaign_name",
             "sessions",
-            'select c.campaign_name, count(*) from "fct_{s}__sessions" x '
-            'left join "dim_{s}__campaigns" c on x.traffic_campaign = c.campaign_name group by 1',
+            'select c.campaign_name, count(*) from "fct_{s}__sessions" x left join "dim_{s}__campaigns" c '
+            "on x.traffic_campaign = c.campaign_name and c.source_platform = "
+            + UTM_PLATFORM.replace("traffic_source", "x.traffic_source").replace("{", "{{").replace("}", "}}")
+            + " group by 1",
         ),
         (
             "orders",

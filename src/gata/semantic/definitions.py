@@ -50,6 +50,9 @@ class JoinDef:
     model: str  # the joined model's name; its fields are spelled `<model>.<field>`
     column: str
     to_column: str
+    # a utm_source column of this model: the join also requires the ad platform it names to be the joined
+    # campaign's platform (the same campaign name on two platforms is two campaigns, never a fan-out)
+    source_column: str | None = None
 
 
 @dataclass(frozen=True)
@@ -344,7 +347,7 @@ SESSIONS_BASE = ModelDef(
         _dim(
             "traffic_campaign",
             "Campaign",
-            "utm_campaign under the attribution model; joins to campaigns.campaign_name.",
+            "utm_campaign under the attribution model; joins to campaigns by name and the platform its source names.",
             synonyms=("campaign",),
         ),
         _dim("geo_country", "Country", "Country of the visitor.", synonyms=("country", "geo", "location")),
@@ -416,7 +419,10 @@ SESSIONS_BASE = ModelDef(
             "number",
         ),
     ],
-    joins=[JoinDef("campaigns", "traffic_campaign", "campaign_name"), JoinDef("users", "user_id", "user_id")],
+    joins=[
+        JoinDef("campaigns", "traffic_campaign", "campaign_name", source_column="traffic_source"),
+        JoinDef("users", "user_id", "user_id"),
+    ],
 )
 
 
@@ -498,7 +504,10 @@ EVENTS = ModelDef(
             "number",
         ),
     ],
-    joins=[JoinDef("campaigns", "traffic_campaign", "campaign_name"), JoinDef("users", "user_id", "user_id")],
+    joins=[
+        JoinDef("campaigns", "traffic_campaign", "campaign_name", source_column="traffic_source"),
+        JoinDef("users", "user_id", "user_id"),
+    ],
 )
 
 # --- campaigns --------------------------------------------------------------------------------------------

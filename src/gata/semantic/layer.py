@@ -23,7 +23,7 @@ from gata.semantic.definitions import (
     funnel_measures,
     non_additive,
 )
-from gata.semantic.derived import blended_table, business_table
+from gata.semantic.derived import blended_table, business_table, platform_of_source
 from gata.semantic.overlay import Condition, ExtraMeasure, FieldOverlay, Overlay
 from gata.star.contracts import BY_TABLE
 
@@ -154,7 +154,7 @@ class TenantLayer:
                 target = self.models.get(join.model)
                 if target is None:
                     raise ValueError(f"model '{model.name}' joins unknown model '{join.model}'")
-                _check_columns(model.name, model.table, [join.column])
+                _check_columns(model.name, model.table, [join.column, *filter(None, [join.source_column])])
                 _check_columns(join.model, target.table, [join.to_column])
         for model in self.models.values():
             model.semantic = self._semantic(model)
@@ -249,10 +249,18 @@ class TenantLayer:
                 base = self.models[name]
                 sem = base.semantic
                 for target in targets:
-                    join = base.joins[target]
-                    sem = sem.join_one(
-                        self.models[target].semantic,
-                        on=lambda left, right, c=join.column, tc=join.to_column: left[c] == right[tc],
-                    )
+                    sem = sem.join_one(self.models[target].semantic, on=_join_predicate(base.joins[target]))
                 self._joined[key] = sem
             return self._joined[key]
+
+
+def _join_predicate(join: JoinDef):
+    """Equal keys, and for a join by campaign name also the platform the row's utm_source names."""
+
+    def on(left, right):
+        predicate = left[join.column] == right[join.to_column]
+        if join.source_column is not None:
+            predicate = predicate & (platform_of_source(left[join.source_column]) == right.source_platform)
+        return predicate
+
+    return on
