@@ -732,7 +732,6 @@ BUSINESS = ModelDef(
             "Net revenue (refunds subtracted) of every shop order that counts, reporting currency.",
             _t_net,
             "currency",
-            ("total revenue", "all revenue"),
         ),
         MeasureDef(
             "orders",
