@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -258,9 +258,9 @@ def compile_query(query: SemanticQuery, layer: TenantLayer, today: date) -> Comp
     settles = _settling_measures(measures)
     windows = settling.windows(layer.profile)
     if query.settled_only and period is not None:
-        period = _settled_period(period, settles, windows)
+        period = settling.settled_period(period, list(settles), windows)
     compared = previous_period(*period) if query.compare and period is not None else None
-    flags, notes = _unsettled(settles, windows, period, compared)
+    flags, notes = settling.flags(settles, windows, period, compared)
     unknown_change = {m for f in flags for m in f.measures}
     notes += _history_notes(measures, layer)
     bsl_dims = [r.bsl(joined, model.name) for r in dims]
@@ -330,46 +330,8 @@ def _settling_measures(measures: list[FieldRef]) -> dict[str, list[str]]:
     return out
 
 
-def _settled_period(
-    period: tuple[date, date], settles: dict[str, list[str]], windows: dict[str, settling.Window]
-) -> tuple[date, date]:
-    """The period moved back, its length kept, to end on the last day every queried platform-reported measure
-    has settled: "last 7 days" becomes the last 7 settled days, compared with the 7 before them."""
-    starts = [windows[d].unsettled_from for d in settles if d in windows]
-    if not starts:
-        return period
-    shift = (period[1] - (min(starts) - timedelta(days=1))).days
-    if shift <= 0:
-        return period
-    return period[0] - timedelta(days=shift), period[1] - timedelta(days=shift)
-
-
-def _unsettled(
-    settles: dict[str, list[str]],
-    windows: dict[str, settling.Window],
-    period: tuple[date, date] | None,
-    compared: tuple[date, date] | None,
-) -> tuple[list[Unsettled], list[str]]:
-    """Settling days of the period and of the compared one, with a note for each."""
-    flags, notes = [], []
-    for domain, names in settles.items():
-        window = windows.get(domain)
-        if window is None or period is None:
-            continue
-        for which, rng in (("current", period), ("previous", compared)):
-            days = settling.unsettled(window, *rng) if rng is not None else None
-            if days is not None:
-                flags.append(
-                    Unsettled(
-                        period=which, measures=names, start=days[0], end=days[1], restated_days=window.restated_days
-                    )
-                )
-                notes.append(settling.note(window, names, days))
-    return flags, notes
-
-
 def _history_notes(measures: list[FieldRef], layer: TenantLayer) -> list[str]:
-    """ "New" is judged against the order history landed: the note says how far back that is."""
+    """A new customer is judged against the order history landed: the note says how far back that is."""
     since = layer.profile.get("history", {}).get("orders_from")
     if since and any(r.name in ("new_customers", "cac") and r.model.name == "blended" for r in measures):
         return [

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from gata.semantic.query import Unsettled
+
 
 @dataclass(frozen=True)
 class Window:
@@ -45,3 +47,39 @@ def note(window: Window, measures: list[str], days: tuple[date, date]) -> str:
         f"{', '.join(measures)}: the days {days[0].isoformat()} to {days[1].isoformat()} are still settling (ad "
         f"platforms restate conversions for {window.restated_days} days), so they read low until then"
     )
+
+
+def settled_period(period: tuple[date, date], domains: list[str], windows: dict[str, Window]) -> tuple[date, date]:
+    """The period moved back, its length kept, to end on the last day every queried domain has settled: "last 7
+    days" becomes the last 7 settled days (and a comparison, the 7 before them)."""
+    starts = [windows[d].unsettled_from for d in domains if d in windows]
+    if not starts:
+        return period
+    shift = (period[1] - (min(starts) - timedelta(days=1))).days
+    if shift <= 0:
+        return period
+    return period[0] - timedelta(days=shift), period[1] - timedelta(days=shift)
+
+
+def flags(
+    settles: dict[str, list[str]],
+    windows: dict[str, Window],
+    period: tuple[date, date] | None,
+    compared: tuple[date, date] | None,
+) -> tuple[list[Unsettled], list[str]]:
+    """Settling days of the period and of the compared one, per domain's measures, with a note for each."""
+    out, notes = [], []
+    for domain, names in settles.items():
+        window = windows.get(domain)
+        if window is None or period is None:
+            continue
+        for which, rng in (("current", period), ("previous", compared)):
+            days = unsettled(window, *rng) if rng is not None else None
+            if days is not None:
+                out.append(
+                    Unsettled(
+                        period=which, measures=names, start=days[0], end=days[1], restated_days=window.restated_days
+                    )
+                )
+                notes.append(note(window, names, days))
+    return out, notes
