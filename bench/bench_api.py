@@ -36,7 +36,7 @@ QUERIES = {
     "spend by platform": {
         "model": "ad_performance",
         "dimensions": ["source_platform"],
-        "measures": ["spend", "clicks", "ctr", "cpc", "roas"],
+        "measures": ["spend", "clicks", "ctr", "cpc", "platform_roas"],
     },
     "spend by campaign, monthly": {
         "model": "ad_performance",
@@ -47,7 +47,7 @@ QUERIES = {
     "ads by campaign status (join)": {
         "model": "ad_performance",
         "dimensions": ["campaigns.campaign_status"],
-        "measures": ["spend", "cpa"],
+        "measures": ["spend", "platform_cpa"],
     },
     "revenue last 30 days vs previous": {
         "model": "orders",
@@ -92,7 +92,7 @@ QUERIES = {
     "blended ROAS by campaign": {
         "model": "blended",
         "dimensions": ["campaign_name"],
-        "measures": ["spend", "revenue", "blended_roas", "cac"],
+        "measures": ["spend", "revenue", "attributed_roas", "cac"],
     },
 }
 

@@ -39,10 +39,10 @@ RANGES = ["last_30_days", "last_90_days", "last_7_days", "this_month", "last_mon
 def dashboard_queries(tenant: str, base: str, key: str, date_range: dict) -> list[dict]:
     """The dashboard's twelve queries (see src/gata/web/static/js), for the HTTP baseline."""
     kpi = [
-        ("ad_performance", ["spend", "cpa"]),
+        ("ad_performance", ["spend", "platform_cpa"]),
         ("orders", ["revenue", "orders", "aov"]),
         ("sessions", ["sessions", "conversion_rate"]),
-        ("blended", ["blended_roas"]),
+        ("blended", ["attributed_roas"]),
     ]
     with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}) as c:
         steps = [
@@ -62,7 +62,7 @@ def dashboard_queries(tenant: str, base: str, key: str, date_range: dict) -> lis
             **dr,
         },
         {"model": "orders", "measures": ["revenue"], "time_grain": "day", **dr},
-        {"model": "blended", "dimensions": ["source_platform"], "measures": ["spend", "revenue", "blended_roas"], **dr},
+        {"model": "blended", "dimensions": ["source_platform"], "measures": ["spend", "revenue", "attributed_roas"], **dr},
         {"model": "sessions", "measures": ["sessions", *steps], **dr},
         {"model": "sessions", "dimensions": ["traffic_source", "traffic_medium"], "measures": ["sessions"], **dr},
         {"model": "sessions", "dimensions": ["device_category"], "measures": ["sessions"], **dr},
@@ -76,7 +76,7 @@ def dashboard_queries(tenant: str, base: str, key: str, date_range: dict) -> lis
         {
             "model": "blended",
             "dimensions": ["source_platform", "campaign_name"],
-            "measures": ["revenue", "blended_roas"],
+            "measures": ["revenue", "attributed_roas"],
             **dr,
         },
     ]

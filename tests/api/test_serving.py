@@ -16,10 +16,10 @@ import pytest
 GATA = str(Path(sys.executable).parent / "gata")
 TENANT = "stark_industries"
 QUERIES = [
-    {"model": "ad_performance", "dimensions": ["campaign_name"], "measures": ["spend", "roas"]},
+    {"model": "ad_performance", "dimensions": ["campaign_name"], "measures": ["spend", "platform_roas"]},
     {"model": "sessions", "dimensions": ["traffic_source"], "measures": ["sessions", "conversion_rate"]},
     {"model": "orders", "measures": ["revenue", "orders"], "time_grain": "week"},
-    {"model": "blended", "dimensions": ["source_platform"], "measures": ["spend", "blended_roas"]},
+    {"model": "blended", "dimensions": ["source_platform"], "measures": ["spend", "attributed_roas"]},
 ]
 
 

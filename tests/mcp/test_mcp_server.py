@@ -57,7 +57,7 @@ def test_mcp_tools_answer_for_the_keys_tenant_only(served):
         "campaigns",
         "users",
     }
-    assert {m["name"] for m in out["detail"]["measures"]} >= {"spend", "ctr", "roas"}
+    assert {m["name"] for m in out["detail"]["measures"]} >= {"spend", "ctr", "platform_roas"}
     with served.snapshot(TENANT) as con:
         want = dict(
             con.execute(

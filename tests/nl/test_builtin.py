@@ -39,7 +39,7 @@ def test_text_normalisation_and_stems():
             {
                 "model": "ad_performance",
                 "dimensions": ["campaign_name"],
-                "measures": ["roas"],
+                "measures": ["platform_roas"],
                 "filters": [{"field": "source_platform", "value": "facebook_ads"}],
                 "date_range": {"relative": "last_month"},
             },
@@ -54,8 +54,8 @@ def test_text_normalisation_and_stems():
             {
                 "model": "ad_performance",
                 "dimensions": ["campaign_name"],
-                "measures": ["roas", "spend", "conversions_value"],  # a ranking shows what ROAS is made of
-                "order_by": [{"field": "roas"}],  # asc is the default
+                "measures": ["platform_roas", "spend", "conversions_value"],  # a ranking shows what ROAS is made of
+                "order_by": [{"field": "platform_roas"}],  # asc is the default
                 "limit": 2,
             },
         ),

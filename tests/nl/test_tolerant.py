@@ -25,19 +25,45 @@ def ask(answers, question: str, tenant: str = "tyrell_corp"):
 def test_ambiguous_roas_states_its_reading_and_offers_the_others(answers):
     a = ask(answers, "best ROAS")
     assert a.answered and a.query.model == "ad_performance"
-    assert a.query.measures == ["roas", "spend", "conversions_value"]  # the figure with what it is made of
-    assert any("platform-reported ROAS" in n and "attributed" in n for n in a.explanation.notes)
-    assert "best blended ROAS" in a.suggestions and "best ROAS by campaign" in a.suggestions
+    assert a.query.measures == ["platform_roas", "spend", "conversions_value"]  # the figure with what it is made of
+    note = next(n for n in a.explanation.notes if "read as" in n)
+    assert "platform-reported ROAS" in note and "attributed ROAS" in note and "MER" in note
+    assert {"best attributed ROAS", "best MER", "best ROAS by campaign"} <= set(a.suggestions)
     for s in a.suggestions:  # one click each: every alternative is answered
         assert ask(answers, s).answered, s
-    blended = ask(answers, "best blended ROAS")
-    assert blended.query.model == "blended" and blended.query.measures[0] == "blended_roas"
+    attributed = ask(answers, "best attributed ROAS")
+    assert attributed.query.model == "blended" and attributed.query.measures[0] == "attributed_roas"
+    assert ask(answers, "best MER").query.measures[0] == "mer"
+    # each named reading is read as itself, with no ambiguity left to state
+    for question, model, measure in (
+        ("platform ROAS last 30 days", "ad_performance", "platform_roas"),
+        ("attributed ROAS last 30 days", "blended", "attributed_roas"),
+        ("MER last 30 days", "business", "mer"),
+        ("revenue over spend last 30 days", "business", "mer"),
+    ):
+        named = ask(answers, question)
+        assert (named.query.model, named.query.measures) == (model, [measure]), question
+        assert not any("read as" in n for n in named.explanation.notes), (question, named.explanation.notes)
+
+
+def test_ambiguous_cpa_states_its_reading_and_offers_cost_per_order(answers):
+    a = ask(answers, "CPA by platform last 30 days")
+    assert a.answered and (a.query.model, a.query.measures) == ("ad_performance", ["platform_cpa"])
+    assert any("platform-reported CPA" in n and "attributed cost per order" in n for n in a.explanation.notes)
+    assert "attributed cost per order by platform last 30 days" in a.suggestions
+    other = ask(answers, "attributed cost per order by platform last 30 days")
+    assert (other.query.model, other.query.measures) == ("blended", ["attributed_cost_per_order"])
 
 
 def test_the_ambiguity_table_is_data(answers):
     """A fourth ROAS is a row of the table: the reader offers whatever the table lists that the tenant has."""
     candidates = AMBIGUOUS["roas"]["candidates"]
-    extra = {"model": "blended", "measure": "cost_per_order", "reading": "cost per order (test row)", "ask": "CPO"}
+    extra = {
+        "model": "blended",
+        "measure": "attributed_cost_per_order",
+        "reading": "cost per order (test row)",
+        "ask": "CPO",
+    }
     candidates.append(extra)
     try:
         a = ask(answers, "ROAS by platform last 30 days")
@@ -49,8 +75,9 @@ def test_the_ambiguity_table_is_data(answers):
 
 def test_rankings_show_the_measure_ranked_by_and_its_context(answers):
     a = ask(answers, "top 3 campaigns by CPA last 30 days")
-    assert a.query.order_by[0].field == "cpa" and a.query.measures == ["cpa", *CONTEXT["cpa"]]
-    assert {c.name for c in a.columns} >= {"campaign_name", "cpa", "spend", "conversions"}
+    assert a.query.order_by[0].field == "platform_cpa"
+    assert a.query.measures == ["platform_cpa", *CONTEXT["platform_cpa"]]
+    assert {c.name for c in a.columns} >= {"campaign_name", "platform_cpa", "spend", "conversions"}
     plain = ask(answers, "top 3 campaigns by spend last 30 days")
     assert plain.query.measures == ["spend"]  # a plain sum needs no context
 

@@ -31,7 +31,7 @@ QUERIES = {
         "date_range": {"relative": "last_30_days"},
     },
     "sessions": {"model": "sessions", "measures": ["sessions", "conversion_rate"], "dimensions": ["device_category"]},
-    "blended": {"model": "blended", "measures": ["spend", "blended_roas"], "dimensions": ["source_platform"]},
+    "blended": {"model": "blended", "measures": ["spend", "attributed_roas"], "dimensions": ["source_platform"]},
     "compare": {
         "model": "ad_performance",
         "measures": ["spend"],

@@ -91,7 +91,7 @@ def test_funnel_measures_follow_the_longest_configured_funnel():
     ("body", "message"),
     [
         ({"model": "orders", "measures": ["revenu"]}, "valid fields: all_orders, aov"),
-        ({"model": "nope", "measures": ["x"]}, "valid models: ad_performance, blended, campaigns"),
+        ({"model": "nope", "measures": ["x"]}, "valid models: ad_performance, blended, business, campaigns"),
         ({"model": "orders", "dimensions": ["revenue"]}, "'revenue' is a measure"),
         ({"model": "orders", "measures": ["order_date"]}, "'order_date' is a dimension"),
         ({"model": "orders", "dimensions": ["campaigns.campaign_name"]}, "has no join to 'campaigns'"),

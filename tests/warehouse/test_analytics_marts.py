@@ -268,10 +268,10 @@ def test_identity_is_one_row_per_person_and_sane(omni):
     rates = {
         r[0]: r[1:] for r in _query(ws, f"select key_type, users, resolved, match_rate from analytics.{MATCH_RATES}")
     }
-    assert set(rates) == {"analytics_id", "user_id", "email", "transaction_id", "order_id"}
+    assert set(rates) == {"analytics_id", "login_ids_that_bought", "email", "transaction_id", "order_id"}
     assert rates["transaction_id"][2] == 1.0 and rates["order_id"][2] == 1.0 and rates["email"][2] == 1.0
     assert 0.05 < rates["analytics_id"][2] < 1.0
-    assert 0 < rates["user_id"][2] <= 1.0
+    assert 0 < rates["login_ids_that_bought"][2] <= 1.0
 
 
 def test_changing_conversion_events_changes_conversion_sessions(omni):

@@ -269,3 +269,17 @@ def test_explorer_fits_a_phone_and_opens_a_shared_link(open_session, web):
         box = page.locator(control).bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], control
     s.screenshot("explorer-390")
+
+
+def test_the_explorer_says_which_days_are_still_settling(session, web):
+    """Platform ROAS over the last 7 days: the API's notes (days the platforms still restate) are shown under the
+    result, and a settled measure alone shows none."""
+    body = {"model": "ad_performance", "measures": ["platform_roas"], "date_range": {"relative": "last_7_days"}}
+    page = session.sign_in(user_of(TENANT), path=f"/app/{TENANT}/explore?q={quote(json.dumps(body))}")
+    page.wait_for_selector('#explorer[data-runs="1"]')
+    result = api_query(web, body)
+    assert result["unsettled"] and result["notes"]
+    assert page.locator("#result-notes li").all_inner_texts() == result["notes"]
+    page.goto(f"/app/{TENANT}/explore?q={quote(json.dumps({**body, 'measures': ['spend']}))}")
+    page.wait_for_selector('#explorer[data-runs="1"]')
+    assert page.locator("#result-notes").is_hidden()

@@ -127,12 +127,12 @@ def test_the_explorer_states_the_reading_of_an_ambiguous_question_and_offers_the
     page.press("#question", "Enter")
     page.wait_for_selector('section.ask[data-state="answered"]')
     text = page.locator("#ask-answer").inner_text()
-    assert "platform-reported ROAS" in text and "attributed (blended) ROAS" in text and "all time" in text
+    assert "platform-reported ROAS" in text and "attributed ROAS" in text and "MER" in text and "all time" in text
     with web.client(TENANT) as client:
         answer = client.post(f"/semantic-layer/{TENANT}/ask", json={"question": "best ROAS"}).json()
     buttons = page.locator("#ask-suggestions button")
-    assert buttons.all_inner_texts() == answer["suggestions"] and "best blended ROAS" in answer["suggestions"]
-    buttons.filter(has_text="best blended ROAS").click()  # one click: the other reading, answered
+    assert buttons.all_inner_texts() == answer["suggestions"] and "best attributed ROAS" in answer["suggestions"]
+    buttons.filter(has_text="best attributed ROAS").click()  # one click: the other reading, answered
     page.wait_for_selector('section.ask[data-state="answered"]')
-    page.wait_for_function("() => document.querySelector('#query-json').value.includes('blended_roas')")
-    assert page.locator("#question").input_value() == "best blended ROAS"
+    page.wait_for_function("() => document.querySelector('#query-json').value.includes('attributed_roas')")
+    assert page.locator("#question").input_value() == "best attributed ROAS"

@@ -76,8 +76,11 @@ def build_server(workspace: Workspace, key: str, service: SemanticService | None
         description=(
             "Run a structured query. Fields: model, dimensions, measures, filters [{field, op, value}] or "
             "{and|or: [...]}, time_grain (day|week|month|quarter|year), date_range ({start, end} or "
-            "{relative: last_30_days|this_month|...}), compare ('previous_period'), order_by [{field, direction}], "
-            "limit. Returns sql, columns and rows."
+            "{relative: last_30_days|this_month|...}), compare ('previous_period'), settled_only (compare "
+            "platform-reported measures on settled days only), order_by [{field, direction}], limit. ROAS is three "
+            "measures: ad_performance.platform_roas (platforms' claim), blended.attributed_roas (UTM-attributed net "
+            "revenue), business.mer (all revenue / all spend). Returns sql, columns, rows, and unsettled days and "
+            "notes to read them by."
         )
     )
     def query(query: dict[str, Any]) -> dict[str, Any]:

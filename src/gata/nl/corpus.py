@@ -26,8 +26,8 @@ MEASURES: dict[tuple[str, str], tuple[str, ...]] = {
     ("ad_performance", "impressions"): ("impressions",),
     ("ad_performance", "ctr"): ("CTR", "click through rate", "clickthrough rate"),
     ("ad_performance", "cpc"): ("CPC", "cost per click"),
-    ("ad_performance", "cpa"): ("CPA", "cost per acquisition"),
-    ("ad_performance", "roas"): ("ROAS", "return on ad spend"),
+    ("ad_performance", "platform_cpa"): ("CPA", "cost per acquisition", "platform CPA"),
+    ("ad_performance", "platform_roas"): ("ROAS", "return on ad spend", "platform ROAS"),
     ("orders", "revenue"): ("revenue", "sales", "income"),
     ("orders", "orders"): ("orders", "number of orders"),
     ("orders", "aov"): ("AOV", "average order value"),
@@ -37,9 +37,10 @@ MEASURES: dict[tuple[str, str], tuple[str, ...]] = {
     ("sessions", "conversion_rate"): ("conversion rate", "conv rate"),
     ("events", "events"): ("events",),
     ("blended", "cac"): ("CAC", "customer acquisition cost"),
-    ("blended", "cost_per_order"): ("cost per order",),
+    ("blended", "attributed_cost_per_order"): ("cost per order", "attributed cost per order"),
     ("blended", "new_customers"): ("new customers",),
-    ("blended", "blended_roas"): ("blended ROAS",),
+    ("blended", "attributed_roas"): ("attributed ROAS", "blended ROAS"),
+    ("business", "mer"): ("MER", "revenue over spend"),
     ("campaigns", "active_campaigns"): ("active campaigns",),
 }
 # misspellings people type, never used by the dev families
@@ -305,7 +306,7 @@ def _per_measure(ctx: Ctx, split: str):
     pairs = (
         ("ad_performance", "spend per click", "cpc", "source_platform"),
         ("ad_performance", "clicks per impression", "ctr", "campaign_name"),
-        ("ad_performance", "spend per conversion", "cpa", "source_platform"),
+        ("ad_performance", "spend per conversion", "platform_cpa", "source_platform"),
         ("orders", "revenue per order", "aov", "source_platform"),
     )
     for k, (m, words, ratio, d) in enumerate(pairs):

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 # a ranking by a ratio shows what the ratio is made of (ROAS with spend and conversion value)
 CONTEXT: dict[str, tuple[str, ...]] = {
-    "roas": ("spend", "conversions_value"),
-    "blended_roas": ("spend", "revenue"),
-    "cpa": ("spend", "conversions"),
+    "platform_roas": ("spend", "conversions_value"),
+    "attributed_roas": ("spend", "revenue"),
+    "mer": ("spend", "net_revenue"),
+    "platform_cpa": ("spend", "conversions"),
     "cpc": ("spend", "clicks"),
     "cpm": ("spend", "impressions"),
     "ctr": ("clicks", "impressions"),
     "aov": ("revenue", "orders"),
     "conversion_rate": ("conversions", "sessions"),
     "cac": ("spend", "new_customers"),
-    "cost_per_order": ("spend", "orders"),
+    "attributed_cost_per_order": ("spend", "orders"),
     "refund_rate": ("refunds", "revenue"),
 }
 
@@ -28,9 +29,9 @@ CONTEXT: dict[str, tuple[str, ...]] = {
 # CPM is not here: it is per thousand impressions, so "spend per impression" is not its figure.
 RATIOS: dict[tuple[str, str], str] = {
     ("spend", "clicks"): "cpc",
-    ("spend", "conversions"): "cpa",
+    ("spend", "conversions"): "platform_cpa",
     ("clicks", "impressions"): "ctr",
-    ("conversions_value", "spend"): "roas",
+    ("conversions_value", "spend"): "platform_roas",
     ("revenue", "orders"): "aov",
     ("refunds", "revenue"): "refund_rate",
     ("conversions", "sessions"): "conversion_rate",
@@ -38,20 +39,60 @@ RATIOS: dict[tuple[str, str], str] = {
     ("events", "event_users"): "events_per_user",
     ("user_revenue", "customers"): "revenue_per_customer",
     ("customers", "users"): "customer_rate",
-    ("revenue", "spend"): "blended_roas",
+    ("revenue", "spend"): "attributed_roas",
+    ("net_revenue", "spend"): "mer",
     ("spend", "new_customers"): "cac",
-    ("spend", "orders"): "cost_per_order",
+    ("spend", "orders"): "attributed_cost_per_order",
 }
 
-# business words that name more than one measure: the candidates, the default first. Adding a measure
-# (platform-reported, attributed and MER ROAS) is a row here, not code. `ask` is how a suggestion names it.
+# business words that name more than one measure: the candidates, the default first (the reading the word has
+# where it is most often seen: ROAS and CPA in the ad platforms' own reports). Adding a measure is a row here,
+# not code. `reading` says what the figure is made of; `ask` is how a suggestion names it.
 _ROAS = {
     "candidates": [
-        {"model": "ad_performance", "measure": "roas", "reading": "platform-reported ROAS", "ask": "ROAS"},
-        {"model": "blended", "measure": "blended_roas", "reading": "attributed (blended) ROAS", "ask": "blended ROAS"},
+        {
+            "model": "ad_performance",
+            "measure": "platform_roas",
+            "reading": "platform-reported ROAS (conversion value the ad platforms claim / spend)",
+            "ask": "platform ROAS",
+        },
+        {
+            "model": "blended",
+            "measure": "attributed_roas",
+            "reading": "attributed ROAS (net revenue of orders attributed by UTM / spend)",
+            "ask": "attributed ROAS",
+        },
+        {
+            "model": "business",
+            "measure": "mer",
+            "reading": "MER (all net revenue / all ad spend)",
+            "ask": "MER",
+        },
     ],
 }
-AMBIGUOUS: dict[str, dict] = {"roas": _ROAS, "return on ad spend": _ROAS}
+_CPA = {
+    "candidates": [
+        {
+            "model": "ad_performance",
+            "measure": "platform_cpa",
+            "reading": "platform-reported CPA (spend / conversions the ad platforms claim)",
+            "ask": "platform CPA",
+        },
+        {
+            "model": "blended",
+            "measure": "attributed_cost_per_order",
+            "reading": "attributed cost per order (spend / shop orders attributed by UTM)",
+            "ask": "attributed cost per order",
+        },
+    ],
+}
+AMBIGUOUS: dict[str, dict] = {
+    "roas": _ROAS,
+    "return on ad spend": _ROAS,
+    "cpa": _CPA,
+    "cost per acquisition": _CPA,
+    "cost per conversion": _CPA,
+}
 
 
 def stemmed(table: dict[str, dict]) -> dict[str, dict]:

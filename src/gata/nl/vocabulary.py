@@ -21,15 +21,16 @@ from gata.semantic.layer import ResolvedModel, TenantLayer
 from gata.semantic.store import TenantSnapshot
 
 # the order in which an ambiguous question is tried against the models (first = preferred on a tie)
-MODEL_PRIORITY = ("ad_performance", "orders", "sessions", "blended", "events", "campaigns", "users")
+MODEL_PRIORITY = ("ad_performance", "orders", "sessions", "blended", "business", "events", "campaigns", "users")
 
 # business words people use for the same measure, beyond the definitions' own synonyms
 BUILTIN_MEASURE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "spend": ("costs", "spending", "ad costs", "media spend", "amount spent"),
     "revenue": ("income", "sales revenue", "make", "made", "earn", "earned", "earnings", "turnover"),
     "net_revenue": ("revenue after refunds", "net"),
-    "roas": ("return on ads",),
-    "blended_roas": ("attributed roas",),
+    "platform_roas": ("return on ads",),
+    "attributed_roas": ("blended roas",),
+    "mer": ("revenue over ad spend", "revenue to spend"),
     "conversion_rate": ("conv rate", "cr", "conversion rates"),
     "aov": ("avg order value", "average basket", "average order"),
     "ctr": ("clickthrough rate",),
@@ -58,7 +59,9 @@ VALUE_ALIASES: dict[str, tuple[str, ...]] = {
 # dimensions whose values are not words of a question (ids, paths, currency codes)
 _NO_VALUES = re.compile(r"(_id|_key|^currency|landing_page|page_path)$")
 MAX_VALUES = 300
-LOWER_IS_BETTER = frozenset({"cpc", "cpm", "cpa", "cac", "cost_per_order", "refunds", "refund_rate"})
+LOWER_IS_BETTER = frozenset(
+    {"cpc", "cpm", "platform_cpa", "cac", "attributed_cost_per_order", "refunds", "refund_rate"}
+)
 
 # strengths: how surely a phrase means a field (label > name > synonym > built-in > joined)
 LABEL, NAME, SYNONYM, BUILTIN, JOINED = 5, 4, 3, 2, 1

@@ -17,9 +17,11 @@ import ibis
 import ibis.expr.types as ir
 from boring_semantic_layer import to_untagged
 
+from gata.semantic import settling
 from gata.semantic.dates import previous_period, resolve
+from gata.semantic.definitions import RENAMED
 from gata.semantic.layer import ResolvedModel, TenantLayer
-from gata.semantic.query import Column, Condition, Group, SemanticQuery
+from gata.semantic.query import Column, Condition, Group, SemanticQuery, Unsettled
 
 GRAINS = {
     "day": "TIME_GRAIN_DAY",
@@ -70,6 +72,8 @@ class CompiledQuery:
     sql: str
     columns: list[Column]
     date_range: tuple[date, date] | None
+    unsettled: tuple[Unsettled, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 def _valid_fields(model: ResolvedModel, layer: TenantLayer) -> str:
@@ -102,6 +106,11 @@ def _resolve_field(name: str, model: ResolvedModel, layer: TenantLayer) -> Field
         return FieldRef(name, model, name, "dimension", None)
     if name in model.measures:
         return FieldRef(name, model, name, "measure", None)
+    if (model.name, name) in RENAMED:
+        raise QueryValidationError(
+            f"'{name}' of model '{model.name}' was renamed: it named one of several figures (platform-reported, "
+            f"attributed, revenue over spend). Ask for one of: {', '.join(RENAMED[(model.name, name)])}"
+        )
     raise QueryValidationError(
         f"unknown field '{name}' in model '{model.name}'; valid fields: {_valid_fields(model, layer)}"
     )
@@ -246,6 +255,14 @@ def compile_query(query: SemanticQuery, layer: TenantLayer, today: date) -> Comp
     if query.date_range is not None:
         start, end = resolve(query.date_range, today)
         period = (start, end)
+    settles = _settling_measures(measures)
+    windows = settling.windows(layer.profile)
+    if query.settled_only and period is not None:
+        period = settling.settled_period(period, list(settles), windows)
+    compared = previous_period(*period) if query.compare and period is not None else None
+    flags, notes = settling.flags(settles, windows, period, compared)
+    unknown_change = {m for f in flags for m in f.measures}
+    notes += _history_notes(measures, layer)
     bsl_dims = [r.bsl(joined, model.name) for r in dims]
     bsl_measures = [r.bsl(joined, model.name) for r in measures]
     grains = {time_ref.bsl(joined, model.name): GRAINS[query.time_grain]} if query.time_grain and time_ref else None
@@ -266,8 +283,8 @@ def compile_query(query: SemanticQuery, layer: TenantLayer, today: date) -> Comp
     try:
         table = run(period)
         out_names = [r.spelled for r in dims + measures]
-        if query.compare and period is not None:
-            table, out_names = _with_previous(table, run(previous_period(*period)), dims, measures)
+        if compared is not None:
+            table, out_names = _with_previous(table, run(compared), dims, measures, unknown_change)
         table = table.select(*out_names)
     except (ValueError, KeyError, AttributeError) as exc:  # BSL / ibis rejecting a combination
         raise QueryValidationError(f"query cannot be compiled: {exc}") from None
@@ -298,10 +315,35 @@ def compile_query(query: SemanticQuery, layer: TenantLayer, today: date) -> Comp
         raise QueryValidationError(
             f"the query compiles to more than {MAX_SQL_CHARS} characters of SQL: use fewer filters or values"
         )
-    return CompiledQuery(str(sql), _columns(table, dims, measures, layer, out_names), period)
+    return CompiledQuery(
+        str(sql), _columns(table, dims, measures, layer, out_names), period, tuple(flags), tuple(notes)
+    )
 
 
-def _with_previous(current: ir.Table, previous: ir.Table, dims, measures) -> tuple[ir.Table, list[str]]:
+def _settling_measures(measures: list[FieldRef]) -> dict[str, list[str]]:
+    """The queried measures still restated after their day, by the domain whose window applies."""
+    out: dict[str, list[str]] = {}
+    for r in measures:
+        domain = r.model.measures[r.name].settles_with
+        if domain is not None:
+            out.setdefault(domain, []).append(r.spelled)
+    return out
+
+
+def _history_notes(measures: list[FieldRef], layer: TenantLayer) -> list[str]:
+    """A new customer is judged against the order history landed: the note says how far back that is."""
+    since = layer.profile.get("history", {}).get("orders_from")
+    if since and any(r.name in ("new_customers", "cac") and r.model.name == "blended" for r in measures):
+        return [
+            f"new customers: a buyer is new when no earlier order that counts was landed; the order history "
+            f"landed begins on {since}, so buyers who ordered only before then are counted new"
+        ]
+    return []
+
+
+def _with_previous(
+    current: ir.Table, previous: ir.Table, dims, measures, unknown_change: set[str] = frozenset()
+) -> tuple[ir.Table, list[str]]:
     prev = previous.rename({f"__prev_{r.spelled}": r.spelled for r in dims + measures})
     if dims:
         preds = [current[r.spelled].identical_to(prev[f"__prev_{r.spelled}"]) for r in dims]
@@ -313,10 +355,14 @@ def _with_previous(current: ir.Table, previous: ir.Table, dims, measures) -> tup
         cur, old = joined[r.spelled], joined[f"__prev_{r.spelled}"]
         cols[r.spelled] = cur
         cols[f"{r.spelled}_previous"] = old
-        cols[f"{r.spelled}_delta"] = cur.fill_null(0) - old.fill_null(0)
-        cols[f"{r.spelled}_pct_change"] = (cur.fill_null(0) - old.fill_null(0)).cast("float64") / old.cast(
-            "float64"
-        ).nullif(0)
+        # a sum over no rows is zero; a ratio or mean with a side missing has no change (unknown, not the other
+        # side's value)
+        additive = r.model.measures[r.name].additive
+        delta = cur.fill_null(0) - old.fill_null(0) if additive else cur - old
+        if r.spelled in unknown_change:  # settling days on one side: not like for like
+            delta = ibis.null(delta.type())
+        cols[f"{r.spelled}_delta"] = delta
+        cols[f"{r.spelled}_pct_change"] = delta.cast("float64") / old.cast("float64").nullif(0)
     table = joined.select(**cols)
     names = [r.spelled for r in dims] + [
         n for r in measures for n in (r.spelled, *[f"{r.spelled}_{s}" for s in COMPARE_SUFFIXES])

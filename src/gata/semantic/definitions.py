@@ -34,6 +34,15 @@ class MeasureDef:
     expr: Expr
     format: str = "number"
     synonyms: tuple[str, ...] = ()
+    # the domain whose late restatements still move this measure (platform-reported conversions settle inside
+    # the ad platforms' attribution window): its comparisons are flagged or made on settled days only
+    settles_with: str | None = None
+
+    @property
+    def additive(self) -> bool:
+        """A sum or count: a missing side of a comparison is zero. A ratio or a mean is not additive: with a side
+        missing its change is unknown (an absent previous period is not a CPA of 0)."""
+        return not getattr(self.expr, "non_additive", False)
 
 
 @dataclass(frozen=True)
@@ -41,6 +50,9 @@ class JoinDef:
     model: str  # the joined model's name; its fields are spelled `<model>.<field>`
     column: str
     to_column: str
+    # a utm_source column of this model: the join also requires the ad platform it names to be the joined
+    # campaign's platform (the same campaign name on two platforms is two campaigns, never a fan-out)
+    source_column: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +68,12 @@ class ModelDef:
     synonyms: tuple[str, ...] = ()
 
 
+def non_additive(expr: Expr) -> Expr:
+    """Marks an aggregate whose values cannot be added or filled with zero (a ratio, a mean)."""
+    expr.non_additive = True  # type: ignore[attr-defined]
+    return expr
+
+
 def _ratio(num: Expr, den: Expr, scale: float = 1.0) -> Expr:
     """A ratio of two aggregates: null rather than an error or infinity when the denominator is 0."""
 
@@ -65,7 +83,7 @@ def _ratio(num: Expr, den: Expr, scale: float = 1.0) -> Expr:
             n = n * scale
         return n / den(t).cast("float64").nullif(0)
 
-    return expr
+    return non_additive(expr)
 
 
 def _sum(column: str, where: Expr | None = None) -> Expr:
@@ -95,6 +113,7 @@ _impressions = _sum("impressions")
 _clicks = _sum("clicks")
 _conversions = _sum("conversions")
 _conversions_value = _sum("conversions_value_reporting")
+PAID_ADS = "paid_ads"
 
 AD_PERFORMANCE = ModelDef(
     name="ad_performance",
@@ -128,18 +147,22 @@ AD_PERFORMANCE = ModelDef(
         MeasureDef(
             "conversions",
             "Conversions",
-            "Conversions as the platforms report them.",
+            "Conversions as the platforms report them (still restated for the last days of the platforms' "
+            "attribution window).",
             _conversions,
             "number",
             ("platform conversions",),
+            settles_with=PAID_ADS,
         ),
         MeasureDef(
             "conversions_value",
             "Conversion value",
-            "Value of platform-reported conversions, reporting currency.",
+            "Value of platform-reported conversions, reporting currency (still restated for the last days of the "
+            "platforms' attribution window).",
             _conversions_value,
             "currency",
             ("conversion value",),
+            settles_with=PAID_ADS,
         ),
         MeasureDef(
             "ctr",
@@ -161,20 +184,24 @@ AD_PERFORMANCE = ModelDef(
             ("cost per mille",),
         ),
         MeasureDef(
-            "cpa",
-            "CPA",
-            "Cost per platform conversion: spend / conversions.",
+            "platform_cpa",
+            "Platform CPA",
+            "Platform-reported CPA: spend / the conversions the ad platforms claim (their own attribution, "
+            "overlapping between platforms). Not the shop's cost per order: see blended.attributed_cost_per_order.",
             _ratio(_spend, _conversions),
             "currency",
-            ("cost per acquisition", "cost per conversion"),
+            ("cpa", "cost per acquisition", "cost per conversion", "platform cpa"),
+            settles_with=PAID_ADS,
         ),
         MeasureDef(
-            "roas",
-            "ROAS",
-            "Return on ad spend as platforms report it: conversion value / spend.",
+            "platform_roas",
+            "Platform ROAS",
+            "Platform-reported ROAS: conversion value the ad platforms claim / spend (their own attribution, "
+            "overlapping between platforms). See also blended.attributed_roas and business.mer.",
             _ratio(_conversions_value, _spend),
             "ratio",
-            ("return on ad spend",),
+            ("roas", "return on ad spend", "platform roas", "reported roas"),
+            settles_with=PAID_ADS,
         ),
     ],
     joins=[JoinDef("campaigns", "campaign_key", "campaign_key")],
@@ -320,7 +347,7 @@ SESSIONS_BASE = ModelDef(
         _dim(
             "traffic_campaign",
             "Campaign",
-            "utm_campaign under the attribution model; joins to campaigns.campaign_name.",
+            "utm_campaign under the attribution model; joins to campaigns by name and the platform its source names.",
             synonyms=("campaign",),
         ),
         _dim("geo_country", "Country", "Country of the visitor.", synonyms=("country", "geo", "location")),
@@ -380,7 +407,7 @@ SESSIONS_BASE = ModelDef(
             "avg_session_duration",
             "Average session duration",
             "Mean session length, seconds.",
-            lambda t: t.session_duration_seconds.mean(),
+            non_additive(lambda t: t.session_duration_seconds.mean()),
             "seconds",
             ("session duration", "time on site"),
         ),
@@ -388,11 +415,14 @@ SESSIONS_BASE = ModelDef(
             "events_per_session",
             "Events per session",
             "Mean events in a session.",
-            lambda t: t.events_in_session.mean(),
+            non_additive(lambda t: t.events_in_session.mean()),
             "number",
         ),
     ],
-    joins=[JoinDef("campaigns", "traffic_campaign", "campaign_name"), JoinDef("users", "user_id", "user_id")],
+    joins=[
+        JoinDef("campaigns", "traffic_campaign", "campaign_name", source_column="traffic_source"),
+        JoinDef("users", "user_id", "user_id"),
+    ],
 )
 
 
@@ -474,7 +504,10 @@ EVENTS = ModelDef(
             "number",
         ),
     ],
-    joins=[JoinDef("campaigns", "traffic_campaign", "campaign_name"), JoinDef("users", "user_id", "user_id")],
+    joins=[
+        JoinDef("campaigns", "traffic_campaign", "campaign_name", source_column="traffic_source"),
+        JoinDef("users", "user_id", "user_id"),
+    ],
 )
 
 # --- campaigns --------------------------------------------------------------------------------------------
@@ -596,7 +629,9 @@ BLENDED = ModelDef(
     label="Blended performance",
     description=(
         "Ad spend next to the sessions, orders and revenue attributed to the same campaign (sessions whose "
-        "attributed utm_campaign is the campaign's name), by day, platform and campaign."
+        "attributed utm_source names the campaign's platform and whose utm_campaign is the campaign's name), by "
+        "day, platform and campaign. Orders and revenue are the shop's: orders that count (excluded statuses such "
+        "as cancelled left out) at their net revenue (refunds subtracted), as the orders model counts them."
     ),
     time_dimension="date",
     synonyms=("blended", "marketing performance", "attribution"),
@@ -618,12 +653,19 @@ BLENDED = ModelDef(
             ("visits",),
         ),
         MeasureDef(
-            "orders", "Attributed orders", "Purchases in attributed sessions.", _b_orders, "integer", ("purchases",)
+            "orders",
+            "Attributed orders",
+            "Shop orders that count (not cancelled or otherwise excluded) placed in sessions attributed to the "
+            "campaign.",
+            _b_orders,
+            "integer",
+            ("purchases",),
         ),
         MeasureDef(
             "revenue",
             "Attributed revenue",
-            "Revenue of attributed sessions, reporting currency.",
+            "Net revenue (refunds subtracted) of the orders that count placed in attributed sessions, reporting "
+            "currency.",
             _b_revenue,
             "currency",
             ("sales",),
@@ -631,37 +673,95 @@ BLENDED = ModelDef(
         MeasureDef(
             "new_customers",
             "New customers",
-            "Attributed purchases that were the buyer's first order.",
+            "Attributed orders that were the buyer's first order that counts in the order history landed "
+            "(buyers whose earlier orders predate the first landed order are counted new).",
             _b_new,
             "integer",
         ),
         MeasureDef(
-            "blended_roas",
-            "Blended ROAS",
-            "Attributed revenue / spend.",
+            "attributed_roas",
+            "Attributed ROAS",
+            "Attributed ROAS: net revenue of the shop orders attributed by UTM to the campaign / its spend. "
+            "See also ad_performance.platform_roas (the platforms' own claim) and business.mer (all revenue).",
             _ratio(_b_revenue, _b_spend),
             "ratio",
-            ("roas", "return on ad spend"),
+            ("roas", "return on ad spend", "attributed roas", "utm roas"),
         ),
         MeasureDef(
             "cac",
             "CAC",
-            "Customer acquisition cost: spend / new customers.",
+            "Customer acquisition cost: spend / attributed new customers (new as far back as the landed order "
+            "history reaches).",
             _ratio(_b_spend, _b_new),
             "currency",
             ("customer acquisition cost",),
         ),
         MeasureDef(
-            "cost_per_order",
-            "Cost per order",
-            "Spend / attributed orders.",
+            "attributed_cost_per_order",
+            "Attributed cost per order",
+            "Attributed cost per order: spend / shop orders that count attributed by UTM to the campaign. See also "
+            "ad_performance.platform_cpa (per conversion the platforms claim).",
             _ratio(_b_spend, _b_orders),
             "currency",
-            ("cpo",),
+            ("cost per order", "cpo", "attributed cpa", "cpa"),
+        ),
+    ],
+)
+
+# --- business totals: all revenue over all spend ------------------------------------------------------------
+
+_t_spend = _sum("spend")
+_t_net = _sum("net_revenue")
+
+BUSINESS = ModelDef(
+    name="business",
+    table="business",
+    label="Business totals",
+    description=(
+        "All ad spend next to all shop net revenue, by day, whatever the attribution: the denominator-neutral view "
+        "(marketing efficiency ratio)."
+    ),
+    time_dimension="date",
+    synonyms=("totals", "business", "whole business"),
+    dimensions=[_day("date", "Date", "Day (ad reporting day / order day, UTC).")],
+    measures=[
+        MeasureDef("spend", "Spend", "All ad spend, reporting currency.", _t_spend, "currency", ("ad spend",)),
+        MeasureDef(
+            "net_revenue",
+            "Net revenue",
+            "Net revenue (refunds subtracted) of every shop order that counts, reporting currency.",
+            _t_net,
+            "currency",
+        ),
+        MeasureDef(
+            "orders",
+            "Orders",
+            "Shop orders that count (not cancelled or otherwise excluded).",
+            _sum("orders"),
+            "integer",
+        ),
+        MeasureDef(
+            "mer",
+            "MER (revenue / spend)",
+            "Marketing efficiency ratio: all net revenue of the orders that count / all ad spend in the period, "
+            "whatever brought the orders. See also ad_performance.platform_roas and blended.attributed_roas.",
+            _ratio(_t_net, _t_spend),
+            "ratio",
+            ("marketing efficiency ratio", "revenue over spend", "revenue / spend"),
         ),
     ],
 )
 
 MODEL_DEFS: dict[str, ModelDef] = {
-    m.name: m for m in (AD_PERFORMANCE, ORDERS, SESSIONS_BASE, EVENTS, CAMPAIGNS, USERS, BLENDED)
+    m.name: m for m in (AD_PERFORMANCE, ORDERS, SESSIONS_BASE, EVENTS, CAMPAIGNS, USERS, BLENDED, BUSINESS)
+}
+
+# measures whose name changed meaning or was split: asked by the old name, a query is refused with the new
+# names (never silently answered with another figure). (model, old name) -> the measures that replace it.
+RENAMED: dict[tuple[str, str], tuple[str, ...]] = {
+    ("ad_performance", "roas"): ("ad_performance.platform_roas", "blended.attributed_roas", "business.mer"),
+    ("ad_performance", "cpa"): ("ad_performance.platform_cpa", "blended.attributed_cost_per_order"),
+    ("blended", "blended_roas"): ("blended.attributed_roas", "business.mer", "ad_performance.platform_roas"),
+    ("blended", "roas"): ("blended.attributed_roas", "business.mer", "ad_performance.platform_roas"),
+    ("blended", "cost_per_order"): ("blended.attributed_cost_per_order", "ad_performance.platform_cpa"),
 }

@@ -14,7 +14,16 @@ import ibis
 import ibis.expr.types as ir
 from boring_semantic_layer import SemanticModel, to_semantic_table
 
-from gata.semantic.definitions import MODEL_DEFS, DimensionDef, JoinDef, MeasureDef, ModelDef, funnel_measures
+from gata.semantic.definitions import (
+    MODEL_DEFS,
+    DimensionDef,
+    JoinDef,
+    MeasureDef,
+    ModelDef,
+    funnel_measures,
+    non_additive,
+)
+from gata.semantic.derived import blended_table, business_table, platform_of_source
 from gata.semantic.overlay import Condition, ExtraMeasure, FieldOverlay, Overlay
 from gata.star.contracts import BY_TABLE
 
@@ -72,6 +81,7 @@ def _extra_measure(name: str, spec: ExtraMeasure, measures: dict[str, MeasureDef
         def expr(t):
             return num(t).cast("float64") * scale / den(t).cast("float64").nullif(0)
 
+        expr = non_additive(expr)
     else:
         where = [_condition(c) for c in spec.where]
 
@@ -92,6 +102,8 @@ def _extra_measure(name: str, spec: ExtraMeasure, measures: dict[str, MeasureDef
                 return t[col].nunique(where=mask(t))
             return getattr(t[col], {"avg": "mean"}.get(agg, agg))(where=mask(t))
 
+        if agg in ("avg", "min", "max"):  # a missing period is not a mean (or extreme) of 0
+            expr = non_additive(expr)
     return MeasureDef(
         name,
         spec.label or name.replace("_", " ").capitalize(),
@@ -132,7 +144,8 @@ class TenantLayer:
             )
             for contract in BY_TABLE
         }
-        tables["blended"] = _blended_table(tables)
+        tables["blended"] = blended_table(tables)
+        tables["business"] = business_table(tables)
         self.models: dict[str, ResolvedModel] = {}
         for name, definition in MODEL_DEFS.items():
             self.models[name] = self._resolve(definition, tables[definition.table], overlay)
@@ -141,7 +154,7 @@ class TenantLayer:
                 target = self.models.get(join.model)
                 if target is None:
                     raise ValueError(f"model '{model.name}' joins unknown model '{join.model}'")
-                _check_columns(model.name, model.table, [join.column])
+                _check_columns(model.name, model.table, [join.column, *filter(None, [join.source_column])])
                 _check_columns(join.model, target.table, [join.to_column])
         for model in self.models.values():
             model.semantic = self._semantic(model)
@@ -236,55 +249,18 @@ class TenantLayer:
                 base = self.models[name]
                 sem = base.semantic
                 for target in targets:
-                    join = base.joins[target]
-                    sem = sem.join_one(
-                        self.models[target].semantic,
-                        on=lambda left, right, c=join.column, tc=join.to_column: left[c] == right[tc],
-                    )
+                    sem = sem.join_one(self.models[target].semantic, on=_join_predicate(base.joins[target]))
                 self._joined[key] = sem
             return self._joined[key]
 
 
-def _blended_table(tables: dict[str, ir.Table]) -> ir.Table:
-    """Ad spend and attributed outcomes at (day, platform, campaign): sessions reach a campaign by its name."""
-    ads = tables["fct_ad_performance"]
-    sessions = tables["fct_sessions"]
-    campaigns = tables["dim_campaigns"]
-    orders = tables["fct_orders"]
-    spend = ads.group_by(
-        date=ads.report_date, source_platform=ads.source_platform, campaign_name=ads.campaign_name
-    ).aggregate(spend=ads.spend_reporting.sum(), impressions=ads.impressions.sum(), clicks=ads.clicks.sum())
-    buyer = orders.customer_id.coalesce(orders.customer_email)
-    first = (
-        orders.filter(orders.is_revenue)
-        .mutate(rank=ibis.row_number().over(group_by=buyer, order_by=[orders.order_ts, orders.order_id]))
-        .filter(lambda t: t["rank"] == 0)
-        .select(first_order_id="order_id")
-    )
-    attributed = sessions.join(campaigns, sessions.traffic_campaign == campaigns.campaign_name).select(
-        date=sessions.session_date,
-        source_platform=campaigns.source_platform,
-        campaign_name=campaigns.campaign_name,
-        transaction_id=sessions.transaction_id,
-        revenue=sessions.session_revenue_reporting,
-    )
-    attributed = attributed.left_join(first, attributed.transaction_id == first.first_order_id)
-    outcomes = attributed.group_by("date", "source_platform", "campaign_name").aggregate(
-        sessions=attributed.count(),
-        orders=attributed.transaction_id.count(),
-        revenue=attributed.revenue.sum(),
-        new_customers=attributed.first_order_id.count(),
-    )
-    keys = ["date", "source_platform", "campaign_name"]
-    joined = spend.outer_join(outcomes, [spend[k] == outcomes[k] for k in keys])
-    zero_money = ibis.literal(0).cast(ads.spend_reporting.type())
-    return joined.select(
-        *[joined[k].coalesce(joined[f"{k}_right"]).name(k) for k in keys],
-        spend=joined.spend.coalesce(zero_money),
-        impressions=joined.impressions.coalesce(0),
-        clicks=joined.clicks.coalesce(0),
-        sessions=joined.sessions.coalesce(0),
-        orders=joined.orders.coalesce(0),
-        revenue=joined.revenue.coalesce(ibis.literal(0).cast(sessions.session_revenue_reporting.type())),
-        new_customers=joined.new_customers.coalesce(0),
-    )
+def _join_predicate(join: JoinDef):
+    """Equal keys, and for a join by campaign name also the platform the row's utm_source names."""
+
+    def on(left, right):
+        predicate = left[join.column] == right[join.to_column]
+        if join.source_column is not None:
+            predicate = predicate & (platform_of_source(left[join.source_column]) == right.source_platform)
+        return predicate
+
+    return on

@@ -147,6 +147,14 @@ class SemanticQuery(_Strict):
     compare: Literal["previous_period"] | None = Field(
         None, description="Adds <measure>_previous, _delta and _pct_change for the period just before date_range."
     )
+    settled_only: bool = Field(
+        False,
+        description="Platform-reported measures (conversions, conversion value, platform ROAS/CPA) are still "
+        "restated for the last days of the ad platforms' attribution window. True moves the date range back, its "
+        "length kept, to end on the last settled day (and the compared period with it), so a comparison is like "
+        "for like. False keeps the range; the "
+        "result's `unsettled` says which days are settling, and a comparison of those measures has no delta.",
+    )
     order_by: list[OrderBy] = Field(default_factory=list, max_length=10)
     limit: int = Field(1000, ge=1, le=MAX_LIMIT)
 
@@ -171,6 +179,8 @@ class SemanticQuery(_Strict):
             raise ValueError("'compare' needs a 'date_range' (the period to compare with the one before)")
         if self.compare and not self.measures:
             raise ValueError("'compare' needs at least one measure")
+        if self.settled_only and self.date_range is None:
+            raise ValueError("'settled_only' needs a 'date_range' (the range is what moves back to the settled days)")
         return self
 
     def fingerprint(self) -> str:
@@ -185,6 +195,16 @@ class Column(BaseModel):
     currency: str | None = Field(None, description="ISO code for currency-formatted columns.")
 
 
+class Unsettled(BaseModel):
+    """Days of a queried period whose platform-reported measures are still being restated."""
+
+    period: Literal["current", "previous"]
+    measures: list[str]
+    start: date
+    end: date
+    restated_days: int = Field(description="How long the sources restate a day (the catalog's restated_days).")
+
+
 class QueryResult(BaseModel):
     sql: str
     columns: list[Column]
@@ -192,5 +212,11 @@ class QueryResult(BaseModel):
     row_count: int
     elapsed_ms: float
     date_range: dict[str, date] | None = Field(None, description="The absolute range a relative one resolved to.")
+    unsettled: list[Unsettled] = Field(
+        default_factory=list, description="Settling days in the period (and the compared one), per measure group."
+    )
+    notes: list[str] = Field(
+        default_factory=list, description="What a reader should know to read the figures (settling days, history)."
+    )
     data_version: str
     cached: bool = False

@@ -235,6 +235,8 @@ class SemanticService:
             if compiled.date_range
             else None,
             data_version=snap.version,
+            unsettled=list(compiled.unsettled),
+            notes=list(compiled.notes),
         )
         if self.result_cache_enabled and len(rows) <= MAX_CACHED_ROWS:
             self._results.put(key, result)

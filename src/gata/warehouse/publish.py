@@ -18,10 +18,12 @@ from pathlib import Path
 
 import duckdb
 
+from gata.config.catalog import AdRole, Catalog
+from gata.config.loader import load_catalog
 from gata.config.tenants import Domain, Tenant
 from gata.semantic.overlay import Overlay, load_overlay
 from gata.semantic.store import open_snapshot_file
-from gata.star.contracts import CONTRACTS
+from gata.star.contracts import BY_TABLE, CONTRACTS
 from gata.star.snapshot import (
     METADATA_TABLE,
     current_version,
@@ -75,8 +77,50 @@ class PublishedSnapshot:
     row_counts: dict[str, int]
 
 
-def tenant_profile(tenant: Tenant) -> dict:
-    """What the semantic layer needs of the configuration, frozen with the data it describes."""
+def _settling(tenant: Tenant, catalog: Catalog, con: duckdb.DuckDBPyConnection | None, star: str | None) -> dict:
+    """Per domain, the longest restatement window of the tenant's daily report objects (the catalog's
+    `restated_days`) and the last day landed: the semantic layer flags the days still settling."""
+    out: dict[str, dict] = {}
+    days = {
+        d: max(
+            (
+                o.restated_days
+                for s in tenant.sources_in(d)
+                for o in catalog[s.connector].objects.values()
+                if o.grain == "daily" and (d != Domain.paid_ads or o.role == AdRole.report)
+            ),
+            default=0,
+        )
+        for d in (Domain.paid_ads,)
+    }
+    for domain, restated in days.items():
+        through = None
+        if con is not None and star is not None:
+            name = BY_TABLE["fct_ad_performance"].model_name(tenant.slug)
+            through = con.execute(f'select max(report_date) from {star}."{name}"').fetchone()[0]
+        out[domain.value] = {"restated_days": restated, "through": through.isoformat() if through else None}
+    return out
+
+
+def _history(tenant: Tenant, con: duckdb.DuckDBPyConnection | None, star: str | None) -> dict:
+    """How far back the landed order history reaches: "new customer" can see no further."""
+    if con is None or star is None:
+        return {}
+    name = BY_TABLE["fct_orders"].model_name(tenant.slug)
+    first = con.execute(f'select min(order_date) from {star}."{name}"').fetchone()[0]
+    return {"orders_from": first.isoformat() if first else None}
+
+
+def tenant_profile(
+    tenant: Tenant,
+    catalog: Catalog | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+    star: str | None = None,
+) -> dict:
+    """What the semantic layer needs of the configuration, frozen with the data it describes; given the
+    published star tables (`star`: their schema on `con`), also the data's horizons (last reported day,
+    first landed order)."""
+    catalog = catalog if catalog is not None else load_catalog()
     funnels = {}
     for source in tenant.sources_in(Domain.analytics):
         logic = source.logic.resolved(source.connector)
@@ -87,6 +131,8 @@ def tenant_profile(tenant: Tenant) -> dict:
         "reporting_currency": tenant.reporting_currency,
         "analytics": funnels,
         "sources": [s.connector for s in tenant.enabled_sources()],
+        "settling": _settling(tenant, catalog, con, star),
+        "history": _history(tenant, con, star),
     }
 
 
@@ -169,7 +215,7 @@ def publish_snapshot(
                 "has_star_tables": bool(counts),
                 "health_only": health_only,
                 "observability": observability,
-                "profile": tenant_profile(tenant),
+                "profile": tenant_profile(tenant, con=con, star="gata_snap.main" if counts else None),
                 "overlay": overlay.model_dump(mode="json", exclude_none=True),
             }
             con.execute(f"create table gata_snap.main.{METADATA_TABLE} (key varchar primary key, value json)")

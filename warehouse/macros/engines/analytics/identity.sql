@@ -270,7 +270,8 @@ from people
 {#-
   Match rates per key type (tenant_slug, key_type, users, resolved, match_rate):
     analytics_id    client ids tied to a known person (a login id or an order)
-    user_id         login ids seen in analytics that are shop customer ids
+    login_ids_that_bought  login ids seen in analytics that ever bought (are a shop customer id): not a
+                           match rate of sessions to users, only a share of logged-in people who are customers
     email           order emails whose person has analytics activity
     transaction_id  purchase transaction ids that name exactly one order
     order_id        orders whose person has analytics activity
@@ -284,7 +285,7 @@ rates as (
     select 'analytics_id' as key_type, count(*) as users, count(*) filter (where link <> 'anonymous') as resolved
     from client_keys
     union all
-    select 'user_id', count(distinct user_id),
+    select 'login_ids_that_bought', count(distinct user_id),
            count(distinct user_id) filter (where user_id in (select customer_id from orders))
     from client_user
     union all

@@ -48,7 +48,7 @@ async function spendRevenue(dateRange) {
 }
 
 async function platforms(dateRange) {
-  const result = await query(tenant, { model: "blended", dimensions: ["source_platform"], measures: ["spend", "revenue", "blended_roas"], date_range: dateRange, order_by: [{ field: "spend", direction: "desc" }] });
+  const result = await query(tenant, { model: "blended", dimensions: ["source_platform"], measures: ["spend", "revenue", "attributed_roas"], date_range: dateRange, order_by: [{ field: "spend", direction: "desc" }] });
   if (!result.rows.length) return showEmpty("platforms", "No ad spend in this period.");
   const unit = col(result, "spend");
   drawChart("platforms", {
@@ -116,15 +116,17 @@ async function campaigns(dateRange) {
   const section = document.getElementById("campaigns").closest("section");
   section.dataset.state = "loading";
   try {
-    const ads = await query(tenant, { model: "ad_performance", dimensions: ["source_platform", "campaign_name"], measures: ["spend", "clicks", "ctr", "cpc", "conversions"], date_range: dateRange, order_by: [{ field: "spend", direction: "desc" }], limit: 10 });
+    const ads = await query(tenant, { model: "ad_performance", dimensions: ["source_platform", "campaign_name"], measures: ["spend", "clicks", "ctr", "cpc", "conversions", "platform_roas"], date_range: dateRange, order_by: [{ field: "spend", direction: "desc" }], limit: 10 });
     if (!ads.rows.length) return fillTable(section, [], null, "No campaign spent anything in this period.");
-    const blended = await query(tenant, { model: "blended", dimensions: ["source_platform", "campaign_name"], measures: ["revenue", "blended_roas"], date_range: dateRange, filters: [{ field: "campaign_name", op: "in", value: ads.rows.map((r) => r.campaign_name) }], limit: 1000 });
+    // attributed figures joined on platform and name: one name on two platforms is two campaigns
+    const blended = await query(tenant, { model: "blended", dimensions: ["source_platform", "campaign_name"], measures: ["revenue", "attributed_roas"], date_range: dateRange, filters: [{ field: "campaign_name", op: "in", value: ads.rows.map((r) => r.campaign_name) }, { field: "source_platform", op: "in", value: [...new Set(ads.rows.map((r) => r.source_platform))] }], limit: 1000 });
     const attributed = new Map(blended.rows.map((r) => [`${r.source_platform}|${r.campaign_name}`, r]));
     const columns = [
       ["spend", col(ads, "spend")], ["clicks", col(ads, "clicks")], ["ctr", col(ads, "ctr")], ["cpc", col(ads, "cpc")],
-      ["conversions", col(ads, "conversions")], ["revenue", col(blended, "revenue")], ["blended_roas", col(blended, "blended_roas")],
+      ["conversions", col(ads, "conversions")], ["platform_roas", col(ads, "platform_roas")],
+      ["revenue", col(blended, "revenue")], ["attributed_roas", col(blended, "attributed_roas")],
     ];
-    const rows = ads.rows.map((r) => ({ ...r, ...(attributed.get(`${r.source_platform}|${r.campaign_name}`) ?? { revenue: 0, blended_roas: r.spend ? 0 : null }) }));
+    const rows = ads.rows.map((r) => ({ ...r, ...(attributed.get(`${r.source_platform}|${r.campaign_name}`) ?? { revenue: 0, attributed_roas: r.spend ? 0 : null }) }));
     fillTable(section, rows, (r) => [
       [r.campaign_name ?? "(unnamed)", { head: true }],
       label(r.source_platform),

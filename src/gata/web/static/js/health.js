@@ -160,7 +160,7 @@ async function identity() {
     type: "bar",
     data: {
       labels: keys.map((k) => `${label(k.key_type)} (${formatValue(k.users, INTEGER)})`),
-      datasets: [{ label: "Match rate", data: keys.map((k) => k.match_rate), backgroundColor: PALETTE[2] }],
+      datasets: [{ label: "Share resolved", data: keys.map((k) => k.match_rate), backgroundColor: PALETTE[2] }],
     },
     options: { indexAxis: "y", plugins: { legend: { display: false } }, scales: { x: { max: 1 } } },
   }, PERCENT);

@@ -2,16 +2,21 @@
 import { query } from "./api.js";
 import { formatChange, formatValue } from "./format.js";
 
-// better: which direction of change is good news (colours only; the text always says up or down)
+// better: which direction of change is good news (colours only; the text always says up or down).
+// ROAS and cost per order each have their named readings side by side: what the platforms claim, what UTM
+// attribution gives the shop's orders, and (ROAS) all revenue over all spend.
 export const KPIS = [
   { key: "spend", model: "ad_performance", measure: "spend", better: null },
   { key: "revenue", model: "orders", measure: "revenue", better: "up" },
-  { key: "roas", model: "blended", measure: "blended_roas", better: "up" },
   { key: "orders", model: "orders", measure: "orders", better: "up" },
   { key: "aov", model: "orders", measure: "aov", better: "up" },
+  { key: "mer", model: "business", measure: "mer", better: "up" },
+  { key: "attributed_roas", model: "blended", measure: "attributed_roas", better: "up" },
+  { key: "platform_roas", model: "ad_performance", measure: "platform_roas", better: "up" },
   { key: "sessions", model: "sessions", measure: "sessions", better: "up" },
   { key: "conversion_rate", model: "sessions", measure: "conversion_rate", better: "up" },
-  { key: "cpa", model: "ad_performance", measure: "cpa", better: "down" },
+  { key: "attributed_cost_per_order", model: "blended", measure: "attributed_cost_per_order", better: "down" },
+  { key: "platform_cpa", model: "ad_performance", measure: "platform_cpa", better: "down" },
 ];
 
 function card(key) {
@@ -25,14 +30,21 @@ function renderKpi(kpi, result) {
   const value = row[kpi.measure];
   const pct = row[`${kpi.measure}_pct_change`];
   const previous = row[`${kpi.measure}_previous`];
+  // days the platforms still restate: the change is not like for like, so it is neither good nor bad news
+  const settling = (result.unsettled ?? []).filter((u) => u.measures.includes(kpi.measure));
   el.dataset.value = value ?? "";
   el.dataset.state = "ready";
+  el.dataset.settling = settling.length ? "true" : "false";
   el.querySelector('[data-role="value"]').textContent = formatValue(value, column);
   const change = el.querySelector('[data-role="change"]');
   const text = formatChange(pct);
   change.className = "kpi-change";
   if (value === null || value === undefined) {
     change.textContent = "No data in this period";
+  } else if (settling.length) {
+    const days = settling.find((u) => u.period === "current") ?? settling[0];
+    change.classList.add("settling");
+    change.textContent = `Settling: platforms restate ${days.start} to ${days.end} for ${days.restated_days} days`;
   } else if (text === null) {
     change.textContent = previous ? "No change" : "No data in the previous period";
   } else {

@@ -7,6 +7,7 @@ import { failTable, fillTable } from "./table.js";
 const section = document.querySelector('[data-part="result"]');
 const table = document.getElementById("result");
 const summary = document.getElementById("result-summary");
+const notes = document.getElementById("result-notes");
 const sql = document.getElementById("sql");
 const csvButton = document.getElementById("csv");
 const NUMERIC = new Set(["integer", "number"]);
@@ -38,6 +39,9 @@ export function showResult(query, result, name) {
     (result.date_range ? `, ${result.date_range.start} to ${result.date_range.end}` : "") +
     `, ${Math.round(result.elapsed_ms)} ms${result.cached ? " (cached)" : ""}` +
     (limited ? `. The row limit (${query.limit}) was reached: raise it to see more.` : ".");
+  // what the figures need to be read right: days platforms still restate, how far back "new" sees
+  notes.replaceChildren(...(result.notes ?? []).map((n) => Object.assign(document.createElement("li"), { textContent: n })));
+  notes.hidden = !notes.childElementCount;
   sql.textContent = result.sql;
   shown = { columns: result.columns, rows: result.rows, name };
   csvButton.disabled = !result.rows.length;
@@ -46,6 +50,8 @@ export function showResult(query, result, name) {
 export function failResult(message) {
   failTable(section, message);
   summary.textContent = "";
+  notes.replaceChildren();
+  notes.hidden = true;
   sql.textContent = "";
   shown = null;
   csvButton.disabled = true;
