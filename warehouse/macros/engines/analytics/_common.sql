@@ -153,9 +153,16 @@ attributed as (
         struct_pack(source := landing_source, medium := landing_medium, campaign := landing_campaign,
                     campaign_id := landing_campaign_id) as touch
         {%- elif model == 'first_click' %}
-        -- first_click: the visitor's first session within the look-back (this one if none earlier)
-        first_value(struct_pack(source := landing_source, medium := landing_medium, campaign := landing_campaign,
-                                campaign_id := landing_campaign_id)) over visitor_lookback as touch
+        -- first_click: the visitor's first non-direct session within the look-back (GA4: direct gets credit only
+        -- when the path has no other touch), else the first session (this one if none earlier)
+        coalesce(
+            first_value(case when not is_direct then struct_pack(source := landing_source, medium := landing_medium,
+                                                                 campaign := landing_campaign,
+                                                                 campaign_id := landing_campaign_id) end ignore nulls)
+                over visitor_lookback,
+            first_value(struct_pack(source := landing_source, medium := landing_medium, campaign := landing_campaign,
+                                    campaign_id := landing_campaign_id)) over visitor_lookback
+        ) as touch
         {%- else %}
         -- last_non_direct: own source unless direct, else the latest earlier non-direct one in the look-back
         last_value(case when not is_direct then struct_pack(source := landing_source, medium := landing_medium,
@@ -177,6 +184,7 @@ select
     session_id,
     user_pseudo_id,
     user_id,
+    client_members.user_key,
     session_start_ts,
     session_end_ts,
     date_diff('second', session_start_ts, session_end_ts) as session_duration_seconds,
@@ -206,6 +214,11 @@ select
     '{{ tenant.reporting_currency }}' as reporting_currency,
     source_load_ids
 from attributed
+-- the person identity resolution tied the visitor's device to (every device has one: anonymous at least)
+left join (
+    select analytics_id, user_key from {{ ref('int_identity__members') }}
+    where member_type = 'client' and source_platform = '{{ connector }}'
+) as client_members on client_members.analytics_id = attributed.user_pseudo_id
 {%- if sync %}
 where exists (
     select 1 from sync_scope
@@ -225,6 +238,7 @@ select
     e.event_ts as event_timestamp,
     e.client_id as user_pseudo_id,
     e.user_id,
+    s.user_key,
     s.traffic_source,
     s.traffic_medium,
     s.traffic_campaign,
