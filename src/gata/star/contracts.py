@@ -141,7 +141,8 @@ SESSIONS = Contract(
             "user_key",
             "varchar",
             "The person the session's device resolves to (dim_users.user_key), by dim_users' identity resolution "
-            "(login id, email, order). Never null: a device tied to none of them is a person of its own (dim_users.resolution anonymous).",
+            "(login id, email, order). Never null: a device tied to none of them is a person of its own "
+            "(dim_users.resolution anonymous).",
             "not_null",
         ),
         _c("session_start_ts", "timestamp", "First event (UTC).", "not_null"),
@@ -195,7 +196,12 @@ EVENTS = Contract(
         _c("event_timestamp", "timestamp", "When the event happened (UTC).", "not_null"),
         _c("user_pseudo_id", "varchar", "Device / client id.", "not_null"),
         _c("user_id", "varchar", "Login user id, once known."),
-        _c("user_key", "varchar", "The person the event's device resolves to (dim_users.user_key), as on fct_sessions.user_key.", "not_null"),
+        _c(
+            "user_key",
+            "varchar",
+            "The person the event's device resolves to (dim_users.user_key), as on fct_sessions.user_key.",
+            "not_null",
+        ),
         _c("traffic_source", "varchar", "Source of the event's session under the attribution model."),
         _c("traffic_medium", "varchar", "Medium of the event's session."),
         _c("traffic_campaign", "varchar", "Campaign of the event's session."),

@@ -15,6 +15,21 @@
 {%- endmacro %}
 
 {#-
+  Reporting starts on the tool's first reported day (var gata_reported_from, the sources' first_day state):
+  onboarding lands the attribution look-back before it (gata.ingest.warmup), read by attribution and identity
+  but not reported. An event is reported from that day on; a session when it reaches that day (a session
+  begun the evening before keeps its start). True when the tool has no such day (nothing was landed earlier).
+-#}
+{% macro gata_an_reported(connector, ts_column) -%}
+{%- set first = var('gata_reported_from', {}).get(connector) -%}
+{%- if first -%}
+{{ ts_column }} >= timestamp '{{ first }}'
+{%- else -%}
+true
+{%- endif -%}
+{%- endmacro %}
+
+{#-
   funnel_depth: how many of the configured steps the session completed in order. Each step name gets a
   code; the session's step events, sorted by their key after collecting (an ordered aggregate would buffer
   every event again), are folded left: the depth advances when an event is the next expected step. A step
@@ -219,8 +234,10 @@ left join (
     select analytics_id, user_key from {{ ref('int_identity__members') }}
     where member_type = 'client' and source_platform = '{{ connector }}'
 ) as client_members on client_members.analytics_id = attributed.user_pseudo_id
+-- warm-up sessions fed the attribution window above; reported ones only from here
+where {{ gata_an_reported(connector, 'attributed.session_end_ts') }}
 {%- if sync %}
-where exists (
+and exists (
     select 1 from sync_scope
     where sync_scope.client_id = attributed.user_pseudo_id and attributed.session_start_ts >= sync_scope.cutoff
 )
@@ -265,4 +282,5 @@ inner join ({{ gata_an_sync_scope(tenant, connector) }}) as sync_scope
 {%- endif %}
 left join {{ ref('fct_sessions') }} as s
     on s.session_id = e.session_id and s.source_platform = '{{ connector }}'
+where {{ gata_an_reported(connector, 'e.event_ts') }}
 {%- endmacro %}

@@ -44,7 +44,8 @@ where false
 {#-
   The sessions identity reads, rolled up from each tool's intermediate events with fct_sessions' own
   aggregates (login id: the session's last; transaction: its first purchase). Read here rather than from
-  fct_sessions because fct_sessions carries the resolved user_key: the resolution comes first.
+  fct_sessions because fct_sessions carries the resolved user_key: the resolution comes first. Warm-up
+  sessions (before the first reported day) link devices to logins and orders; only reported ones count.
 -#}
 {% macro gata_an_identity_sessions(tenant) -%}
 {%- set parts = [] -%}
@@ -57,7 +58,8 @@ select
     min(event_ts) as session_start_ts,
     max(event_ts) as session_end_ts,
     arg_min(order_id, {{ gata_an_event_key() }}) filter (where order_id is not null) as transaction_id,
-    {{ gata_load_ids_agg('_dlt_load_id') }} as source_load_ids
+    {{ gata_load_ids_agg('_dlt_load_id') }} as source_load_ids,
+    {{ gata_an_reported(connector, 'max(event_ts)') }} as is_reported
 from {{ gata_int(tenant, connector, 'events') }}
 group by session_id
 {%- endset -%}
@@ -66,7 +68,7 @@ group by session_id
 {%- if parts | length == 0 -%}
 select null::varchar as source_platform, null::varchar as client_id, null::varchar as user_id,
        null::timestamp as session_start_ts, null::timestamp as session_end_ts, null::varchar as transaction_id,
-       []::varchar[] as source_load_ids
+       []::varchar[] as source_load_ids, true as is_reported
 where false
 {%- else -%}
 {{ parts | join('\nunion all\n') }}
@@ -100,9 +102,11 @@ profiles as (
     from ({{ gata_an_identity_profiles(tenant) }}) as tool_profiles
 ),
 clients as (
+    -- the devices of reported sessions (fct_sessions'); their warm-up sessions still give them logins and orders
     select source_platform, client_id, count(*) as sessions, min(session_start_ts) as first_seen_ts,
            max(session_end_ts) as last_seen_ts, {{ gata_load_ids_agg('source_load_ids', nested=true) }} as load_ids
     from sessions
+    where is_reported
     group by all
     union all
     -- clients only a profile knows (no session in the data)
@@ -111,7 +115,7 @@ clients as (
     from profiles as p
     where p.client_id is not null
       and not exists (select 1 from sessions as s
-                      where s.source_platform = p.source_platform and s.client_id = p.client_id)
+                      where s.source_platform = p.source_platform and s.client_id = p.client_id and s.is_reported)
     group by p.source_platform, p.client_id
 ),
 client_logins as (
@@ -354,6 +358,9 @@ rates as (
     select 'user_id', count(distinct user_id),
            count(distinct user_id) filter (where user_id in (select customer_id from orders))
     from client_user
+    -- the logins of the clients resolved (not those seen only on warm-up days)
+    where exists (select 1 from clients as c
+                  where c.source_platform = client_user.source_platform and c.client_id = client_user.client_id)
     union all
     select 'email', count(distinct email),
            count(distinct email) filter (where person_key in (select person_key from people_with_analytics))
@@ -362,6 +369,7 @@ rates as (
     select 'transaction_id', count(distinct transaction_id),
            count(distinct transaction_id) filter (where transaction_id in (select order_id from unique_orders))
     from sessions
+    where is_reported
     union all
     select 'order_id', count(*),
            count(*) filter (where person_key in (select person_key from people_with_analytics))
