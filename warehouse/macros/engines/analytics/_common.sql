@@ -18,7 +18,8 @@
   Reporting starts on the tool's first reported day (var gata_reported_from, the sources' first_day state):
   onboarding lands the attribution look-back before it (gata.ingest.warmup), read by attribution and identity
   but not reported. An event is reported from that day on; a session when it reaches that day (a session
-  begun the evening before keeps its start). True when the tool has no such day (nothing was landed earlier).
+  begun the evening before keeps its start and its event count). Everything is reported when the var names
+  no day for the tool (landed without a source state, e.g. hand-made test records).
 -#}
 {% macro gata_an_reported(connector, ts_column) -%}
 {%- set first = var('gata_reported_from', {}).get(connector) -%}
