@@ -18,7 +18,7 @@ from typing import Literal
 from gata.config.tenants import GataConfig
 from gata.connectors.base import RenderContext
 from gata.connectors.registry import connector_module
-from gata.simulation.day import simulate_day
+from gata.simulation.cutoff import data_through, simulate_until
 from gata.simulation.world import AdAccount, World, build_world
 
 TokenState = Literal["valid", "expired", "revoked"]
@@ -126,13 +126,21 @@ class SimulatorState:
             day += timedelta(days=1)
         return out
 
+    def data_through(self, day: date) -> datetime | None:
+        """When the clock's day is today, the API knows that day up to now, to the minute (so the pages of one
+        read agree); any other day it knows whole."""
+        if day != self.as_of:
+            return None
+        return data_through(self.as_of, datetime.now(UTC).replace(second=0, microsecond=0))
+
     def day(self, served: ServedAccount, day: date) -> dict:
         """One day rendered for the account's family at once (one simulation of the day feeds all)."""
-        key = (served.tenant, served.family, day, self.as_of)
+        until = self.data_through(day)
+        key = (served.tenant, served.family, day, self.as_of, until)
         with self._lock:
             rendered = self._days.get(key)
         if rendered is None:
-            sim = simulate_day(served.world, day)
+            sim = simulate_until(served.world, day, until)
             rendered = {
                 c: connector_module(c).daily(RenderContext(served.world, c, self.as_of), sim) for c in served.family
             }
