@@ -71,8 +71,12 @@ def state_for(first_day: date, as_of: date, data_through: datetime | None = None
     }
 
 
-def data_through_of(workspace: Workspace, tenant_slug: str, connector: str, objects: list[str]) -> datetime | None:
-    """The moment a source's data stops, when its last pull cut the as-of day short (None: whole days)."""
-    states = resource_states(workspace, tenant_slug, connector)
-    moments = [datetime.fromisoformat(t) for o in objects if (t := states.get(o, {}).get("data_through"))]
-    return min(moments) if moments else None
+def freshness(workspace: Workspace, tenant_slug: str, connectors: list[str]) -> dict[str, str | None]:
+    """Per source, the moment its data stops when its last pull cut the as-of day short (ISO, UTC), None
+    when it holds whole days: the freshness horizon the published snapshot carries to the semantic layer."""
+    out: dict[str, str | None] = {}
+    for connector in connectors:
+        states = resource_states(workspace, tenant_slug, connector).values()
+        moments = [datetime.fromisoformat(t) for st in states if (t := st.get("data_through"))]
+        out[connector] = min(moments).isoformat() if moments else None
+    return out

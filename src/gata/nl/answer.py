@@ -121,6 +121,8 @@ class AnswerService:
                 answer.answered = True
                 answer.columns, answer.rows, answer.row_count = result.columns, result.rows, result.row_count
                 answer.date_range, answer.data_version = result.date_range, result.data_version
+                answer.partial_days, answer.data_through = result.partial_days, result.data_through
+                answer.notes = result.notes
                 answer.chart = choose_chart(reading.query, result, answer.explanation.text)
                 answer.suggestions = reading.alternatives  # the other readings of an ambiguous question
         if not answer.answered:

@@ -31,7 +31,7 @@ COUNTRY_TAX_RATE = np.array([0.07, 0.20, 0.19, 0.13, 0.20, 0.10, 0.21, 0.21, 0.2
 
 # A shop's home market: visitors from these countries weigh this much more in the visitor mix.
 HOME_MARKETS = {"USD": ("US",), "EUR": ("DE", "FR", "NL", "ES", "IT"), "GBP": ("GB",), "CAD": ("CA",), "AUD": ("AU",)}
-HOME_MARKET_BOOST = 6.0
+HOME_MARKET_BOOST = 10.0
 
 # Campaign name geo -> countries it targets (ISO codes of COUNTRIES); "UK" is how marketers write GB.
 GEO_TARGETS = {
