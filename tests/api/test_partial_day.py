@@ -63,16 +63,17 @@ def test_todays_spend_is_pro_rated_to_the_moment(served):
 
 def test_a_period_without_today_is_whole_and_one_with_it_says_so(served):
     tenant = "stark_industries"
-    week = query(
-        served, tenant, {"model": "sessions", "measures": ["sessions"], "date_range": {"relative": "last_7_days"}}
-    )
+
+    def sessions(relative: str) -> dict:
+        return query(
+            served, tenant, {"model": "sessions", "measures": ["sessions"], "date_range": {"relative": relative}}
+        )
+
+    week = sessions("this_week")  # Monday through today
     through = datetime.fromisoformat(week["data_through"])
     assert week["partial_days"] == [through.date().isoformat()]
     assert week["notes"] and "partial" in week["notes"][0] and f"{through:%H:%M} UTC" in week["notes"][0]
-    # last_7_days ends yesterday: seven whole days
-    settled = query(
-        served, tenant, {"model": "sessions", "measures": ["sessions"], "date_range": {"relative": "last_7_days"}}
-    )
+    settled = sessions("last_7_days")  # ends yesterday: seven whole days
     assert settled["date_range"]["end"] == (through.date() - timedelta(days=1)).isoformat()
     assert settled["partial_days"] == [] and settled["notes"] == []
     assert settled["data_through"] == week["data_through"]  # the horizon is the data's, whatever the period
