@@ -58,6 +58,8 @@ def test_a_cut_pull_plus_the_next_sync_equals_one_later_pull(demo):
     orders = first[("shopify", "orders")].values()
     todays = [o for o in orders if o["created_at"].startswith(DAY.isoformat())]
     assert todays and all(datetime.fromisoformat(o["created_at"]) < MOMENT for o in todays)
+    # no change is later than the moment either: an older order fulfilled or refunded this afternoon is not yet
+    assert all(datetime.fromisoformat(o["updated_at"]) < MOMENT for o in orders)
     assert max(e["event_timestamp"] for e in first[("google_analytics", "events")].values()) < moment_us
     spend_now = sum(
         float(r["spend"])

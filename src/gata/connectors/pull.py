@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from gata.config.tenants import Tenant
 from gata.connectors.base import Batch, RenderContext
 from gata.connectors.registry import connector_module
-from gata.simulation.cutoff import simulate_until
+from gata.simulation.cutoff import is_partial, simulate_until
 from gata.simulation.world import World, build_world
 
 
@@ -38,7 +38,8 @@ def pull(
     world = world or build_world(tenant)
     as_of = as_of or max(days)
     wanted = connectors if connectors is not None else [s.connector for s in tenant.enabled_sources()]
-    contexts = [(c, connector_module(c), RenderContext(world, c, as_of)) for c in wanted]
+    cut = until if is_partial(as_of, until) else None
+    contexts = [(c, connector_module(c), RenderContext(world, c, as_of, cut)) for c in wanted]
     for c, module, ctx in contexts if entities else []:
         for obj, batch in module.entities(ctx).items():
             yield c, obj, batch

@@ -69,8 +69,10 @@ def pull_changes(
     this pull's moment."""
     world = build_world(tenant)
     connectors = [s.connector for s in tenant.simulated_sources()]
-    before = {c: RenderContext(world, c, since) for c in connectors}
-    after = {c: RenderContext(world, c, through) for c in connectors}
+    before_cut = since_until if is_partial(since, since_until) else None
+    after_cut = until if is_partial(through, until) else None
+    before = {c: RenderContext(world, c, since, before_cut) for c in connectors}
+    after = {c: RenderContext(world, c, through, after_cut) for c in connectors}
     for c in connectors:
         module, objects = connector_module(c), catalog[c].objects
         old = module.entities(before[c])

@@ -108,7 +108,9 @@ def cut_day(world: World, full: DaySim, until: datetime) -> DaySim:
     sessions.order = _remap(sessions.order, kept_orders, len(o))
     ads = _cut_ads(world, full, kept_sessions, until_us)
     attribute_to_ads(world, full.day, ads, sessions, orders)
-    return DaySim(day=full.day, ads=ads, sessions=sessions, events=events, orders=orders)
+    return DaySim(
+        day=full.day, ads=ads, sessions=sessions, events=events, orders=orders, orders_of_day=len(full.orders)
+    )
 
 
 def simulate_until(world: World, day: date, until: datetime | None = None) -> DaySim:

@@ -177,6 +177,7 @@ class DaySim:
     sessions: Sessions
     events: Events
     orders: Orders
+    orders_of_day: int | None = None  # the whole day's orders when this is a day cut short (see cutoff)
 
     @property
     def day_start_us(self) -> int:
