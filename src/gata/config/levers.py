@@ -48,12 +48,10 @@ def _field(name: str, spec: dict[str, Any]) -> dict[str, Any]:
     elif "array" in kinds:
         out.update(kind="list")
     else:
-        # an optional number (`float | None`) is a number field left empty for its default
-        typed = next((s for s in spec.get("anyOf", [spec]) if s.get("type") not in (None, "null")), spec)
-        out["kind"] = typed.get("type", "string")  # integer | number | string | boolean
+        out["kind"] = spec.get("type", "string")  # integer | number | string
         for bound in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-            if bound in typed:
-                out[bound] = typed[bound]
+            if bound in spec:
+                out[bound] = spec[bound]
     return out
 
 
