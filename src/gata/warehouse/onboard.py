@@ -288,8 +288,7 @@ def _onboard_steps(config, tenant, workspace, steps, result, days, end_date, ing
         pending = []
 
         def generate() -> str:
-            # with the analytics tools' attribution look-back before the first day (gata.ingest.warmup)
-            pending.append(generate_tenant(config, tenant, workspace, days=days, end_date=end_date, warmup=True))
+            pending.append(generate_tenant(config, tenant, workspace, days=days, end_date=end_date))
             return f"{sum(o.rows for o in pending[0].staged.objects.values()):,} records"
 
         steps.run("generate", generate)

@@ -1,6 +1,4 @@
--- depends_on: {{ ref('int_identity__members') }}
-{#- a sync adds the new events and re-cuts those of the sessions they extend; then re-keys the earlier
-    events of visitors identity resolution now ties to another person -#}
+{#- a sync adds the new events and re-cuts those of the sessions they extend -#}
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='event_id',
-          on_schema_change='fail', post_hook="{{ gata_an_rekey('user_pseudo_id') }}") }}
+          on_schema_change='fail') }}
 {{ gata_fct_events(gata_tenant()) }}

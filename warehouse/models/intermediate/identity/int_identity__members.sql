@@ -1,1 +1,0 @@
-{{ gata_identity_members(gata_tenant()) }}
