@@ -233,6 +233,21 @@ def test_blended_view_equals_hand_written_sql(served):
             'select u.resolution, sum(o.total_price_reporting) filter (where o.is_revenue) from "fct_{s}__orders" o '
             'left join "dim_{s}__users" u on o.customer_id = u.user_id group by 1',
         ),
+        # sessions and events reach the person identity resolution tied their device to, not the login id alone
+        (
+            "sessions",
+            "users.resolution",
+            "sessions",
+            'select u.resolution, count(*) from "fct_{s}__sessions" x left join "dim_{s}__users" u using (user_key) '
+            "group by 1",
+        ),
+        (
+            "events",
+            "users.resolution",
+            "events",
+            'select u.resolution, count(*) from "fct_{s}__events" x left join "dim_{s}__users" u using (user_key) '
+            "group by 1",
+        ),
     ],
 )
 def test_joined_dimensions(served, model, dimension, measure, sql):

@@ -477,9 +477,19 @@ def test_first_click_takes_the_first_session_within_the_lookback(golden):
     a = _touches(ws, "golden_a", "mixpanel", "mpV")
     assert [x[0] for x in a] == [ORGANIC[:2], DIRECT[:2], PAID[:2], DIRECT[:2]]
     assert [x[1] for x in a] == [ORGANIC] * 4
-    # look-back 1 day: the first session in reach is the direct one (exactly 1 day earlier still counts)
+    # look-back 1 day: the organic session is out of reach of the later ones
     b = _touches(ws, "golden_b", "mixpanel", "mpV")
-    assert [x[1] for x in b] == [ORGANIC, DIRECT, DIRECT, DIRECT]
+    assert [x[1] for x in b][:2] == [ORGANIC, DIRECT]
+
+
+def test_first_click_skips_a_direct_first_touch_when_a_paid_one_is_in_the_lookback(golden):
+    # GA4's convention: direct gets first-click credit only when the look-back holds no other touch. With a
+    # 1-day look-back, the paid session's window starts at the direct one (22 h earlier), and the last
+    # session's window holds the direct one (exactly 1 day earlier) and the paid one: both credit paid.
+    ws, _ = golden
+    b = _touches(ws, "golden_b", "mixpanel", "mpV")
+    assert [x[0] for x in b][1:] == [DIRECT[:2], PAID[:2], DIRECT[:2]]
+    assert [x[1] for x in b][1:] == [DIRECT, PAID, PAID]
 
 
 def test_last_click_is_the_sessions_own_source(golden):
@@ -619,3 +629,41 @@ def test_identity_without_analytics_or_without_a_shop(golden):
     assert tool[("mpE",)][:5] == (None, None, "anonymous", 0, 1)
     assert tool[()][:5] == ("200", "erin@example.com", "user_id", 0, 0)
     assert len(tool) == 4
+
+
+def test_sessions_and_events_reach_the_person_identity_resolved_their_device_to(golden):
+    ws, _ = golden
+    # each session joins dim_users on user_key, to the person whose analytics ids hold its device
+    rows = _query(
+        ws,
+        """
+        select s.source_platform, s.user_pseudo_id, u.user_id, u.resolution, list_contains(
+                   json_extract_string(u.analytics_ids, '$[*]'), s.user_pseudo_id)
+        from analytics.fct_golden_a__sessions s
+        left join analytics.dim_golden_a__users u on u.user_key = s.user_key
+        group by all order by 1, 2""",
+    )
+    people = {(platform, client): (user_id, resolution) for platform, client, user_id, resolution, _ in rows}
+    assert all(holds for *_, holds in rows), rows
+    # a login, a guest order whose email names registered user 200, a transaction, a profile's device
+    assert people[("google_analytics", "L.1")] == ("100", "user_id")
+    assert people[("mixpanel", "mpE")] == ("200", "email")
+    assert people[("google_analytics", "G.1")] == (None, "transaction")
+    assert people[("amplitude", "ampV")] == ("300", "user_id")
+    # a device tied to nothing is a person of its own, never a null key
+    assert people[("google_analytics", "V.1")] == (None, "anonymous")
+    assert len(rows) == 10
+    # the person's session count is the count of sessions carrying its key
+    counts = _query(
+        ws,
+        """
+        select count(*) from analytics.dim_golden_a__users u
+        where u.sessions <> (select count(*) from analytics.fct_golden_a__sessions s where s.user_key = u.user_key)""",
+    )
+    assert counts == [(0,)]
+    # events carry their session's key
+    assert _query(
+        ws,
+        """select count(*) from analytics.fct_golden_a__events e join analytics.fct_golden_a__sessions s
+           using (session_id) where e.user_key is distinct from s.user_key""",
+    ) == [(0,)]

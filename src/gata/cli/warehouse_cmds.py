@@ -261,14 +261,18 @@ def migrate_cmd(config: ConfigOption = None, workspace: WorkspaceOption = None) 
 def dbt_vars_cmd(
     tenant: Annotated[str, typer.Argument(help="Tenant slug.")],
     config: ConfigOption = None,
+    workspace: WorkspaceOption = None,
 ) -> None:
     """Print the tenant's dbt vars (JSON), for plain dbt on the checked-in project:
-    dbt build --project-dir warehouse --profiles-dir warehouse --vars "$(gata dbt-vars acme)"."""
+    dbt build --project-dir warehouse --profiles-dir warehouse --vars "$(gata dbt-vars acme)".
+    The workspace's landed sources give the first reported day (what landed before is attribution warm-up)."""
+    from gata.ingest.sync_state import reported_from
     from gata.warehouse.dbt_vars import vars_argument
 
     with cli_errors():
         cfg = config_for(config, strict=False)
-        print(vars_argument(cfg.tenant(tenant), cfg.catalog))
+        t = cfg.tenant(tenant)
+        print(vars_argument(t, cfg.catalog, reported_from(workspace_for(workspace), t, cfg.catalog)))
 
 
 def register(app: typer.Typer) -> None:

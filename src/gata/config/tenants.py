@@ -128,7 +128,9 @@ class AnalyticsLogic(_Strict):
         "last_non_direct", description="How a session's traffic source is chosen."
     )
     session_timeout_minutes: int = Field(30, ge=1, le=240, description="Inactivity gap that starts a new session.")
-    attribution_lookback_days: int = Field(30, ge=1, le=365, description="Look-back for last_non_direct.")
+    attribution_lookback_days: int = Field(
+        30, ge=1, le=365, description="Look-back for first_click and last_non_direct (and the onboarding warm-up)."
+    )
 
     @field_validator("conversion_events", "funnel_steps")
     @classmethod

@@ -53,7 +53,9 @@ def generate_tenant(
     end_date: date | None = None,
     seed: int | None = None,
     on_day: Callable[[date], None] | None = None,
+    warmup: bool = False,
 ) -> PendingIngest:
+    """Stage a window of days; `warmup` (onboarding) adds the analytics look-back before it."""
     tenant = config.tenant(tenant) if isinstance(tenant, str) else tenant
     if seed is not None:
         tenant = tenant.model_copy(update={"seed": seed})
@@ -63,7 +65,13 @@ def generate_tenant(
     run_id = new_run_id(tenant.slug)
     started = datetime.now(UTC)
     staged = stage_pull(
-        tenant, config.catalog, span, workspace.staging_dir / tenant.slug / run_id, as_of=end, on_day=on_day
+        tenant,
+        config.catalog,
+        span,
+        workspace.staging_dir / tenant.slug / run_id,
+        as_of=end,
+        on_day=on_day,
+        warmup=warmup,
     )
     return _pending(config, tenant, run_id, staged, started)
 
@@ -196,9 +204,12 @@ def ingest_tenant(
     seed: int | None = None,
     on_day: Callable[[date], None] | None = None,
     on_landed: Callable[[ConnectorLoad], None] | None = None,
+    warmup: bool = False,
 ) -> IngestRun:
     """Generate (simulate the APIs) and land one tenant's enabled sources for a window of days; recorded as an
-    `ingest` pipeline run for observability."""
-    pending = generate_tenant(config, tenant, workspace, days=days, end_date=end_date, seed=seed, on_day=on_day)
+    `ingest` pipeline run for observability. `warmup`: with the analytics look-back before it, as onboarding."""
+    pending = generate_tenant(
+        config, tenant, workspace, days=days, end_date=end_date, seed=seed, on_day=on_day, warmup=warmup
+    )
     with capture_run(workspace, "ingest", pending.tenant.slug, run_id=pending.run_id):
         return land_pending(pending, workspace, on_landed=on_landed)

@@ -24,6 +24,7 @@ from gata.connectors.base import Batch
 from gata.connectors.live.pull import live_pull
 from gata.connectors.pull import pull
 from gata.ingest.natural_id import NATURAL_ID, add_natural_id
+from gata.ingest.warmup import warmup_batches
 
 FLUSH_ROWS = 200_000
 
@@ -99,14 +100,20 @@ def stage_pull(
     as_of: date | None = None,
     connectors: list[str] | None = None,
     on_day: Callable[[date], None] | None = None,
+    warmup: bool = False,
 ) -> StagedPull:
-    """Stage the window: simulated sources rendered, live sources read from their APIs (same shapes)."""
+    """Stage the window: simulated sources rendered, live sources read from their APIs (same shapes). With
+    `warmup` (onboarding), the analytics tools' attribution look-back before the window comes first
+    (gata.ingest.warmup); the window, and so the sources' state, still starts on its first day."""
     as_of = as_of or max(days)
     wanted = connectors if connectors is not None else [s.connector for s in tenant.enabled_sources()]
     simulated = [c for c in wanted if not tenant.source(c).live]
     live = [s for s in tenant.live_sources() if s.connector in wanted]
+    early = (b for b in warmup_batches(tenant, min(days), as_of) if b[0] in simulated) if warmup else iter(())
     batches = chain(
-        pull(tenant, days, as_of=as_of, connectors=simulated, on_day=on_day), live_pull(tenant, catalog, days, live)
+        early,
+        pull(tenant, days, as_of=as_of, connectors=simulated, on_day=on_day),
+        live_pull(tenant, catalog, days, live),
     )
     return stage_batches(tenant.slug, catalog, batches, root, days, as_of)
 

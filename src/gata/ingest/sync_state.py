@@ -13,6 +13,8 @@ from datetime import date
 import dlt
 from dlt.pipeline.exceptions import CannotRestorePipelineException
 
+from gata.config.catalog import Catalog
+from gata.config.tenants import Domain, Tenant
 from gata.ingest.dlt_setup import configure_dlt
 from gata.ingest.land import pipeline_name
 from gata.workspace import Workspace
@@ -52,3 +54,15 @@ def source_state(workspace: Workspace, tenant_slug: str, connector: str, objects
 
 def state_for(first_day: date, as_of: date) -> dict[str, str]:
     return {"first_day": first_day.isoformat(), "as_of": as_of.isoformat()}
+
+
+def reported_from(workspace: Workspace, tenant: Tenant, catalog: Catalog) -> dict[str, str]:
+    """Per analytics tool, its first reported day (ISO): its `first_day` state. dbt reports the tool's sessions
+    and events from there on; what landed before is attribution warm-up (gata.ingest.warmup). Empty for a
+    tool never landed with a state."""
+    out: dict[str, str] = {}
+    for source in tenant.sources_in(Domain.analytics):
+        state = source_state(workspace, tenant.slug, source.connector, sorted(catalog[source.connector].objects))
+        if state is not None:
+            out[source.connector] = state.first_day.isoformat()
+    return out

@@ -353,7 +353,7 @@ SESSIONS_BASE = ModelDef(
         _dim("geo_country", "Country", "Country of the visitor.", synonyms=("country", "geo", "location")),
         _dim("device_category", "Device", "desktop, mobile or tablet.", synonyms=("device",)),
         _dim("landing_page", "Landing page", "Path of the first page."),
-        _dim("user_id", "User id", "Login user id, when known; joins to users.user_id."),
+        _dim("user_id", "User id", "Login user id, when the visitor logged in during the session."),
         _dim(
             "is_conversion_session",
             "Converted",
@@ -419,9 +419,10 @@ SESSIONS_BASE = ModelDef(
             "number",
         ),
     ],
+    # sessions reach users through the person identity resolution tied their device to, not the login id alone
     joins=[
         JoinDef("campaigns", "traffic_campaign", "campaign_name", source_column="traffic_source"),
-        JoinDef("users", "user_id", "user_id"),
+        JoinDef("users", "user_key", "user_key"),
     ],
 )
 
@@ -475,7 +476,7 @@ EVENTS = ModelDef(
         _dim("geo_country", "Country", "Country.", synonyms=("country",)),
         _dim("device_category", "Device", "desktop, mobile or tablet.", synonyms=("device",)),
         _dim("page_path", "Page", "Path of the page.", synonyms=("page", "url")),
-        _dim("user_id", "User id", "Login user id, once known; joins to users.user_id."),
+        _dim("user_id", "User id", "Login user id, once known."),
         _dim("is_conversion_event", "Conversion event", "One of the tenant's conversion events.", format="boolean"),
     ],
     measures=[
@@ -506,7 +507,7 @@ EVENTS = ModelDef(
     ],
     joins=[
         JoinDef("campaigns", "traffic_campaign", "campaign_name", source_column="traffic_source"),
-        JoinDef("users", "user_id", "user_id"),
+        JoinDef("users", "user_key", "user_key"),
     ],
 )
 

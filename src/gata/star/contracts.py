@@ -137,11 +137,26 @@ SESSIONS = Contract(
         _c("session_id", "varchar", "Session id; fct_events.session_id refers to it.", "unique", "not_null"),
         _c("user_pseudo_id", "varchar", "Device / client id of the analytics tool.", "not_null"),
         _c("user_id", "varchar", "Login user id if the visitor logged in during the session."),
+        _c(
+            "user_key",
+            "varchar",
+            "The person the session's device resolves to (dim_users.user_key), by dim_users' identity resolution "
+            "(login id, email, order). Never null: a device tied to none of them is a person of its own "
+            "(dim_users.resolution anonymous).",
+            "not_null",
+        ),
         _c("session_start_ts", "timestamp", "First event (UTC).", "not_null"),
         _c("session_end_ts", "timestamp", "Last event (UTC).", "not_null"),
         _c("session_duration_seconds", "bigint", "End minus start, seconds.", "not_null"),
         _c("events_in_session", "bigint", "Events in the session.", "not_null"),
-        _c("traffic_source", "varchar", "Source under the tenant's attribution model.", "not_null"),
+        _c(
+            "traffic_source",
+            "varchar",
+            "Source under the tenant's attribution model, within its look-back: last_click the session's own; las"
+            "t_non_direct its own unless direct, else the latest earlier non-direct one; first_click the first no"
+            "n-direct one (GA4: direct is credited only when the look-back holds no other touch).",
+            "not_null",
+        ),
         _c("traffic_medium", "varchar", "Medium under the attribution model.", "not_null"),
         _c("traffic_campaign", "varchar", "Campaign (utm_campaign) under the attribution model."),
         _c("geo_country", "varchar", "Country."),
@@ -181,6 +196,12 @@ EVENTS = Contract(
         _c("event_timestamp", "timestamp", "When the event happened (UTC).", "not_null"),
         _c("user_pseudo_id", "varchar", "Device / client id.", "not_null"),
         _c("user_id", "varchar", "Login user id, once known."),
+        _c(
+            "user_key",
+            "varchar",
+            "The person the event's device resolves to (dim_users.user_key), as on fct_sessions.user_key.",
+            "not_null",
+        ),
         _c("traffic_source", "varchar", "Source of the event's session under the attribution model."),
         _c("traffic_medium", "varchar", "Medium of the event's session."),
         _c("traffic_campaign", "varchar", "Campaign of the event's session."),

@@ -17,6 +17,7 @@ from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 
 from gata.config.catalog import Catalog
 from gata.config.tenants import Tenant
+from gata.ingest.sync_state import reported_from
 from gata.runs.dbt_results import DbtResult, NodeResult
 from gata.runs.record import ensure_tables, record_invocation
 from gata.settings import Settings, motherduck_database_for, threads_per_run
@@ -95,7 +96,7 @@ class DbtRunner:
             "--log-path",
             str(self.target_path.parent / "logs"),
             "--vars",
-            vars_argument(self.tenant, self.catalog),
+            vars_argument(self.tenant, self.catalog, reported_from(self.workspace, self.tenant, self.catalog)),
             "--quiet",
         ]
         with _DBT_LOCK:

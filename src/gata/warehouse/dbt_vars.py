@@ -47,7 +47,9 @@ def sources_value(tenant: Tenant, catalog: Catalog) -> dict:
     return sources
 
 
-def tenant_vars(tenant: Tenant, catalog: Catalog) -> dict:
+def tenant_vars(tenant: Tenant, catalog: Catalog, reported_from: dict[str, str] | None = None) -> dict:
+    """`reported_from`: per analytics tool, the first reported day (gata.ingest.warmup.reported_from); the
+    sessions and events landed before it are attribution warm-up, read but not reported."""
     sources = sources_value(tenant, catalog)
     return {
         "tenant": tenant.slug,
@@ -57,11 +59,12 @@ def tenant_vars(tenant: Tenant, catalog: Catalog) -> dict:
         "gata_catalog": {c: v for c, v in catalog_value(catalog).items() if c in sources},
         "config_hash": tenant.config_hash(),
         "config_json": json.dumps(tenant.model_dump(mode="json"), sort_keys=True),
+        "gata_reported_from": reported_from or {},
     }
 
 
-def vars_argument(tenant: Tenant, catalog: Catalog) -> str:
-    return json.dumps(tenant_vars(tenant, catalog), sort_keys=True, separators=(",", ":"))
+def vars_argument(tenant: Tenant, catalog: Catalog, reported_from: dict[str, str] | None = None) -> str:
+    return json.dumps(tenant_vars(tenant, catalog, reported_from), sort_keys=True, separators=(",", ":"))
 
 
 def project_dir() -> Path:

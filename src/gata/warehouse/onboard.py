@@ -288,7 +288,8 @@ def _onboard_steps(config, tenant, workspace, steps, result, days, end_date, ing
         pending = []
 
         def generate() -> str:
-            pending.append(generate_tenant(config, tenant, workspace, days=days, end_date=end_date))
+            # with the analytics tools' attribution look-back before the first day (gata.ingest.warmup)
+            pending.append(generate_tenant(config, tenant, workspace, days=days, end_date=end_date, warmup=True))
             return f"{sum(o.rows for o in pending[0].staged.objects.values()):,} records"
 
         steps.run("generate", generate)

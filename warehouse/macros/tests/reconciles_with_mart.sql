@@ -2,9 +2,11 @@
   Reconciliation, declared on each connector's landed report table (models/staging/<connector>/
   _<connector>__sources.yml, beside the SQL of its raw total): a total in the mart equals the same total
   computed straight from the landed table, not through the master or intermediate models. A table that has
-  not landed yet counts 0. Returns a row, failing the test, when they differ.
+  not landed yet counts 0. Returns a row, failing the test, when they differ. `raw_ts`, the landed
+  record's time: only records from the first reported day on count (analytics tools land an attribution
+  warm-up before it, which the mart does not report).
 -#}
-{% test gata_reconciles_with_mart(model, mart, source_platform, measure, raw_total) %}
+{% test gata_reconciles_with_mart(model, mart, source_platform, measure, raw_total, raw_ts=none) %}
 {%- set mart_total = {
     'spend': 'sum(spend)', 'impressions': 'sum(impressions)', 'clicks': 'sum(clicks)',
     'order_count': 'count(*)', 'total_price': 'sum(total_price)', 'event_count': 'count(*)'}[measure] -%}
@@ -21,6 +23,9 @@ with mart as (
 raw as (
     {%- if landed %}
     select coalesce({{ raw_total }}, 0) as total from {{ model }}
+    {%- if raw_ts %}
+    where {{ gata_an_reported(source_platform, raw_ts) }}
+    {%- endif %}
     {%- else %}
     select 0 as total
     {%- endif %}

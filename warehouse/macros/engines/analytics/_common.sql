@@ -15,6 +15,22 @@
 {%- endmacro %}
 
 {#-
+  Reporting starts on the tool's first reported day (var gata_reported_from, the sources' first_day state):
+  onboarding lands the attribution look-back before it (gata.ingest.warmup), read by attribution and identity
+  but not reported. An event is reported from that day on; a session when it reaches that day (a session
+  begun the evening before keeps its start and its event count). Everything is reported when the var names
+  no day for the tool (landed without a source state, e.g. hand-made test records).
+-#}
+{% macro gata_an_reported(connector, ts_column) -%}
+{%- set first = var('gata_reported_from', {}).get(connector) -%}
+{%- if first -%}
+{{ ts_column }} >= timestamp '{{ first }}'
+{%- else -%}
+true
+{%- endif -%}
+{%- endmacro %}
+
+{#-
   funnel_depth: how many of the configured steps the session completed in order. Each step name gets a
   code; the session's step events, sorted by their key after collecting (an ordered aggregate would buffer
   every event again), are folded left: the depth advances when an event is the next expected step. A step
@@ -153,9 +169,16 @@ attributed as (
         struct_pack(source := landing_source, medium := landing_medium, campaign := landing_campaign,
                     campaign_id := landing_campaign_id) as touch
         {%- elif model == 'first_click' %}
-        -- first_click: the visitor's first session within the look-back (this one if none earlier)
-        first_value(struct_pack(source := landing_source, medium := landing_medium, campaign := landing_campaign,
-                                campaign_id := landing_campaign_id)) over visitor_lookback as touch
+        -- first_click: the visitor's first non-direct session within the look-back (GA4: direct gets credit only
+        -- when the path has no other touch), else the first session (this one if none earlier)
+        coalesce(
+            first_value(case when not is_direct then struct_pack(source := landing_source, medium := landing_medium,
+                                                                 campaign := landing_campaign,
+                                                                 campaign_id := landing_campaign_id) end ignore nulls)
+                over visitor_lookback,
+            first_value(struct_pack(source := landing_source, medium := landing_medium, campaign := landing_campaign,
+                                    campaign_id := landing_campaign_id)) over visitor_lookback
+        ) as touch
         {%- else %}
         -- last_non_direct: own source unless direct, else the latest earlier non-direct one in the look-back
         last_value(case when not is_direct then struct_pack(source := landing_source, medium := landing_medium,
@@ -177,6 +200,7 @@ select
     session_id,
     user_pseudo_id,
     user_id,
+    client_members.user_key,
     session_start_ts,
     session_end_ts,
     date_diff('second', session_start_ts, session_end_ts) as session_duration_seconds,
@@ -206,8 +230,15 @@ select
     '{{ tenant.reporting_currency }}' as reporting_currency,
     source_load_ids
 from attributed
+-- the person identity resolution tied the visitor's device to (every device has one: anonymous at least)
+left join (
+    select analytics_id, user_key from {{ ref('int_identity__members') }}
+    where member_type = 'client' and source_platform = '{{ connector }}'
+) as client_members on client_members.analytics_id = attributed.user_pseudo_id
+-- warm-up sessions fed the attribution window above; reported ones only from here
+where {{ gata_an_reported(connector, 'attributed.session_end_ts') }}
 {%- if sync %}
-where exists (
+and exists (
     select 1 from sync_scope
     where sync_scope.client_id = attributed.user_pseudo_id and attributed.session_start_ts >= sync_scope.cutoff
 )
@@ -225,6 +256,7 @@ select
     e.event_ts as event_timestamp,
     e.client_id as user_pseudo_id,
     e.user_id,
+    s.user_key,
     s.traffic_source,
     s.traffic_medium,
     s.traffic_campaign,
@@ -251,4 +283,5 @@ inner join ({{ gata_an_sync_scope(tenant, connector) }}) as sync_scope
 {%- endif %}
 left join {{ ref('fct_sessions') }} as s
     on s.session_id = e.session_id and s.source_platform = '{{ connector }}'
+where {{ gata_an_reported(connector, 'e.event_ts') }}
 {%- endmacro %}

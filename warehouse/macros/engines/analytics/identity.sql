@@ -41,12 +41,49 @@ where false
 {%- endif -%}
 {%- endmacro %}
 
+{#-
+  The sessions identity reads, rolled up from each tool's intermediate events with fct_sessions' own
+  aggregates (login id: the session's last; transaction: its first purchase). Read here rather than from
+  fct_sessions because fct_sessions carries the resolved user_key: the resolution comes first. Warm-up
+  sessions (before the first reported day) link devices to logins and orders; only reported ones count.
+-#}
+{% macro gata_an_identity_sessions(tenant) -%}
+{%- set parts = [] -%}
+{%- for connector in tenant.sources | sort if tenant.sources[connector].domain == 'analytics' -%}
+{%- set part -%}
+select
+    any_value(source_platform) as source_platform,
+    any_value(client_id) as client_id,
+    arg_max(user_id, {{ gata_an_event_key() }}) filter (where user_id is not null) as user_id,
+    min(event_ts) as session_start_ts,
+    max(event_ts) as session_end_ts,
+    arg_min(order_id, {{ gata_an_event_key() }}) filter (where order_id is not null) as transaction_id,
+    {{ gata_load_ids_agg('_dlt_load_id') }} as source_load_ids,
+    {{ gata_an_reported(connector, 'max(event_ts)') }} as is_reported
+from {{ gata_int(tenant, connector, 'events') }}
+group by session_id
+{%- endset -%}
+{%- do parts.append(part) -%}
+{%- endfor -%}
+{%- if parts | length == 0 -%}
+select null::varchar as source_platform, null::varchar as client_id, null::varchar as user_id,
+       null::timestamp as session_start_ts, null::timestamp as session_end_ts, null::varchar as transaction_id,
+       []::varchar[] as source_load_ids, true as is_reported
+where false
+{%- else -%}
+{{ parts | join('\nunion all\n') }}
+{%- endif -%}
+{%- endmacro %}
+
+{#- A person's key in the star: the tenant and its person key, hashed (dim_users.user_key). -#}
+{% macro gata_an_user_key(tenant, person_key) -%}
+md5('{{ tenant.slug }}:' || {{ person_key }})
+{%- endmacro %}
+
 {#- The CTEs of identity resolution, ending in `members` (one row per record with its person key). -#}
 {% macro gata_an_identity_ctes(tenant) -%}
 sessions as (
-    select source_platform, user_pseudo_id as client_id, user_id, session_start_ts, session_end_ts, transaction_id,
-           source_load_ids
-    from {{ ref('fct_sessions') }}
+    {{ gata_an_identity_sessions(tenant) }}
 ),
 orders as (
     select
@@ -65,9 +102,11 @@ profiles as (
     from ({{ gata_an_identity_profiles(tenant) }}) as tool_profiles
 ),
 clients as (
+    -- the devices of reported sessions (fct_sessions'); their warm-up sessions still give them logins and orders
     select source_platform, client_id, count(*) as sessions, min(session_start_ts) as first_seen_ts,
            max(session_end_ts) as last_seen_ts, {{ gata_load_ids_agg('source_load_ids', nested=true) }} as load_ids
     from sessions
+    where is_reported
     group by all
     union all
     -- clients only a profile knows (no session in the data)
@@ -76,7 +115,7 @@ clients as (
     from profiles as p
     where p.client_id is not null
       and not exists (select 1 from sessions as s
-                      where s.source_platform = p.source_platform and s.client_id = p.client_id)
+                      where s.source_platform = p.source_platform and s.client_id = p.client_id and s.is_reported)
     group by p.source_platform, p.client_id
 ),
 client_logins as (
@@ -213,13 +252,45 @@ members as (
 )
 {%- endmacro %}
 
+{#-
+  int_identity__members: every record identity resolution knows (an analytics client, an order, a profile)
+  with its person and that person's user_key. dim_users groups it by person; fct_sessions and fct_events
+  take their user_key from its clients, so a session reaches the same person dim_users shows.
+-#}
+{% macro gata_identity_members(tenant) -%}
+with {{ gata_an_identity_ctes(tenant) }}
+select {{ gata_an_user_key(tenant, 'person_key') }} as user_key, *
+from members
+{%- endmacro %}
+
+{#-
+  A sync rebuilds the members but recomputes only the sessions (and events) of visitors with new events; a
+  new login, email or order can move an earlier visitor to another person. After a sync build, the rows
+  whose visitor now resolves to another person take its key, so a sync equals a full rebuild.
+-#}
+{% macro gata_an_rekey(client_column) -%}
+{%- if gata_sync_build() -%}
+update {{ this }} as held
+set user_key = client_members.user_key
+from {{ ref('int_identity__members') }} as client_members
+where client_members.member_type = 'client'
+  and client_members.source_platform = held.source_platform
+  and client_members.analytics_id = held.{{ client_column }}
+  and held.user_key is distinct from client_members.user_key
+{%- else -%}
+select 1
+{%- endif -%}
+{%- endmacro %}
+
 {#- dim_users: one row per resolved person, projected onto the contract (no factory builds this one). -#}
 {% macro gata_dim_users(tenant) -%}
 {{ gata_project('dim_users', gata_an_users(tenant)) }}
 {%- endmacro %}
 
 {% macro gata_an_users(tenant) -%}
-with {{ gata_an_identity_ctes(tenant) }},
+with members as (
+    select * exclude (user_key) from {{ ref('int_identity__members') }}
+),
 people as (
     select
         person_key,
@@ -250,7 +321,7 @@ people as (
 )
 select
     '{{ tenant.slug }}' as tenant_slug,
-    md5('{{ tenant.slug }}:' || person_key) as user_key,
+    {{ gata_an_user_key(tenant, 'person_key') }} as user_key,
     user_id,
     customer_email,
     analytics_ids,
@@ -288,6 +359,9 @@ rates as (
     select 'login_ids_that_bought', count(distinct user_id),
            count(distinct user_id) filter (where user_id in (select customer_id from orders))
     from client_user
+    -- the logins of the clients resolved (not those seen only on warm-up days)
+    where exists (select 1 from clients as c
+                  where c.source_platform = client_user.source_platform and c.client_id = client_user.client_id)
     union all
     select 'email', count(distinct email),
            count(distinct email) filter (where person_key in (select person_key from people_with_analytics))
@@ -296,6 +370,7 @@ rates as (
     select 'transaction_id', count(distinct transaction_id),
            count(distinct transaction_id) filter (where transaction_id in (select order_id from unique_orders))
     from sessions
+    where is_reported
     union all
     select 'order_id', count(*),
            count(*) filter (where person_key in (select person_key from people_with_analytics))

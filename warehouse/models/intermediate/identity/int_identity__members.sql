@@ -1,0 +1,1 @@
+{{ gata_identity_members(gata_tenant()) }}
