@@ -129,7 +129,7 @@ CASES = [
         [
             f"{T}: sources.facebook_ads.generation.budget: unknown key 'budget'; allowed keys: campaigns, "
             "ad_groups_per_campaign, ads_per_ad_group, daily_spend, cpm, ctr, landing_rate, conversion_overclaim, "
-            "paused_campaigns, currency"
+            "paused_campaigns, currency, geo_targeting_share"
         ],
     ),
     (
@@ -137,7 +137,8 @@ CASES = [
         {"tenants": [_tenant(sources__shopify={"generation": {"daily_spend": 5}})]},
         [
             f"{T}: sources.shopify.generation.daily_spend: unknown key 'daily_spend'; allowed keys: products, "
-            "avg_order_value, refund_rate, cancel_rate, guest_checkout_rate, order_share, currency"
+            "avg_order_value, refund_rate, cancel_rate, guest_checkout_rate, order_share, currency, "
+            "untracked_order_share, tax_rate"
         ],
     ),
     (
@@ -347,8 +348,9 @@ def test_a_live_source_validates_and_a_simulated_one_hashes_as_before(tmp_path: 
     source = tenant.source("facebook_ads")
     assert source.live and source.accounts == ["123456"] and source.options.base_url == "http://127.0.0.1:9/meta"
     assert [s.connector for s in tenant.live_sources()] == ["facebook_ads"]
-    # the hash predates modes for simulated sources; options never change it, mode and accounts do
-    assert simulated.config_hash() == "21ff34ceb7d4c6e433a3719725536a7031898e5bdf048429bd6283acf6cf5900"
+    # a simulated source hashes without mode, accounts and options (as before modes existed); its generation
+    # levers are in the hash, so the levers of a real shop's shape (local time, bounces, peaks...) changed it
+    assert simulated.config_hash() == "4ca9a17bac8bfcab68cceb23667f7e43418d8fb8e7a2fab96569974f27ea28c6"
     other_options = source.model_copy(update={"options": source.options.model_copy(update={"page_size": 9})})
     assert tenant.model_copy(update={"sources": {**tenant.sources, "facebook_ads": other_options}}).config_hash() == (
         tenant.config_hash()

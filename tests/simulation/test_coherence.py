@@ -102,7 +102,9 @@ def _purchase_ids(pulled, connector):
     return [e["properties"]["order_id"] for e in pulled[(connector, "events")] if e["event"] == "Order Completed"]
 
 
-def test_every_order_appears_on_exactly_one_purchase_event(tyrell, stark, omni):
+def test_every_purchase_event_is_one_order_and_analytics_misses_some_orders(tyrell, stark, omni):
+    """Each purchase event names an order, once across the tenant's tools; the orders no tool saw are about
+    the `untracked_order_share` lever (default 0.12): analytics never matches the shop exactly."""
     for pulled, shops, tools in (
         (tyrell, ["shopify"], ["google_analytics"]),
         (stark, ["woocommerce"], ["mixpanel"]),
@@ -111,7 +113,9 @@ def test_every_order_appears_on_exactly_one_purchase_event(tyrell, stark, omni):
         orders = [str(o["id"]) for s in shops for o in pulled[(s, "orders")]]
         purchases = [tid for t in tools for tid in _purchase_ids(pulled, t)]
         assert orders and len(orders) == len(set(orders))
-        assert Counter(purchases) == Counter(orders)
+        assert len(purchases) == len(set(purchases)) and set(purchases) <= set(orders)
+        unseen = 1 - len(purchases) / len(orders)
+        assert 0.04 <= unseen <= 0.22, unseen
 
 
 def test_buyers_have_the_same_ids_and_emails_everywhere(tyrell, stark):

@@ -119,6 +119,8 @@ def test_top_campaigns_table_is_the_apis_top_campaigns(session, web):
 def test_date_range_presets_custom_and_keyboard(session, web):
     page = open_dashboard(session, query="range=last_30_days")
     assert page.locator("#range-preset").input_value() == "last_30_days"
+    # thirty whole days (ending yesterday): nothing partial to say
+    assert page.locator("#partial-note").is_hidden()
     # keyboard only: from the period select, one step up (Last 7 days), Tab to Apply, Enter
     page.focus("#range-preset")
     page.keyboard.press("ArrowUp")
@@ -152,6 +154,18 @@ def test_date_range_presets_custom_and_keyboard(session, web):
     page.reload()
     page.wait_for_selector('#dashboard[data-state="ready"]')
     assert page.locator("#range-start").input_value() == start
+
+
+def test_a_period_with_today_says_today_is_partial(session, web):
+    """The data stops at the run's moment: a period containing today says so above the figures."""
+    page = open_dashboard(session, query="range=this_month")
+    with web.client(TENANT) as client:
+        body = {"model": "orders", "measures": ["orders"], "date_range": {"relative": "this_month"}}
+        answer = client.post(f"/semantic-layer/{TENANT}/query", json=body).json()
+    note = page.locator("#partial-note")
+    assert answer["partial_days"] and note.is_visible()
+    assert note.inner_text() == answer["notes"][0]
+    assert f"{answer['partial_days'][0]} is partial: data through" in note.inner_text()
 
 
 def test_a_bad_custom_range_is_named(session):

@@ -162,6 +162,24 @@ def test_a_question_fills_the_controls_and_its_json_can_be_edited_and_rerun(sess
     assert drawn_pixels(page, "explore") > 1000
 
 
+def test_a_period_with_today_says_today_is_partial(session, web):
+    """The data stops at the run's moment: the answer and the result say so when the period holds today."""
+    page = open_explorer(session)
+    page.fill("#question", "revenue today")
+    run_and_wait(page, lambda: page.click("#ask-form button[type=submit]"))
+    page.wait_for_selector('section.ask[data-state="answered"]')
+    with web.client(TENANT) as client:
+        answer = client.post(f"/semantic-layer/{TENANT}/ask", json={"question": "revenue today"}).json()
+    assert answer["notes"] and "is partial" in answer["notes"][0]
+    assert answer["notes"][0] in page.locator("#ask-answer").inner_text()
+    assert page.locator("#partial-note").inner_text() == answer["notes"][0]
+    # a period of whole days has nothing to say
+    page.fill("#question", "revenue last 7 days")
+    run_and_wait(page, lambda: page.click("#ask-form button[type=submit]"))
+    page.wait_for_selector('section.ask[data-state="answered"]')
+    assert page.locator("#partial-note").is_hidden()
+
+
 def test_a_question_that_cannot_be_read_offers_questions_that_can(session, web):
     page = open_explorer(session)
     page.fill("#question", "how tall is the eiffel tower")

@@ -28,6 +28,7 @@ from gata.cli.common import (
 from gata.connectors.arrow import as_records
 from gata.connectors.pull import pull, window
 from gata.ingest.run import ingest_tenant, today_utc
+from gata.simulation.cutoff import data_through
 
 
 def _progress() -> Progress:
@@ -88,7 +89,9 @@ def generate(
     counts: dict[tuple[str, str], int] = {}
     with _progress() as progress:
         task = progress.add_task(f"Generating {t.slug}", total=len(span))
-        for connector, obj, batch in pull(t, span, as_of=end, on_day=lambda _d: progress.advance(task)):
+        # like a run: an end day of today stops at now (see gata.simulation.cutoff)
+        records = pull(t, span, as_of=end, on_day=lambda _d: progress.advance(task), until=data_through(end))
+        for connector, obj, batch in records:
             key = (connector, obj)
             if key not in handles:
                 path = root / connector / f"{obj}.jsonl"

@@ -48,10 +48,12 @@ def _field(name: str, spec: dict[str, Any]) -> dict[str, Any]:
     elif "array" in kinds:
         out.update(kind="list")
     else:
-        out["kind"] = spec.get("type", "string")  # integer | number | string
+        # an optional number (`float | None`) is a number field left empty for its default
+        typed = next((s for s in spec.get("anyOf", [spec]) if s.get("type") not in (None, "null")), spec)
+        out["kind"] = typed.get("type", "string")  # integer | number | string | boolean
         for bound in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-            if bound in spec:
-                out[bound] = spec[bound]
+            if bound in typed:
+                out[bound] = typed[bound]
     return out
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -28,6 +29,28 @@ class _Strict(BaseModel):
 
 # --- generation levers -------------------------------------------------------------------------------
 
+# Retail's calendar: Black Friday and Cyber Monday peaks, a quiet Christmas Eve and Day.
+DEFAULT_PEAK_DAYS = ("black_friday:2.6", "cyber_monday:2.1", "12-24:0.7", "12-25:0.6")
+MOVING_PEAK_DAYS = ("black_friday", "cyber_monday")
+
+
+def parse_peak_day(entry: str) -> tuple[str, float]:
+    """'black_friday:2.5' or '12-24:0.7' -> (day, factor); raises ValueError naming the expected form."""
+    day, sep, factor = entry.partition(":")
+    day = day.strip()
+    try:
+        value = float(factor)
+    except ValueError:
+        value = -1.0
+    fixed = re.fullmatch(r"(\d\d)-(\d\d)", day)
+    valid_day = day in MOVING_PEAK_DAYS or (fixed is not None and 1 <= int(fixed[1]) <= 12 and 1 <= int(fixed[2]) <= 31)
+    if not sep or not valid_day or not 0 < value <= 20:
+        raise ValueError(
+            f"peak day {entry!r}: expected '<day>:<factor>' with day MM-DD, black_friday or cyber_monday and a "
+            "factor above 0 and at most 20"
+        )
+    return day, value
+
 
 class PaidAdsGeneration(_Strict):
     campaigns: int = Field(3, ge=1, le=500, description="Campaigns in the account.")
@@ -42,6 +65,13 @@ class PaidAdsGeneration(_Strict):
     )
     paused_campaigns: int = Field(1, ge=0, le=500, description="Campaigns that exist but are paused (no spend).")
     currency: Currency = Field("USD", description="Account currency of spend and reported values.")
+    geo_targeting_share: float = Field(
+        0.85,
+        ge=0,
+        le=1,
+        description="Share of a geo-targeted campaign's sessions from its target country (the rest leak in from "
+        "anywhere, as with real geo-targeting).",
+    )
 
 
 class EcommerceGeneration(_Strict):
@@ -52,6 +82,20 @@ class EcommerceGeneration(_Strict):
     guest_checkout_rate: float = Field(0.2, ge=0, le=1, description="Share of orders placed without logging in.")
     order_share: float = Field(1.0, gt=0, description="Share of orders when a tenant runs several shops.")
     currency: Currency = Field("USD", description="Shop currency.")
+    untracked_order_share: float = Field(
+        0.12,
+        ge=0,
+        le=1,
+        description="Share of orders no analytics tool saw (ad blockers, refused consent): their sessions send no "
+        "events, so the order matches no purchase event.",
+    )
+    tax_rate: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="Tax on every order (e.g. 0.08); default: the rate of the order's country (US sales tax, EU "
+        "VAT, GST...).",
+    )
 
 
 class AnalyticsGeneration(_Strict):
@@ -63,6 +107,39 @@ class AnalyticsGeneration(_Strict):
     conversion_rate: float = Field(0.03, ge=0, le=1, description="Share of sessions ending in a purchase.")
     registered_share: float = Field(0.35, ge=0, le=1, description="Share of visitors with an account.")
     traffic_share: float = Field(1.0, gt=0, description="Share of visitors tracked when a tenant runs several tools.")
+    local_time: bool = Field(
+        True,
+        description="Sessions start by each country's local hour-of-day and day-of-week (off: one UTC curve, "
+        "nothing after 22:00 UTC).",
+    )
+    bounce_rate: float = Field(
+        0.4, ge=0, le=0.95, description="Share of sessions that leave after the landing page (one page, no action)."
+    )
+    long_session_share: float = Field(
+        0.06,
+        ge=0,
+        le=1,
+        description="Share of sessions that browse for long (30 minutes to 2 hours, no pause over 30 minutes).",
+    )
+    multi_device_share: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="Share of logged-in sessions on the visitor's second device (same user id, another device "
+        "id), so identity stitching has work to do.",
+    )
+    peak_days: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_PEAK_DAYS),
+        description="Calendar of traffic and spend uplifts, `<day>:<factor>`; a day is MM-DD or black_friday / "
+        "cyber_monday (moving dates).",
+    )
+
+    @field_validator("peak_days")
+    @classmethod
+    def _peak_days(cls, v: list[str]) -> list[str]:
+        for entry in v:
+            parse_peak_day(entry)
+        return v
 
 
 # --- business logic ----------------------------------------------------------------------------------

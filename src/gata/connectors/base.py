@@ -29,6 +29,11 @@ class RenderContext:
     world: World
     connector: str
     as_of: date  # the day the data is pulled: late changes up to this day are visible
+    until: datetime | None = None  # the pull's moment when it cuts the as-of day short: nothing later is shown
+
+    def happened(self, moment: datetime | None) -> datetime | None:
+        """`moment` if it is before the pull's moment, else None (not happened yet)."""
+        return moment if moment is None or self.until is None or moment < self.until else None
 
     def account(self) -> AdAccount:
         return self.world.ad_account(self.connector)

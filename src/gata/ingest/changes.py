@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pyarrow as pa
 
@@ -24,7 +24,7 @@ from gata.connectors.live.pull import live_changes
 from gata.connectors.pull import pull
 from gata.connectors.registry import connector_module
 from gata.ingest.natural_id import NATURAL_ID, add_natural_id
-from gata.simulation.day import simulate_day
+from gata.simulation.cutoff import cut_day, is_partial, simulate_until
 from gata.simulation.world import build_world
 
 
@@ -60,12 +60,19 @@ def pull_changes(
     through: date,
     first_day: date,
     on_day: Callable[[date], None] | None = None,
+    until: datetime | None = None,
+    since_until: datetime | None = None,
 ) -> Iterator[tuple[str, str, Batch]]:
-    """(connector, object, batch) for a sync from the pull as of `since` to the pull as of `through`."""
+    """(connector, object, batch) for a sync from the pull as of `since` to the pull as of `through`.
+    `since_until` is where the previous pull stopped when it cut the `since` day short: that day is then read
+    again in full (every object, not only the restated ones), diffed against what that pull saw; `until` is
+    this pull's moment."""
     world = build_world(tenant)
     connectors = [s.connector for s in tenant.simulated_sources()]
-    before = {c: RenderContext(world, c, since) for c in connectors}
-    after = {c: RenderContext(world, c, through) for c in connectors}
+    before_cut = since_until if is_partial(since, since_until) else None
+    after_cut = until if is_partial(through, until) else None
+    before = {c: RenderContext(world, c, since, before_cut) for c in connectors}
+    after = {c: RenderContext(world, c, through, after_cut) for c in connectors}
     for c in connectors:
         module, objects = connector_module(c), catalog[c].objects
         old = module.entities(before[c])
@@ -75,21 +82,32 @@ def pull_changes(
     window = max((o.restated_days for c in connectors for o in catalog[c].objects.values()), default=0)
     for day in days_between(max(first_day, since - timedelta(days=window - 1)), since) if window else []:
         sim = None
+        partial_before = day == since and is_partial(day, since_until)
         for c in connectors:
             objects = catalog[c].objects
             restated = [o for o, spec in objects.items() if spec.restated_days > (since - day).days]
+            if partial_before:
+                restated = list(objects.keys())
             if not restated:
                 continue
-            sim = sim or simulate_day(world, day)
+            sim = sim or simulate_until(world, day, until)
+            seen = cut_day(world, sim, since_until) if partial_before and since_until is not None else sim
             module = connector_module(c)
-            old, new = module.daily(before[c], sim), module.daily(after[c], sim)
+            old, new = module.daily(before[c], seen), module.daily(after[c], sim)
             for obj in restated:
                 yield c, obj, changed_records(old.get(obj, []), new.get(obj, []), objects[obj])
     # new days: everything, as of `through`
     new_days = days_between(since + timedelta(days=1), through)
     if new_days:
         yield from pull(
-            tenant, new_days, as_of=through, connectors=connectors, world=world, on_day=on_day, entities=False
+            tenant,
+            new_days,
+            as_of=through,
+            connectors=connectors,
+            world=world,
+            on_day=on_day,
+            entities=False,
+            until=until,
         )
     # live sources: their APIs re-read the look-back window and the new days themselves
     yield from live_changes(tenant, catalog, since, through, first_day)

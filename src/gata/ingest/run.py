@@ -15,10 +15,11 @@ from gata.ingest.changes import days_between, pull_changes
 from gata.ingest.land import ConnectorLoad, destination, finish_pending_loads, land_connector, open_warehouse
 from gata.ingest.record import IngestRun, record_run
 from gata.ingest.stage import StagedPull, stage_batches, stage_pull
-from gata.ingest.sync_state import SourceState, source_state, state_for
+from gata.ingest.sync_state import SourceState, source_state, state_for, up_to_date
 from gata.runs import drift
 from gata.runs.record import capture_run
 from gata.settings import Settings
+from gata.simulation.cutoff import data_through
 from gata.warehouse.library import stored_schemas
 from gata.workspace import Workspace
 
@@ -54,16 +55,20 @@ def generate_tenant(
     seed: int | None = None,
     on_day: Callable[[date], None] | None = None,
     warmup: bool = False,
+    until: datetime | None = None,
 ) -> PendingIngest:
-    """Stage a window of days; `warmup` (onboarding) adds the analytics look-back before it."""
+    """Stage a tenant's window ending `end_date` (default today); `warmup` (onboarding) adds the analytics
+    look-back before it. Nothing later than `until` is read: by default the run's moment when the window ends
+    today (today is partial), the end of an earlier or later end day otherwise (see
+    gata.simulation.cutoff.data_through)."""
     tenant = config.tenant(tenant) if isinstance(tenant, str) else tenant
     if seed is not None:
         tenant = tenant.model_copy(update={"seed": seed})
     workspace.ensure()
-    end = end_date or today_utc()
+    started = datetime.now(UTC)
+    end = end_date or started.date()
     span = window(end, days)
     run_id = new_run_id(tenant.slug)
-    started = datetime.now(UTC)
     staged = stage_pull(
         tenant,
         config.catalog,
@@ -72,6 +77,7 @@ def generate_tenant(
         as_of=end,
         on_day=on_day,
         warmup=warmup,
+        until=until or data_through(end, started),
     )
     return _pending(config, tenant, run_id, staged, started)
 
@@ -104,8 +110,11 @@ def sync_start(config: GataConfig, tenant: Tenant, workspace: Workspace) -> Sour
                 f"(gata onboard {tenant.slug})"
             )
         states[s.connector] = state
+    moments = [st.data_through for st in states.values() if st.data_through is not None]
     return SourceState(
-        first_day=min(st.first_day for st in states.values()), as_of=min(st.as_of for st in states.values())
+        first_day=min(st.first_day for st in states.values()),
+        as_of=min(st.as_of for st in states.values()),
+        data_through=min(moments) if moments else None,
     )
 
 
@@ -122,11 +131,21 @@ def generate_sync(
     tenant = config.tenant(tenant) if isinstance(tenant, str) else tenant
     start = start or sync_start(config, tenant, workspace)
     through = through or today_utc()
-    if through <= start.as_of:
+    if up_to_date(start, through):
         return None
     run_id = new_run_id(tenant.slug)
     started = datetime.now(UTC)
-    batches = pull_changes(tenant, config.catalog, start.as_of, through, start.first_day, on_day=on_day)
+    until = data_through(through, started)
+    batches = pull_changes(
+        tenant,
+        config.catalog,
+        start.as_of,
+        through,
+        start.first_day,
+        on_day=on_day,
+        until=until,
+        since_until=start.data_through if start.data_through and start.data_through.date() == start.as_of else None,
+    )
     days = days_between(start.as_of + timedelta(days=1), through)
     staged = stage_batches(
         tenant.slug,
@@ -136,6 +155,7 @@ def generate_sync(
         days,
         through,
         first_day=start.first_day,
+        data_through=until,
     )
     return _pending(config, tenant, run_id, staged, started)
 
@@ -153,7 +173,7 @@ def land_pending(
     shared = None if settings.motherduck_database else open_warehouse(workspace, tenant.slug, settings)
     try:
         with ThreadPoolExecutor(max_workers=LANDING_THREADS) as pool:
-            state = state_for(staged.first_day, staged.as_of)
+            state = state_for(staged.first_day, staged.as_of, staged.data_through)
             futures = [
                 pool.submit(
                     land_connector,

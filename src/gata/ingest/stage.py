@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from itertools import chain
 from pathlib import Path
 
@@ -80,6 +80,7 @@ class StagedPull:
     as_of: date
     objects: dict[tuple[str, str], StagedObject]
     first_day: date | None = None  # the first day of the tenant's history (a sync keeps the onboarding's)
+    data_through: datetime | None = None  # the pull's moment: nothing later was read (None: whole days)
 
     def __post_init__(self) -> None:
         if self.first_day is None:
@@ -101,10 +102,12 @@ def stage_pull(
     connectors: list[str] | None = None,
     on_day: Callable[[date], None] | None = None,
     warmup: bool = False,
+    until: datetime | None = None,
 ) -> StagedPull:
     """Stage the window: simulated sources rendered, live sources read from their APIs (same shapes). With
     `warmup` (onboarding), the analytics tools' attribution look-back before the window comes first
-    (gata.ingest.warmup); the window, and so the sources' state, still starts on its first day."""
+    (gata.ingest.warmup); the window, and so the sources' state, still starts on its first day. `until` is the
+    pull's moment (see gata.simulation.cutoff)."""
     as_of = as_of or max(days)
     wanted = connectors if connectors is not None else [s.connector for s in tenant.enabled_sources()]
     simulated = [c for c in wanted if not tenant.source(c).live]
@@ -112,10 +115,10 @@ def stage_pull(
     early = (b for b in warmup_batches(tenant, min(days), as_of) if b[0] in simulated) if warmup else iter(())
     batches = chain(
         early,
-        pull(tenant, days, as_of=as_of, connectors=simulated, on_day=on_day),
+        pull(tenant, days, as_of=as_of, connectors=simulated, on_day=on_day, until=until),
         live_pull(tenant, catalog, days, live),
     )
-    return stage_batches(tenant.slug, catalog, batches, root, days, as_of)
+    return stage_batches(tenant.slug, catalog, batches, root, days, as_of, data_through=until)
 
 
 def stage_batches(
@@ -126,6 +129,7 @@ def stage_batches(
     days: list[date],
     as_of: date,
     first_day: date | None = None,
+    data_through: datetime | None = None,
 ) -> StagedPull:
     """Stage (connector, object, batch) triples; a batch may already carry its natural ids."""
     if root.exists():
@@ -144,7 +148,15 @@ def stage_batches(
         objects[key].add(table)
     for staged in objects.values():
         staged.flush()
-    return StagedPull(tenant=tenant_slug, root=root, days=days, as_of=as_of, objects=objects, first_day=first_day)
+    return StagedPull(
+        tenant=tenant_slug,
+        root=root,
+        days=days,
+        as_of=as_of,
+        objects=objects,
+        first_day=first_day,
+        data_through=data_through,
+    )
 
 
 def read_staged(path: Path) -> pa.Table:

@@ -121,8 +121,10 @@ class AnswerService:
                 answer.answered = True
                 answer.columns, answer.rows, answer.row_count = result.columns, result.rows, result.row_count
                 answer.date_range, answer.data_version = result.date_range, result.data_version
-                # what the figures need to be read right (days still settling, how far back "new" sees)
+                # what the figures need to be read right (partial and settling days, how far back "new" sees)
                 answer.explanation.notes += [n for n in result.notes if n not in answer.explanation.notes]
+                answer.partial_days, answer.data_through = result.partial_days, result.data_through
+                answer.notes = result.notes
                 answer.chart = choose_chart(reading.query, result, answer.explanation.text)
                 answer.suggestions = reading.alternatives  # the other readings of an ambiguous question
         if not answer.answered:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -69,6 +69,13 @@ class Answer(BaseModel):
     chart: ChartSpec | None = None
     date_range: dict[str, date] | None = None
     data_version: str | None = None
+    partial_days: list[date] = Field(
+        default_factory=list, description="Days of the answer's period that are partial (see data_through)."
+    )
+    data_through: datetime | None = Field(None, description="When the data stops (UTC), if its last day is partial.")
+    notes: list[str] = Field(
+        default_factory=list, description="What to know to read the answer (a partial day in its period)."
+    )
     message: str | None = Field(None, description="Why the question was not answered.")
     unmapped: list[str] = Field(default_factory=list, description="Words of the question nothing was found for.")
     suggestions: list[str] = Field(default_factory=list, description="Questions that can be answered.")

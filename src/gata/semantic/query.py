@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -216,7 +216,18 @@ class QueryResult(BaseModel):
         default_factory=list, description="Settling days in the period (and the compared one), per measure group."
     )
     notes: list[str] = Field(
-        default_factory=list, description="What a reader should know to read the figures (settling days, history)."
+        default_factory=list,
+        description="What a reader should know to read the figures (partial and settling days, history).",
     )
     data_version: str
     cached: bool = False
+    data_through: datetime | None = Field(
+        None,
+        description="When the data stops (UTC), if its last day is partial: the run read that day up to this "
+        "moment. None: every day is complete.",
+    )
+    partial_days: list[date] = Field(
+        default_factory=list,
+        description="Days in the result's period that are partial (loaded up to data_through): their totals "
+        "are lower than a full day's.",
+    )

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from gata.semantic.compile_pool import CompilePool, CompileTimeout
 from gata.semantic.compiler import CompiledQuery, compile_query
+from gata.semantic.freshness import Freshness
 from gata.semantic.layer import ResolvedModel, TenantLayer
 from gata.semantic.query import Column, QueryResult, SemanticQuery
 from gata.semantic.store import SnapshotStore, TenantNotServed, TenantSnapshot
@@ -225,6 +226,10 @@ class SemanticService:
         finally:
             run.close()
         rows = _json_rows(table, compiled.columns)
+        fresh = Freshness.from_metadata(snap.metadata)
+        start, end = compiled.date_range if compiled.date_range else (None, None)
+        partial = fresh.partial_days(start, end)
+        note = fresh.note(partial)
         result = QueryResult(
             sql=compiled.sql,
             columns=compiled.columns,
@@ -236,7 +241,9 @@ class SemanticService:
             else None,
             data_version=snap.version,
             unsettled=list(compiled.unsettled),
-            notes=list(compiled.notes),
+            notes=[note, *compiled.notes] if note else list(compiled.notes),
+            data_through=fresh.data_through,
+            partial_days=partial,
         )
         if self.result_cache_enabled and len(rows) <= MAX_CACHED_ROWS:
             self._results.put(key, result)

@@ -19,6 +19,13 @@ import numpy as np
 
 from gata.simulation.money import FX_PER_USD, convert_cents
 from gata.simulation.rng import rng_for
+from gata.simulation.shape import (
+    COUNTRY_TAX_RATE,
+    WEEKDAY_FACTOR,
+    local_weekday,
+    peak_factor,
+    utc_hour_weights,
+)
 from gata.simulation.world import LANDING_PATHS, World, visitors
 
 # canonical event kinds; each analytics connector names them in its own vocabulary
@@ -37,9 +44,9 @@ CHANNEL_MIX = [
 PAID_CONVERSION_MULTIPLIER = 1.1
 REFERRERS = ["reddit.com", "news.ycombinator.com", "medium.com", "wirecutter.com", "producthunt.com"]
 SOCIAL_REFERRERS = ["facebook.com", "instagram.com", "t.co", "linkedin.com"]
-WEEKDAY_FACTOR = np.array([1.00, 1.04, 1.03, 1.00, 0.96, 0.86, 0.90])  # Monday..Sunday
-HOUR_WEIGHTS = np.array([2, 1, 1, 1, 1, 2, 3, 5, 6, 7, 8, 8, 8, 8, 8, 8, 9, 9, 10, 10, 9, 7], dtype=np.float64)
-MAX_SESSION_SECONDS = 40 * 60  # sessions end well before the next day's first session can start
+MAX_SESSION_SECONDS = 40 * 60  # an ordinary session's span; long browses run to MAX_LONG_SESSION_SECONDS
+SECOND_DEVICE = np.array([1, 0, 1])  # DEVICES index of a visitor's other device: desktop <-> mobile, tablet -> mobile
+LONG_BROWSE_GAP_SECONDS = (30, 8 * 60)  # pauses between a long browse's events: far under the 30-minute timeout
 DAY_US = 86_400_000_000
 EPOCH = date(1970, 1, 1)
 ID_DAY_BASE = date(2000, 1, 1)
@@ -48,10 +55,14 @@ VIEW_RATE, CART_RATE, CHECKOUT_RATE = 0.55, 0.30, 0.45  # funnel of sessions tha
 OFFSITE_PURCHASE_RATE = 0.09  # Amazon: share of clicks that buy on the listing
 
 
+def season_factor(day: date) -> float:
+    """A gentle yearly season (peak in late November)."""
+    return float(1.0 + 0.12 * np.cos(2 * np.pi * (day.timetuple().tm_yday - 330) / 365.0))
+
+
 def day_factor(day: date) -> float:
-    """Weekday pattern and a gentle yearly season (peak in late November)."""
-    season = 1.0 + 0.12 * np.cos(2 * np.pi * (day.timetuple().tm_yday - 330) / 365.0)
-    return float(WEEKDAY_FACTOR[day.weekday()] * season)
+    """Weekday pattern (UTC) and season: the shape of a day's ad delivery before the calendar's peaks."""
+    return float(WEEKDAY_FACTOR[day.weekday()] * season_factor(day))
 
 
 @dataclass
@@ -96,6 +107,14 @@ class Sessions:
     session_number: np.ndarray
     guest: np.ndarray  # purchases without logging in
     order: np.ndarray  # index into Orders, -1 when none
+    long_browse: np.ndarray  # a long session (MAX_LONG_SESSION_SECONDS at most)
+    second_device: np.ndarray  # the visitor's second device, when logged in (see device_slot)
+    tracked: np.ndarray  # False: no analytics tool saw the session (its events are not in Events)
+
+    @property
+    def device_slot(self) -> np.ndarray:
+        """1 for a logged-in session on the visitor's second device: same user id, other device ids."""
+        return (self.logged_in & self.second_device).astype(np.int64)
 
     def __len__(self) -> int:
         return len(self.visitor)
@@ -112,6 +131,17 @@ class Events:
 
     def __len__(self) -> int:
         return len(self.session)
+
+    def take(self, rows: np.ndarray) -> Events:
+        """The events at `rows` (in that order)."""
+        return Events(
+            session=self.session[rows],
+            kind=self.kind[rows],
+            ts_us=self.ts_us[rows],
+            position=self.position[rows],
+            identified=self.identified[rows],
+            page_path=[self.page_path[i] for i in rows.tolist()],
+        )
 
 
 @dataclass
@@ -147,6 +177,7 @@ class DaySim:
     sessions: Sessions
     events: Events
     orders: Orders
+    orders_of_day: int | None = None  # the whole day's orders when this is a day cut short (see cutoff)
 
     @property
     def day_start_us(self) -> int:
@@ -159,7 +190,7 @@ def _day_start(day: date) -> datetime:
 
 def _simulate_ads(world: World, day: date) -> tuple[list[AdDay], list[np.ndarray]]:
     """Spend, impressions and clicks per ad; returns the metrics and each account's paid session counts."""
-    factor = day_factor(day)
+    factor = day_factor(day) * peak_factor(world.traffic, day)
     result, paid_sessions = [], []
     for account in world.ad_accounts:
         rng = rng_for(world.tenant.slug, world.tenant.seed, "ads", account.connector, day.isoformat())
@@ -196,9 +227,47 @@ def _simulate_ads(world: World, day: date) -> tuple[list[AdDay], list[np.ndarray
     return result, paid_sessions
 
 
-def _sample_visitors(rng: np.random.Generator, pool: int, n: int) -> np.ndarray:
-    size = pool if n <= pool // 2 else max(pool, 3 * n)
+MAX_LONG_SESSION_SECONDS = 2 * 3600  # the longest browse (every pause under the 30-minute timeout)
+# A visitor's two candidate indices 2k and 2k + 1 split the hours around midnight: sessions starting this close
+# to the end of a day or to its start use the index of the day's parity, so a session that runs past midnight
+# never meets the same visitor's session of the next morning (no visitor is in two places, no session merge).
+MIDNIGHT_MARGIN_SECONDS = MAX_LONG_SESSION_SECONDS + 45 * 60
+
+
+def _sample_pairs(rng: np.random.Generator, pool: int, n: int) -> np.ndarray:
+    """n distinct visitor pairs k (visitors 2k and 2k + 1), drawn from the pool."""
+    pairs = max(pool // 2, 1)
+    size = pairs if n <= pairs // 2 else max(pairs, 3 * n)
     return rng.choice(size, size=n, replace=False).astype(np.int64)
+
+
+def _pair_parity(day: date, start_seconds: np.ndarray, free_bit: np.ndarray) -> np.ndarray:
+    """Which visitor of each pair: forced near midnight (see MIDNIGHT_MARGIN_SECONDS), free otherwise."""
+    near_midnight = (start_seconds < MIDNIGHT_MARGIN_SECONDS) | (start_seconds >= 86_400 - MIDNIGHT_MARGIN_SECONDS)
+    return np.where(near_midnight, (day - EPOCH).days % 2, free_bit).astype(np.int64)
+
+
+def _session_countries(world: World, rng: np.random.Generator, pairs: np.ndarray, account: np.ndarray, ad: np.ndarray):
+    """Country of each session: the visitor's, except that a geo-targeted campaign brings mostly its own."""
+    country = visitors(world, pairs * 2).country.copy()
+    draw = rng.random(len(pairs))
+    pick = rng.integers(0, 1 << 30, len(pairs))
+    for i in np.flatnonzero(account >= 0):
+        acc = world.ad_accounts[account[i]]
+        camp = acc.campaign_of(acc.ads[ad[i]])
+        if camp.geo_countries and draw[i] < acc.levers.geo_targeting_share:
+            country[i] = camp.geo_countries[pick[i] % len(camp.geo_countries)]
+    return country
+
+
+def _start_seconds(world: World, rng: np.random.Generator, country: np.ndarray) -> np.ndarray:
+    """Seconds after UTC midnight each session starts, by its country's local hour-of-day curve."""
+    local = world.traffic.local_time
+    hours = np.zeros(len(country), dtype=np.int64)
+    for c in np.unique(country):
+        where = np.flatnonzero(country == c)
+        hours[where] = rng.choice(24, len(where), p=utc_hour_weights(int(c), local))
+    return hours * 3600 + rng.integers(0, 3600, len(country))
 
 
 def _simulate_sessions(world: World, day: date, paid_counts: list[np.ndarray]) -> Sessions:
@@ -213,26 +282,33 @@ def _simulate_sessions(world: World, day: date, paid_counts: list[np.ndarray]) -
     paid_account = np.concatenate(acc_idx) if acc_idx else np.zeros(0, np.int64)
     paid_ad = np.concatenate(ad_idx) if ad_idx else np.zeros(0, np.int64)
     n_paid = len(paid_ad)
-    n_free = int(rng.poisson(t.daily_sessions * day_factor(day)))
+    # non-paid visits: candidates at the busiest weekday's rate, kept by their own local weekday's factor
+    peak = max(WEEKDAY_FACTOR)
+    n_candidates = int(rng.poisson(t.daily_sessions * season_factor(day) * peak_factor(t, day) * peak))
+    account = np.concatenate([paid_account, np.full(n_candidates, -1)]).astype(np.int64)
+    ad = np.concatenate([paid_ad, np.full(n_candidates, -1)]).astype(np.int64)
+    pairs = _sample_pairs(rng, t.users, len(account))
+    country = _session_countries(world, rng, pairs, account, ad)
+    seconds = _start_seconds(world, rng, country)
+    if t.local_time:
+        weekday_keep = WEEKDAY_FACTOR[local_weekday(day, seconds, country)] / peak
+    else:
+        weekday_keep = np.full(len(account), WEEKDAY_FACTOR[day.weekday()] / peak)
+    keep = (account >= 0) | (rng.random(len(account)) < weekday_keep)
+    account, ad, pairs, country, seconds = account[keep], ad[keep], pairs[keep], country[keep], seconds[keep]
+    n = len(account)
+    n_free = n - n_paid
     shares = np.array([s for _, s, _ in CHANNEL_MIX])
     free_channel = np.array([c for c, _, _ in CHANNEL_MIX])[
         rng.choice(len(CHANNEL_MIX), n_free, p=shares / shares.sum())
     ]
     channel = np.concatenate([np.full(n_paid, PAID), free_channel]).astype(np.int64)
-    account = np.concatenate([paid_account, np.full(n_free, -1)]).astype(np.int64)
-    ad = np.concatenate([paid_ad, np.full(n_free, -1)]).astype(np.int64)
-    n = n_paid + n_free
 
-    visitor = _sample_visitors(rng, t.users, n)
+    visitor = pairs * 2 + _pair_parity(day, seconds, rng.integers(0, 2, n))
     v = visitors(world, visitor)
-
-    # start times: hour profile, whole seconds, leaving room before midnight
-    hours = rng.choice(len(HOUR_WEIGHTS), n, p=HOUR_WEIGHTS / HOUR_WEIGHTS.sum())
-    start_us = (
-        _day_start(day).timestamp() * 1_000_000
-        + (hours * 3600 + rng.integers(0, 3600, n)) * 1_000_000
-        + rng.integers(0, 1_000_000, n)
-    ).astype(np.int64)
+    start_us = (_day_start(day).timestamp() * 1_000_000 + seconds * 1_000_000 + rng.integers(0, 1_000_000, n)).astype(
+        np.int64
+    )
 
     source, medium, campaign, campaign_id, ad_id = [], [], [], [], []
     referrer_pick = rng.integers(0, 1_000_000, n)
@@ -283,8 +359,14 @@ def _simulate_sessions(world: World, day: date, paid_counts: list[np.ndarray]) -
     depth = np.where((depth == 2) & (rng.random(n) < CHECKOUT_RATE), 3, depth)
     depth = np.where(purchase, 4, depth)
     pages = np.minimum(1 + rng.poisson(max(t.pages_per_session - 1, 0), n), 12)
+    # bounces: the landing page and nothing else; long browses: many pages, never a pause over the timeout
+    bounce = ~purchase & (rng.random(n) < t.bounce_rate)
+    long_browse = ~bounce & (rng.random(n) < t.long_session_share)
+    depth = np.where(bounce, 0, depth)
+    pages = np.where(bounce, 1, np.where(long_browse, rng.integers(15, 41, n), pages))
     login_draw = rng.random(n)
-    logged_in = v.registered & (login_draw < 0.5)
+    logged_in = v.registered & (login_draw < 0.5) & ~bounce
+    second_device = rng.random(n) < t.multi_device_share
     landing = [LANDING_PATHS[j] for j in rng.integers(0, len(LANDING_PATHS), n)]
     for i in np.flatnonzero(channel == PAID):
         url = world.ad_accounts[account[i]].ads[ad[i]].final_url
@@ -307,7 +389,7 @@ def _simulate_sessions(world: World, day: date, paid_counts: list[np.ndarray]) -
         ad=ad,
         tool=v.tool,
         device=v.device,
-        country=v.country,
+        country=country,
         city=v.city,
         browser=v.browser,
         os=v.os,
@@ -320,6 +402,9 @@ def _simulate_sessions(world: World, day: date, paid_counts: list[np.ndarray]) -
         session_number=session_number,
         guest=np.zeros(n, bool),
         order=np.full(n, -1),
+        long_browse=long_browse,
+        second_device=second_device,
+        tracked=np.ones(n, bool),
     )
 
 
@@ -332,6 +417,8 @@ def _simulate_events(world: World, day: date, s: Sessions) -> Events:
     guest_rate = world.shops[0].levers.guest_checkout_rate
     s.guest = purchasing & (~s.registered | (rng.random(n) < guest_rate))
     s.logged_in = np.where(purchasing, ~s.guest, s.logged_in)
+    # a logged-in visit on the second device comes from the other kind of device (phone <-> computer)
+    s.device = np.where(s.device_slot == 1, SECOND_DEVICE[s.device], s.device)
     login = s.logged_in.astype(np.int64)
     counts = 1 + s.pages + login + s.depth
     total = int(counts.sum())
@@ -347,7 +434,12 @@ def _simulate_events(world: World, day: date, s: Sessions) -> Events:
     kind = np.where(funnel, VIEW_ITEM + (after - (pages_s - 1)), kind)
     # gaps: session_start and the landing page view share a timestamp; later events follow within the cap
     gap_cap = np.maximum(np.minimum(180, MAX_SESSION_SECONDS // np.maximum(counts - 1, 1)), 6)[session]
-    gaps = (rng.random(total) * (gap_cap - 5) + 5) * 1_000_000
+    gap_low = np.full(total, 5.0)
+    long_s = s.long_browse[session]
+    long_cap = np.minimum(LONG_BROWSE_GAP_SECONDS[1], MAX_LONG_SESSION_SECONDS // np.maximum(counts - 1, 1))[session]
+    gap_cap = np.where(long_s, np.maximum(long_cap, LONG_BROWSE_GAP_SECONDS[0] + 1), gap_cap)
+    gap_low = np.where(long_s, LONG_BROWSE_GAP_SECONDS[0], gap_low)
+    gaps = (rng.random(total) * (gap_cap - gap_low) + gap_low) * 1_000_000
     gaps = np.where(pos <= 1, 0, gaps).astype(np.int64) + np.where(pos >= 1, rng.integers(0, 997, total), 0)
     csum = np.cumsum(gaps)
     base = np.repeat(np.concatenate([[0], csum[starts[1:] - 1]]) if n else np.zeros(0, np.int64), counts)
@@ -411,7 +503,7 @@ def _simulate_orders(world: World, day: date, s: Sessions, ev: Events) -> Orders
     # flat-rate shipping with a free-shipping threshold, both set in USD and converted to the shop's currency
     fx = np.array([FX_PER_USD[world.shops[j].currency] for j in shop]) if m else np.zeros(0)
     shipping = np.where(subtotal - discount >= np.rint(7500 * fx), 0, np.rint(695 * fx)).astype(np.int64)
-    tax = np.rint((subtotal - discount) * 0.08).astype(np.int64)
+    tax = np.rint((subtotal - discount) * _tax_rates(world, shop, s.country[order_sessions])).astype(np.int64)
     total = subtotal - discount + shipping + tax
     cancel_rate = np.array([world.shops[j].levers.cancel_rate for j in shop]) if m else np.zeros(0)
     refund_rate = np.array([world.shops[j].levers.refund_rate for j in shop]) if m else np.zeros(0)
@@ -445,7 +537,25 @@ def _simulate_orders(world: World, day: date, s: Sessions, ev: Events) -> Orders
     )
 
 
-def _attribute_to_ads(world: World, day: date, ads: list[AdDay], s: Sessions, orders: Orders) -> None:
+def _tax_rates(world: World, shop: np.ndarray, country: np.ndarray) -> np.ndarray:
+    """Each order's tax rate: the shop's flat rate when it sets one, else the buyer's country's."""
+    flat = [world.shops[j].levers.tax_rate for j in shop]
+    return np.array(
+        [COUNTRY_TAX_RATE[c] if rate is None else rate for rate, c in zip(flat, country.tolist(), strict=True)],
+        dtype=np.float64,
+    )
+
+
+def _untrack(world: World, day: date, s: Sessions, ev: Events, orders: Orders) -> Events:
+    """Orders no analytics tool saw: their sessions send no events at all (ad blockers, refused consent)."""
+    rng = rng_for(world.tenant.slug, world.tenant.seed, "untracked", day.isoformat())
+    share = np.array([world.shops[j].levers.untracked_order_share for j in orders.shop], dtype=np.float64)
+    hidden = orders.session[rng.random(len(orders)) < share]
+    s.tracked[hidden] = False
+    return ev.take(np.flatnonzero(s.tracked[ev.session]))
+
+
+def attribute_to_ads(world: World, day: date, ads: list[AdDay], s: Sessions, orders: Orders) -> None:
     """Each ad platform learns the purchases its clicks drove, then over-claims as platforms do."""
     for i in range(len(orders)):
         sess = orders.session[i]
@@ -480,5 +590,6 @@ def simulate_day(world: World, day: date) -> DaySim:
     sessions = _simulate_sessions(world, day, paid_counts)
     events = _simulate_events(world, day, sessions)
     orders = _simulate_orders(world, day, sessions, events)
-    _attribute_to_ads(world, day, ads, sessions, orders)
+    events = _untrack(world, day, sessions, events, orders)
+    attribute_to_ads(world, day, ads, sessions, orders)
     return DaySim(day=day, ads=ads, sessions=sessions, events=events, orders=orders)

@@ -17,6 +17,7 @@ import numpy as np
 from gata.config.catalog import Domain
 from gata.config.tenants import AnalyticsGeneration, EcommerceGeneration, PaidAdsGeneration, Tenant
 from gata.simulation.rng import derive_seed, hash_index, rng_for, unit_float
+from gata.simulation.shape import BING_CAMPAIGN_TYPES, GOOGLE_CHANNEL_TYPES, country_weights, geo_target
 
 # Two-digit codes keep ids of different platforms apart inside a tenant's namespace.
 PLATFORM_CODES = {
@@ -181,6 +182,7 @@ COUNTRIES = [  # (name, ISO code, cities, weight)
     ("Spain", "ES", ["Madrid", "Barcelona"], 0.04),
     ("Italy", "IT", ["Milan", "Rome"], 0.04),
 ]
+COUNTRY_CODES = [c[1] for c in COUNTRIES]
 DEVICES = [("desktop", 0.42), ("mobile", 0.52), ("tablet", 0.06)]
 BROWSERS = {
     "desktop": ["Chrome", "Safari", "Edge", "Firefox"],
@@ -206,6 +208,8 @@ class Campaign:
     daily_budget: float
     created_time: datetime
     weight: float  # share of the account's spend
+    channel_type: str = "SEARCH"  # Google's advertising_channel_type / Microsoft's CampaignType, from the theme
+    geo_countries: tuple[int, ...] = ()  # indices into COUNTRIES the campaign targets (from the geo in its name)
 
 
 @dataclass(frozen=True)
@@ -246,6 +250,9 @@ class AdAccount:
     ads: list[Ad]
     utm_source: str
     utm_medium: str
+
+    def campaign_of(self, ad: Ad) -> Campaign:
+        return next(c for c in self.campaigns if c.id == ad.campaign_id)
 
     @property
     def sends_sessions(self) -> bool:
@@ -341,16 +348,23 @@ def _ad_account(tenant: Tenant, connector: str, levers: PaidAdsGeneration, site_
         status = "PAUSED" if ci >= levers.campaigns - n_paused else "ACTIVE"
         cid = entity_id(ns, connector, 1, ci)
         created = _ts(rng, 600)
+        name = f"{platform_label} | {theme} | {geo} | C{ci + 1:02d}"
+        if connector == "bing_ads":
+            channel_type = BING_CAMPAIGN_TYPES.get(theme, "Search")
+        else:
+            channel_type = GOOGLE_CHANNEL_TYPES.get(theme, "SEARCH")
         campaigns.append(
             Campaign(
                 index=ci,
                 id=cid,
-                name=f"{platform_label} | {theme} | {geo} | C{ci + 1:02d}",
+                name=name,
                 status=status,
                 objective="SALES" if connector not in SEARCH_PLATFORMS else "SEARCH",
                 daily_budget=round(levers.daily_spend * max(campaign_weights[ci], 0.05) * 1.25, 2),
                 created_time=created,
                 weight=float(campaign_weights[ci]),
+                channel_type=channel_type,
+                geo_countries=tuple(int(c) for c in geo_target(name, COUNTRY_CODES)),
             )
         )
         group_weights = rng.dirichlet(np.full(levers.ad_groups_per_campaign, 3.0))
@@ -512,8 +526,12 @@ def visitors(world: World, index: np.ndarray) -> Visitors:
     registered = u < world.traffic.registered_share
     device = np.searchsorted(np.cumsum([w for _, w in DEVICES]), unit_float(h(2)) * sum(w for _, w in DEVICES))
     device = np.minimum(device, len(DEVICES) - 1)
-    cw = np.cumsum([c[3] for c in COUNTRIES])
-    country = np.minimum(np.searchsorted(cw, unit_float(h(3)) * cw[-1]), len(COUNTRIES) - 1)
+    # country hashes the visitor pair (2k, 2k + 1): `day` picks the time of day from the country before it
+    # settles which of the two visits (see day._pair_parity)
+    weights = country_weights(np.array([c[3] for c in COUNTRIES]), COUNTRY_CODES, world.shops[0].currency)
+    cw = np.cumsum(weights)
+    h3 = hash_index(world.salt + 3, idx >> np.uint64(1))
+    country = np.minimum(np.searchsorted(cw, unit_float(h3) * cw[-1]), len(COUNTRIES) - 1)
     h4 = h(4)
     shares = np.array([t.levers.traffic_share for t in world.analytics])
     tw = np.cumsum(shares / shares.sum())
@@ -547,15 +565,26 @@ class VisitorIds:
     signup_us: np.ndarray  # account creation time (µs), before the visitor's first login
 
 
-def visitor_ids(world: World, index: np.ndarray) -> VisitorIds:
+SECOND_DEVICE_TAGS = (16, 17)  # hash tags of a visitor's second device's ids
+
+
+def visitor_ids(world: World, index: np.ndarray, device_slot: np.ndarray | None = None) -> VisitorIds:
+    """Ids of visitors; `device_slot` 1 gives the visitor's second device (its own client and device ids,
+    the same customer id, email and name), so one person shows up under two devices."""
     v = visitors(world, index)
     idx = v.index.astype(np.int64)
     hid, hid2, hname = v.h_id, v.h_id2, v.h_name
+    if device_slot is not None and np.any(device_slot):
+        second = np.asarray(device_slot, dtype=bool)
+        hid = np.where(second, hash_index(world.salt + SECOND_DEVICE_TAGS[0], v.index), hid)
+        hid2_device = np.where(second, hash_index(world.salt + SECOND_DEVICE_TAGS[1], v.index), hid2)
+    else:
+        hid2_device = hid2
     pseudo = [
         f"{1_000_000_000 + a % 1_000_000_000}.{1_650_000_000 + b % 60_000_000}"
-        for a, b in zip(hid.tolist(), hid2.tolist(), strict=True)
+        for a, b in zip(hid.tolist(), hid2_device.tolist(), strict=True)
     ]
-    device = [f"{a:016x}{b:016x}" for a, b in zip(hid.tolist(), hid2.tolist(), strict=True)]
+    device = [f"{a:016x}{b:016x}" for a, b in zip(hid.tolist(), hid2_device.tolist(), strict=True)]
     first = [FIRST_NAMES[h % len(FIRST_NAMES)] for h in hname.tolist()]
     last = [LAST_NAMES[(h >> 8) % len(LAST_NAMES)] for h in hname.tolist()]
     domains = [EMAIL_DOMAINS[(h >> 16) % len(EMAIL_DOMAINS)] for h in hname.tolist()]

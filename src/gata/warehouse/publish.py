@@ -21,6 +21,7 @@ import duckdb
 from gata.config.catalog import AdRole, Catalog
 from gata.config.loader import load_catalog
 from gata.config.tenants import Domain, Tenant
+from gata.ingest.sync_state import freshness
 from gata.semantic.overlay import Overlay, load_overlay
 from gata.semantic.store import open_snapshot_file
 from gata.star.contracts import BY_TABLE, CONTRACTS
@@ -217,6 +218,7 @@ def publish_snapshot(
                 "observability": observability,
                 "profile": tenant_profile(tenant, con=con, star="gata_snap.main" if counts else None),
                 "overlay": overlay.model_dump(mode="json", exclude_none=True),
+                "data_through": freshness(workspace, tenant.slug, [s.connector for s in tenant.enabled_sources()]),
             }
             con.execute(f"create table gata_snap.main.{METADATA_TABLE} (key varchar primary key, value json)")
             con.executemany(

@@ -18,7 +18,7 @@ import duckdb
 
 from gata.config.tenants import GataConfig, Tenant
 from gata.ingest.run import NotOnboardedError, PendingIngest, generate_sync, land_pending, sync_start, today_utc
-from gata.ingest.sync_state import SourceState
+from gata.ingest.sync_state import SourceState, up_to_date
 from gata.runs.record import PLATFORM_SCHEMA, capture_run
 from gata.star.snapshot import current_metadata
 from gata.warehouse.locks import TenantBusyError, tenant_lock
@@ -116,7 +116,7 @@ def sync_tenant(
         result = OnboardResult(tenants=[tenant.slug])
         steps = _Steps(result, progress)
         last = _last_status(workspace, tenant.slug)
-        if through <= start.as_of and last is not None and last[0] == "active":
+        if up_to_date(start, through) and last is not None and last[0] == "active":
             if _published_since(workspace, tenant.slug, last[1]):
                 return SyncOutcome(tenant.slug, "up to date")
             steps.run("publish", lambda: publish(workspace, config, tenant))  # the last run died publishing

@@ -41,7 +41,7 @@ class TrackedDay:
 def tracked_day(ctx: RenderContext, sim: DaySim, skip_kinds: tuple[int, ...] = ()) -> TrackedDay:
     tool = ctx.tool_index()
     s, ev = sim.sessions, sim.events
-    sessions = np.flatnonzero(s.tool == tool)
+    sessions = np.flatnonzero((s.tool == tool) & s.tracked)
     keep = np.isin(ev.session, sessions)
     if skip_kinds:
         keep &= ~np.isin(ev.kind, skip_kinds)
@@ -53,7 +53,7 @@ def tracked_day(ctx: RenderContext, sim: DaySim, skip_kinds: tuple[int, ...] = (
         sessions=sessions,
         events=events,
         ev_session=ev_session,
-        ids=visitor_ids(ctx.world, s.visitor[sessions]),
+        ids=visitor_ids(ctx.world, s.visitor[sessions], s.device_slot[sessions]),
         session_pos=session_pos,
     )
 

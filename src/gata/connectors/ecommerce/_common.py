@@ -140,10 +140,13 @@ def grams(product: Product) -> int:
     return 150 + product.id % 1850
 
 
-def product_updated_at(product: Product, as_of: date) -> datetime:
-    """Merchants edit a product every so often: the last edit on or before the as-of day."""
+def product_updated_at(product: Product, as_of: date, until: datetime | None = None) -> datetime:
+    """Merchants edit a product every so often: the last edit on or before the as-of day (before `until`, the
+    pull's moment, when it cuts that day short)."""
     period = timedelta(days=15 + product.id % 46)
     end = datetime.combine(as_of, time(23, 59, 59), UTC)
+    if until is not None:
+        end = min(end, until - timedelta(seconds=1))
     if end <= product.created_time:
         return product.created_time
     return product.created_time + period * ((end - product.created_time) // period)
@@ -367,8 +370,9 @@ def shop_orders(ctx: RenderContext, sim: DaySim) -> list[ShopOrder]:
     o, s, shop = sim.orders, sim.sessions, ctx.shop()
     # drawn for every order of the day, so an order's draws do not depend on which shop took which order
     rng = render_rng(ctx, "orders", sim.day)
-    u = rng.random((len(o), 8))
-    tokens = hex_id(rng, len(o))
+    drawn = sim.orders_of_day if sim.orders_of_day is not None else len(o)  # a cut day keeps the whole day's draws
+    u = rng.random((drawn, 8))
+    tokens = hex_id(rng, drawn)
     out = []
     for i in np.flatnonzero(o.shop == ctx.shop_index()).tolist():
         sess = int(o.session[i])
@@ -376,15 +380,27 @@ def shop_orders(ctx: RenderContext, sim: DaySim) -> list[ShopOrder]:
         hashed = str(who["device_id"])  # 32 hex digits, a stable hash of the visitor
         created = from_us(int(o.created_us[i])).replace(microsecond=0)
         st = order_state(int(o.fulfil_lag_days[i]), int(o.cancel_lag_days[i]), int(o.refund_lag_days[i]), lag)
-        # same-day order of changes: fulfilment in the first part of the day, refunds in the last
+        # same-day order of changes: fulfilment in the first part of the day, refunds in the last; a change
+        # later than the pull's moment has not happened yet
         cancelled, fulfilled, refunded = (
-            change_time(sim.day, created, d, f) if d >= 0 else None
+            ctx.happened(change_time(sim.day, created, d, f)) if d >= 0 else None
             for d, f in (
                 (st.cancel_day, u[i, 0]),
                 (st.fulfil_day, 0.45 * u[i, 1]),
                 (st.refund_day, 0.55 + 0.45 * u[i, 2]),
             )
         )
+        if any(
+            d >= 0 and t is None
+            for d, t in ((st.cancel_day, cancelled), (st.fulfil_day, fulfilled), (st.refund_day, refunded))
+        ):
+            never = 10**6  # a lag no day reaches: the change is still to come
+            st = order_state(
+                int(o.fulfil_lag_days[i]) if fulfilled else never,
+                int(o.cancel_lag_days[i]) if cancelled else -1,
+                int(o.refund_lag_days[i]) if refunded else -1,
+                lag,
+            )
         out.append(
             ShopOrder(
                 index=i,

@@ -18,7 +18,7 @@ from typing import Literal
 from gata.config.tenants import GataConfig
 from gata.connectors.base import RenderContext
 from gata.connectors.registry import connector_module
-from gata.simulation.day import simulate_day
+from gata.simulation.cutoff import data_through, is_partial, simulate_until
 from gata.simulation.world import AdAccount, World, build_world
 
 TokenState = Literal["valid", "expired", "revoked"]
@@ -114,7 +114,8 @@ class SimulatorState:
         return next((self._accounts[(c, account_id)] for c in connectors if (c, account_id) in self._accounts), None)
 
     def entities(self, served: ServedAccount) -> dict[str, list[dict]]:
-        return connector_module(served.connector).entities(RenderContext(served.world, served.connector, self.as_of))
+        ctx = RenderContext(served.world, served.connector, self.as_of, self.data_through(self.as_of))
+        return connector_module(served.connector).entities(ctx)
 
     def daily(self, served: ServedAccount, first: date, last: date) -> dict[str, list[dict]]:
         """Each daily object's records over the days (none after the clock), as known on the clock's day."""
@@ -126,15 +127,27 @@ class SimulatorState:
             day += timedelta(days=1)
         return out
 
+    def data_through(self, day: date) -> datetime | None:
+        """When the clock's day is today, the API knows that day up to now, to the minute (so the pages of one
+        read agree); any other day it knows whole."""
+        if day != self.as_of:
+            return None
+        moment = data_through(self.as_of, datetime.now(UTC).replace(second=0, microsecond=0))
+        return moment if is_partial(day, moment) else None
+
     def day(self, served: ServedAccount, day: date) -> dict:
         """One day rendered for the account's family at once (one simulation of the day feeds all)."""
-        key = (served.tenant, served.family, day, self.as_of)
+        # the clock's moment shapes every day: the clock's day is cut there, and an older day's orders show
+        # only the changes (fulfilment, refunds) made before it
+        moment = self.data_through(self.as_of)
+        key = (served.tenant, served.family, day, self.as_of, moment)
         with self._lock:
             rendered = self._days.get(key)
         if rendered is None:
-            sim = simulate_day(served.world, day)
+            sim = simulate_until(served.world, day, moment if day == self.as_of else None)
             rendered = {
-                c: connector_module(c).daily(RenderContext(served.world, c, self.as_of), sim) for c in served.family
+                c: connector_module(c).daily(RenderContext(served.world, c, self.as_of, moment), sim)
+                for c in served.family
             }
             with self._lock:
                 self._days[key] = rendered

@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from gata.connectors.analytics.product_events import tracked_events
 from gata.connectors.base import RenderContext
 from gata.simulation.day import ADD_TO_CART, BEGIN_CHECKOUT, LOGIN, PAGE_VIEW, PURCHASE, VIEW_ITEM, DaySim
-from gata.simulation.world import visitor_ids
+from gata.simulation.world import COUNTRIES, visitor_ids
+from gata.simulation.world import visitors as visitor_attributes
 
 EVENT_NAMES = {
     PAGE_VIEW: "Page Viewed",
@@ -122,9 +123,12 @@ def _people(ctx: RenderContext, identified: dict[int, tuple[str, tuple[str, str,
     """Profiles of the visitors who logged in; a profile depends only on the visitor, not the day."""
     visitors = np.array(sorted(identified), dtype=np.int64)
     ids = visitor_ids(ctx.world, visitors)
+    home = visitor_attributes(ctx.world, visitors)  # the visitor's own country: a session's may differ (geo ads)
     people = []
     for j, v in enumerate(visitors.tolist()):
-        user_id, (_, code, city) = identified[v]
+        user_id, _ = identified[v]
+        _, code, cities, _ = COUNTRIES[home.country[j]]
+        city = cities[home.city[j] % len(cities)]
         created = datetime.fromtimestamp(int(ids.signup_us[j]) // 1_000_000, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S")
         people.append(
             {

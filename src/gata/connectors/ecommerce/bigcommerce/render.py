@@ -476,7 +476,7 @@ def _product(p: Product, ctx: RenderContext, stock: dict[int, int]) -> dict:
         "availability": "available",
         "condition": "New",
         "date_created": iso(p.created_time),
-        "date_modified": iso(product_updated_at(p, ctx.as_of)),
+        "date_modified": iso(product_updated_at(p, ctx.as_of, ctx.until)),
         "custom_url": {"url": f"/{p.handle}/", "is_customized": False},
         "variants": variants,
     }

@@ -643,7 +643,7 @@ def _order(o: ShopOrder, currency: str) -> dict:
 
 
 def _product(p: Product, ctx: RenderContext, stock: dict[int, int]) -> dict:
-    created, updated = iso(p.created_time), iso(product_updated_at(p, ctx.as_of))
+    created, updated = iso(p.created_time), iso(product_updated_at(p, ctx.as_of, ctx.until))
     image = {
         "id": image_id(p),
         "admin_graphql_api_id": f"{API}/ProductImage/{image_id(p)}",

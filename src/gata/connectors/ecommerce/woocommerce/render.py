@@ -440,7 +440,7 @@ def _order(o: ShopOrder, ctx: RenderContext) -> dict:
 
 def _product(p: Product, ctx: RenderContext, stock: dict[int, int]) -> dict:
     site = ctx.world.site_domain
-    created, modified = woo_time(p.created_time), woo_time(product_updated_at(p, ctx.as_of))
+    created, modified = woo_time(p.created_time), woo_time(product_updated_at(p, ctx.as_of, ctx.until))
     variable = has_options(p)
     price = fmt_cents(min(v.price_cents for v in p.variants))
     image = {

@@ -38,7 +38,7 @@ class Campaign(ApiRecord):
     AccountId: int
     Name: str
     Status: Status
-    CampaignType: Literal["Search"]
+    CampaignType: Literal["Search", "Shopping", "PerformanceMax"]
     BudgetType: Literal["DailyBudgetStandard"]
     DailyBudget: float
     TimeZone: str
@@ -107,7 +107,7 @@ def entities(ctx: RenderContext) -> dict[str, list[dict]]:
             "AccountId": int(account.account_id),
             "Name": c.name,
             "Status": STATUS[c.status],
-            "CampaignType": "Search",
+            "CampaignType": c.channel_type,
             "BudgetType": "DailyBudgetStandard",
             "DailyBudget": cents_float(budget_cents(c)),
             "TimeZone": TIME_ZONE,

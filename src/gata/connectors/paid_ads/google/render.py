@@ -48,7 +48,7 @@ Campaign = keyed_model(
         "campaign.resource_name": ResourceName,
         "campaign.name": str,
         "campaign.status": Status,
-        "campaign.advertising_channel_type": Literal["SEARCH"],
+        "campaign.advertising_channel_type": Literal["SEARCH", "SHOPPING", "PERFORMANCE_MAX"],
         "campaign.bidding_strategy_type": Literal["MAXIMIZE_CONVERSION_VALUE"],
         "campaign.start_date": DateStr,
         "campaign.end_date": DateStr,
@@ -140,7 +140,7 @@ def entities(ctx: RenderContext) -> dict[str, list[dict]]:
             "campaign.resource_name": f"{path}/campaigns/{c.id}",
             "campaign.name": c.name,
             "campaign.status": STATUS[c.status],
-            "campaign.advertising_channel_type": "SEARCH",
+            "campaign.advertising_channel_type": c.channel_type,
             "campaign.bidding_strategy_type": "MAXIMIZE_CONVERSION_VALUE",
             "campaign.start_date": c.created_time.date().isoformat(),
             "campaign.end_date": "2037-12-30",  # Google's "no end date"

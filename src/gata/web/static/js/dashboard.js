@@ -160,6 +160,13 @@ const PARTS = [
 ];
 
 let generation = 0;
+const partialNote = document.getElementById("partial-note");
+
+/** A period containing a partial day (today, read up to the run's moment) says so above the figures. */
+function showPartial(notes) {
+  partialNote.textContent = notes.join(" ");
+  partialNote.hidden = !notes.length;
+}
 
 async function load(dateRange) {
   const mine = ++generation;
@@ -168,7 +175,9 @@ async function load(dateRange) {
   errorBox.hidden = true;
   const started = performance.now();
   const kpis = loadKpis(tenant, dateRange).then((resolved) => {
-    if (resolved && mine === generation) rangeText.textContent = `${formatDay(resolved.start)} – ${formatDay(resolved.end)}, compared with the period before`;
+    if (!resolved || mine !== generation) return;
+    rangeText.textContent = `${formatDay(resolved.start)} – ${formatDay(resolved.end)}, compared with the period before`;
+    showPartial(resolved.notes);
   });
   const outcomes = await Promise.allSettled([kpis, ...PARTS.map((part) => part(dateRange))]);
   if (mine !== generation) return; // a newer range was applied meanwhile

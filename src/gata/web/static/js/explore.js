@@ -44,6 +44,7 @@ function compact(value) {
 }
 
 let generation = 0;
+const partialNote = document.getElementById("partial-note"); // a period with a partial day (today) says so
 let runs = 0; // finished runs, for whoever waits for the next one (tests, too)
 
 /** Run a structured query as it is (the API validates it) and show what it answers. */
@@ -58,6 +59,8 @@ async function run(q) {
     const result = await runQuery(tenant, body);
     if (mine !== generation) return;
     showResult({ limit: 1000, ...body }, result, `${tenant}-${body.model}`);
+    partialNote.textContent = (result.notes ?? []).join(" ");
+    partialNote.hidden = !result.notes?.length;
     autoChart(body, result);
     setState("ready");
     root.dataset.runs = ++runs;
@@ -156,7 +159,8 @@ async function ask(text) {
   // the reading's assumptions (which ROAS, which period, a corrected spelling) and the other readings, one click each
   const notes = answer.explanation?.notes ?? [];
   answerText.textContent = `${answer.explanation?.text ?? "Answered."} (${answer.interpreter})` +
-    (notes.length ? ` Read as: ${notes.join("; ")}.` : "") + (answer.suggestions.length ? " Other readings:" : "");
+    (notes.length ? ` Read as: ${notes.join("; ")}.` : "") + (answer.notes?.length ? ` ${answer.notes.join(" ")}` : "") +
+    (answer.suggestions.length ? " Other readings:" : "");
   try {
     await load(answer.query);
   } catch (err) {

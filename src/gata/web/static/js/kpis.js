@@ -66,7 +66,8 @@ function failKpi(kpi, message) {
   change.textContent = message;
 }
 
-/** Loads every KPI for the range: the absolute range the server resolved, or the first error once all settled. */
+/** Loads every KPI for the range: the absolute range the server resolved (with its notes: a partial day), or the
+ * first error once all settled. */
 export async function loadKpis(tenant, dateRange) {
   const byModel = new Map();
   for (const kpi of KPIS) byModel.set(kpi.model, [...(byModel.get(kpi.model) ?? []), kpi]);
@@ -81,7 +82,7 @@ export async function loadKpis(tenant, dateRange) {
           date_range: dateRange,
           compare: "previous_period",
         });
-        resolved ??= result.date_range;
+        resolved ??= { ...result.date_range, notes: result.notes ?? [] };
         for (const kpi of kpis) renderKpi(kpi, result);
       } catch (err) {
         for (const kpi of kpis) failKpi(kpi, err.message);

@@ -45,6 +45,8 @@ function input(name, f) {
     for (const option of f.options) control.append(el("option", { value: option, text: option, selected: option === f.default }));
   } else if (f.kind === "list") {
     control = el("input", { name, id, value: (f.default ?? []).join(", "), spellcheck: false });
+  } else if (f.kind === "boolean") {
+    control = el("input", { name, id, type: "checkbox", checked: Boolean(f.default) });
   } else {
     const numeric = f.kind === "integer" || f.kind === "number";
     control = el("input", {
@@ -113,6 +115,7 @@ function valueOf(name, f) {
   if (f.kind === "multichoice") {
     return [...form.querySelectorAll(`input[name="${name}"]:checked`)].map((x) => x.value);
   }
+  if (f.kind === "boolean") return form.elements.namedItem(name).checked;
   const raw = form.elements.namedItem(name).value.trim();
   if (f.kind === "list") return raw ? raw.split(",").map((x) => x.trim()).filter(Boolean) : [];
   if (f.kind === "integer" || f.kind === "number") return raw === "" ? f.default : Number(raw);
