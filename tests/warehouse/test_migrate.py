@@ -52,7 +52,7 @@ def test_a_shared_warehouse_is_refused_then_migrated(tmp_path):
     config = load_config(config_path)
     # the old layout: the tenant's landed datasets (raw_<slug>__<connector>) and run records in one shared file
     legacy = Workspace.resolve(tmp_path / "legacy")
-    ingest_tenant(config, SLUG, legacy, days=DAYS, end_date=END)
+    ingest_tenant(config, SLUG, legacy, days=DAYS, end_date=END, warmup=True)  # as onboarding lands it
     shutil.move(legacy.warehouse_path(SLUG), legacy.legacy_warehouse_path)
     shutil.rmtree(legacy.root / "tenants")
     base = ["--config", str(config_path), "--workspace", str(legacy.root)]

@@ -604,7 +604,7 @@ def test_identity_match_rates(golden):
     assert rows == [
         ("analytics_id", 10, 5, 0.5),  # L.1, G.1, G.2, mpE, ampV
         ("email", 4, 4, 1.0),
-        ("login_ids_that_bought", 2, 1, 0.5),  # 100 bought; 300 (Amplitude profile) did not
+        ("login_ids_that_bought", 1, 1, 1.0),  # 100 logged in and bought; 300 is only in a profile, no event
         ("order_id", 4, 4, 1.0),
         ("transaction_id", 4, 4, 1.0),
     ]

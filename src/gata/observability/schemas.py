@@ -39,7 +39,7 @@ class TestResult(BaseModel):
 
 class IdentityRate(BaseModel):
     key_type: str = Field(
-        description="analytics_id, login_ids_that_bought (login ids seen in analytics that ever bought: how many "
+        description="analytics_id, login_ids_that_bought (login ids of the events that ever bought: how many "
         "logged-in people are customers, not how many sessions reach a user), email, transaction_id or order_id"
     )
     users: int

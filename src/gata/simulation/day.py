@@ -443,7 +443,16 @@ def _simulate_events(world: World, day: date, s: Sessions) -> Events:
     gaps = np.where(pos <= 1, 0, gaps).astype(np.int64) + np.where(pos >= 1, rng.integers(0, 997, total), 0)
     csum = np.cumsum(gaps)
     base = np.repeat(np.concatenate([[0], csum[starts[1:] - 1]]) if n else np.zeros(0, np.int64), counts)
-    ts_us = s.start_us[session] + (csum - base)
+    offsets = csum - base
+    if n:
+        # an order is the shop's order of the day its session began (its id, its day's totals): a purchasing
+        # session that would run past midnight is compressed to end on its day; other sessions cross freely
+        last = offsets[starts + counts - 1]
+        room = (day - EPOCH).days * DAY_US + DAY_US - 1 - s.start_us
+        squeeze = purchasing & (last > room)
+        scale = np.where(squeeze, room / np.maximum(last, 1), 1.0)
+        offsets = np.where(squeeze[session], (offsets * scale[session]).astype(np.int64), offsets)
+    ts_us = s.start_us[session] + offsets
     identified = s.logged_in[session] & (pos >= 2)
     shop0 = world.shops[0]
     paths = []

@@ -102,6 +102,8 @@ group by client_id
 {%- set lookback = gata_an_logic(tenant, connector, 'attribution_lookback_days', 30) -%}
 {%- set sync = gata_sync_build() -%}
 {%- set events = gata_int(tenant, connector, 'events') -%}
+{#- a purchase made before the first reported day (a warm-up session running into it) is not a reported order -#}
+{%- set purchase = "order_id is not null and " ~ gata_an_reported(connector, 'event_ts') -%}
 with
 {%- if sync %}
 sync_scope as (
@@ -142,10 +144,10 @@ session_rollup as (
         {%- else %}
         false
         {%- endif %} as is_conversion_session,
-        coalesce(sum(revenue) filter (where order_id is not null), 0) as session_revenue,
-        arg_min(order_id, {{ gata_an_event_key() }}) filter (where order_id is not null) as transaction_id,
+        coalesce(sum(revenue) filter (where {{ purchase }}), 0) as session_revenue,
+        arg_min(order_id, {{ gata_an_event_key() }}) filter (where {{ purchase }}) as transaction_id,
         -- arg_min_null: the first purchase's currency even when it is missing (a contract failure, not a guess)
-        arg_min_null(currency, {{ gata_an_event_key() }}) filter (where order_id is not null) as currency,
+        arg_min_null(currency, {{ gata_an_event_key() }}) filter (where {{ purchase }}) as currency,
         {{ gata_an_funnel_depth(funnel_steps) }} as funnel_depth,
         {{ gata_load_ids_agg('_dlt_load_id') }} as source_load_ids
     from {{ 'scoped_events' if sync else events }}

@@ -55,6 +55,8 @@ select
     any_value(source_platform) as source_platform,
     any_value(client_id) as client_id,
     arg_max(user_id, {{ gata_an_event_key() }}) filter (where user_id is not null) as user_id,
+    -- every login id the session's events carry (fct_events' user_id): what login_ids_that_bought counts
+    coalesce(list(distinct user_id) filter (where user_id is not null), []::varchar[]) as reported_user_ids,
     min(event_ts) as session_start_ts,
     max(event_ts) as session_end_ts,
     arg_min(order_id, {{ gata_an_event_key() }}) filter (where order_id is not null) as transaction_id,
@@ -67,7 +69,7 @@ group by session_id
 {%- endfor -%}
 {%- if parts | length == 0 -%}
 select null::varchar as source_platform, null::varchar as client_id, null::varchar as user_id,
-       null::timestamp as session_start_ts, null::timestamp as session_end_ts, null::varchar as transaction_id,
+       []::varchar[] as reported_user_ids, null::timestamp as session_start_ts, null::timestamp as session_end_ts, null::varchar as transaction_id,
        []::varchar[] as source_load_ids, true as is_reported
 where false
 {%- else -%}
@@ -341,8 +343,9 @@ from people
 {#-
   Match rates per key type (tenant_slug, key_type, users, resolved, match_rate):
     analytics_id    client ids tied to a known person (a login id or an order)
-    login_ids_that_bought  login ids seen in analytics that ever bought (are a shop customer id): not a
-                           match rate of sessions to users, only a share of logged-in people who are customers
+    login_ids_that_bought  login ids of reported events (fct_events.user_id) that ever bought (are a shop
+                           customer id): not a match rate of sessions to users, only a share of logged-in
+                           people who are customers (a login id only a profile names is not counted)
     email           order emails whose person has analytics activity
     transaction_id  purchase transaction ids that name exactly one order
     order_id        orders whose person has analytics activity
@@ -358,10 +361,8 @@ rates as (
     union all
     select 'login_ids_that_bought', count(distinct user_id),
            count(distinct user_id) filter (where user_id in (select customer_id from orders))
-    from client_user
-    -- the logins of the clients resolved (not those seen only on warm-up days)
-    where exists (select 1 from clients as c
-                  where c.source_platform = client_user.source_platform and c.client_id = client_user.client_id)
+    -- the login ids of reported sessions (fct_events' user_id; warm-up days only link)
+    from (select unnest(reported_user_ids) as user_id from sessions where is_reported) as reported_logins
     union all
     select 'email', count(distinct email),
            count(distinct email) filter (where person_key in (select person_key from people_with_analytics))
