@@ -42,7 +42,7 @@ export function formatValue(value, column, { compact = false } = {}) {
 /** A change as "+12.3%" (pct_change is a fraction). */
 export function formatChange(fraction) {
   if (fraction === null || fraction === undefined || !Number.isFinite(fraction)) return null;
-  return nf("chg", { style: "percent", signDisplay: "exceptZero", maximumFractionDigits: 1 }).format(fraction);
+  return nf("chg", { style: "percent", signDisplay: "exceptZero", minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(fraction);
 }
 
 const dayFmt = new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
