@@ -66,7 +66,7 @@ function failKpi(kpi, message) {
   change.textContent = message;
 }
 
-/** Loads every KPI for the range: the absolute range the server resolved (with its notes: a partial day), or the
+/** Loads every KPI for the range: the absolute range the server resolved (with its partial-day note), or the
  * first error once all settled. */
 export async function loadKpis(tenant, dateRange) {
   const byModel = new Map();
@@ -82,7 +82,9 @@ export async function loadKpis(tenant, dateRange) {
           date_range: dateRange,
           compare: "previous_period",
         });
-        resolved ??= { ...result.date_range, notes: result.notes ?? [] };
+        // the dashboard's note is the partial day's alone (the service lists it first): settling days are on
+        // their cards, and the notes of whichever model answers first would make the page differ run to run
+        resolved ??= { ...result.date_range, notes: result.partial_days?.length ? result.notes.slice(0, 1) : [] };
         for (const kpi of kpis) renderKpi(kpi, result);
       } catch (err) {
         for (const kpi of kpis) failKpi(kpi, err.message);
