@@ -62,7 +62,12 @@ def dashboard_queries(tenant: str, base: str, key: str, date_range: dict) -> lis
             **dr,
         },
         {"model": "orders", "measures": ["revenue"], "time_grain": "day", **dr},
-        {"model": "blended", "dimensions": ["source_platform"], "measures": ["spend", "revenue", "attributed_roas"], **dr},
+        {
+            "model": "blended",
+            "dimensions": ["source_platform"],
+            "measures": ["spend", "revenue", "attributed_roas"],
+            **dr,
+        },
         {"model": "sessions", "measures": ["sessions", *steps], **dr},
         {"model": "sessions", "dimensions": ["traffic_source", "traffic_medium"], "measures": ["sessions"], **dr},
         {"model": "sessions", "dimensions": ["device_category"], "measures": ["sessions"], **dr},
