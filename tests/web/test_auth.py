@@ -47,6 +47,23 @@ def test_wrong_password_is_refused(session):
     session.screenshot("login-refused")
 
 
+def test_a_refused_sign_in_keeps_the_username_and_asks_for_the_password_again(session):
+    page = session.sign_in(user_of(TYRELL), "not-the-password", path=f"/login?next=/app/{TYRELL}")
+    assert page.locator("#login-error").inner_text() == "Wrong username or password."
+    assert page.input_value("#username") == user_of(TYRELL)  # as typed, not cleared
+    assert page.input_value("#password") == ""  # never sent back
+    assert page.evaluate("document.activeElement.id") == "password"
+    # so the second try is only the password, and it goes where the user was going
+    page.fill("#password", password_of(user_of(TYRELL)))
+    page.click("form[action='/login'] button[type=submit]")
+    page.wait_for_url(f"**/app/{TYRELL}")
+    # markup in a username comes back as text, never as markup
+    session.context.clear_cookies()
+    page = session.sign_in('"><b id="injected">x</b>', "whatever-password")
+    assert page.input_value("#username") == '"><b id="injected">x</b>'
+    assert page.locator("#injected").count() == 0
+
+
 def test_tenant_user_signs_in_to_their_own_dashboard(session):
     page = session.sign_in(user_of(TYRELL), path="/app/tyrell_corp?range=last_7_days")
     assert page.url.endswith("/app/tyrell_corp?range=last_7_days")  # back where they were going

@@ -71,10 +71,11 @@ def drawn_pixels(page: Page, chart: str) -> int:
 class Session:
     """A browser context (its own cookies) with the page it drives, failing the test on any page error."""
 
-    def __init__(self, browser: Browser, base: str, viewport: dict):
+    def __init__(self, browser: Browser, base: str, viewport: dict, **options):
+        """`options` go to the browser context (e.g. `bypass_csp=True` for a test's own injected script)."""
         self.base = base
         self.context: BrowserContext = browser.new_context(
-            base_url=base, viewport=viewport, locale="en-US", timezone_id="UTC"
+            base_url=base, viewport=viewport, locale="en-US", timezone_id="UTC", **options
         )
         self.page: Page = self.context.new_page()
         self.page.set_default_timeout(30_000)

@@ -29,10 +29,20 @@ def safe_next(target: str | None) -> str:
     return "/app"
 
 
-def _login_page(request: Request, next_: str, error: str | None = None, status_code: int = 200) -> HTMLResponse:
+def _login_page(
+    request: Request, next_: str, error: str | None = None, status_code: int = 200, username: str = ""
+) -> HTMLResponse:
+    """The form; after a refused sign-in it keeps the username typed (never the password)."""
     token = secrets.token_urlsafe(32)
     response = page(
-        request, "login.html", status_code, csrf_token=token, next=safe_next(next_), error=error, title="Sign in"
+        request,
+        "login.html",
+        status_code,
+        csrf_token=token,
+        next=safe_next(next_),
+        error=error,
+        username=username,
+        title="Sign in",
     )
     secure = request.url.scheme == "https"
     response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", secure=secure, path="/login")
@@ -57,21 +67,22 @@ def login(
     web = request.app.state.web
     expected = request.cookies.get(LOGIN_CSRF, "")
     if not expected or not hmac.compare_digest(expected.encode(), csrf_token.encode()):
-        return _login_page(request, next, "The sign-in form expired or was not sent by this site: try again.", 403)
+        message = "The sign-in form expired or was not sent by this site: try again."
+        return _login_page(request, next, message, 403, username)
     if not username or not password:
-        return _login_page(request, next, "Enter your username and password.", 422)
+        return _login_page(request, next, "Enter your username and password.", 422, username)
     name = username.strip().lower()
     client = request.client.host if request.client else ""
     wait = web.throttle.retry_after(name, client)
     if wait:
         message = f"Too many failed sign-ins: try again in {(wait + 59) // 60} minute(s)."
-        response = _login_page(request, next, message, 429)
+        response = _login_page(request, next, message, 429, username)
         response.headers["Retry-After"] = str(wait)
         return response
     user = web.users.authenticate(name, password)
     if user is None:
         web.throttle.failed(name, client)
-        return _login_page(request, next, "Wrong username or password.", 401)
+        return _login_page(request, next, "Wrong username or password.", 401, username)
     web.throttle.succeeded(name, client)
     old = request.cookies.get(COOKIE)
     if old:

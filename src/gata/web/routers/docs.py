@@ -24,6 +24,7 @@ HEADERS = {"Content-Security-Policy": DOCS_CSP, "X-Content-Type-Options": "nosni
 def _html(title: str, head: str, body: str) -> HTMLResponse:
     doc = (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<link rel="icon" href="data:,">{head}</head><body>{body}</body></html>'
     )
     return HTMLResponse(doc, headers=HEADERS)
@@ -33,7 +34,8 @@ def _html(title: str, head: str, body: str) -> HTMLResponse:
 def swagger_ui() -> HTMLResponse:
     return _html(
         "GATA API",
-        f'<link rel="stylesheet" href="{VENDOR}/swagger-ui-dist/swagger-ui.css">',
+        f'<link rel="stylesheet" href="{VENDOR}/swagger-ui-dist/swagger-ui.css">'
+        '<link rel="stylesheet" href="/static/app/css/docs.css">',
         f'<div id="swagger-ui"></div><script src="{VENDOR}/swagger-ui-dist/swagger-ui-bundle.js"></script>'
         '<script src="/static/app/js/api-docs.js"></script>',
     )

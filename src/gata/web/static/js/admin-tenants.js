@@ -1,6 +1,9 @@
 // The tenant lifecycle page (admins): the registry from GET /tenants, and offboarding or purging a tenant
 // through POST /tenants/{slug}/offboard|purge, each confirmed by typing the slug again.
 import { request } from "./api.js";
+import { watchScrollers } from "./scroll-cue.js";
+
+watchScrollers();
 
 const root = document.getElementById("lifecycle");
 const body = document.querySelector("#tenant-table tbody");

@@ -2,7 +2,8 @@
 window.ui = window.SwaggerUIBundle({
   url: "/openapi.json",
   dom_id: "#swagger-ui",
-  deepLinking: true,
+  // no deep links: they are links inside each operation's toggle button, a control nested in a control
+  deepLinking: false,
   oauth2RedirectUrl: `${window.location.origin}/docs/oauth2-redirect`,
   presets: [window.SwaggerUIBundle.presets.apis, window.SwaggerUIBundle.SwaggerUIStandalonePreset],
   layout: "BaseLayout",

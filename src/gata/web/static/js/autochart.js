@@ -74,6 +74,11 @@ function lineChart(result, time, dims, measures) {
   drawChart("explore", { type: "line", data: { labels: xs, datasets }, options: { scales: { x: { ticks: { maxRotation: 0, autoSkipPadding: 12 } } } } }, measures[0]);
 }
 
+function shortLabel(text, chartWidth) {
+  const most = chartWidth < 600 ? 22 : 48;
+  return text.length > most ? `${text.slice(0, most - 1)}…` : text;
+}
+
 function barChart(result, dims, measures) {
   const ys = sameUnit(measures);
   const rows = result.rows.slice(0, MAX_BARS);
@@ -84,7 +89,12 @@ function barChart(result, dims, measures) {
   drawChart("explore", {
     type: "bar",
     data: { labels, datasets },
-    options: { indexAxis: horizontal ? "y" : "x", plugins: { legend: { display: ys.length > 1 } } },
+    options: {
+      indexAxis: horizontal ? "y" : "x",
+      plugins: { legend: { display: ys.length > 1 } },
+      // a long label is shortened on the axis (its tooltip shows it whole), so a phone still has room for the bars
+      scales: horizontal ? { y: { ticks: { callback(v) { return shortLabel(this.getLabelForValue(v), this.chart.width); } } } } : {},
+    },
   }, measures[0]);
 }
 

@@ -6,6 +6,9 @@ import { formatDay, formatValue, label } from "./format.js";
 import { loadKpis } from "./kpis.js";
 import { failTable, fillTable } from "./table.js";
 import { watchRange } from "./range.js";
+import { watchScrollers } from "./scroll-cue.js";
+
+watchScrollers();
 
 const root = document.getElementById("dashboard");
 const tenant = root.dataset.tenant;

@@ -5,6 +5,9 @@ import { model as modelDetail, request, query as runQuery } from "./api.js";
 import { autoChart, clearChart } from "./autochart.js";
 import { failResult, showResult } from "./result-view.js";
 import { readQuery, setModels, showModel, watchControls, writeQuery } from "./query-builder.js";
+import { watchScrollers } from "./scroll-cue.js";
+
+watchScrollers();
 
 const root = document.getElementById("explorer");
 const tenant = root.dataset.tenant;

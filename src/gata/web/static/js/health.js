@@ -6,6 +6,9 @@ import { connectionGroup } from "./connect.js";
 import { drawChart, PALETTE, showEmpty } from "./charts.js";
 import { formatValue, label } from "./format.js";
 import { failTable, fillTable } from "./table.js";
+import { watchScrollers } from "./scroll-cue.js";
+
+watchScrollers();
 
 const root = document.getElementById("health");
 const tenant = root.dataset.tenant;

@@ -6,6 +6,9 @@ import { profileTable } from "./profile.js";
 import { MODEL_NAME, modelEngine, readWithModel, startModel } from "./model.js";
 import { QueryError, columnPhrased, localSql, prepare, readQuestion, readSemantic, suggestQuestions } from "./reader.js";
 import { showError, showResult } from "./results.js";
+import { watchScrollers } from "./scroll-cue.js";
+
+watchScrollers();
 
 const root = document.getElementById("local");
 const tenant = root.dataset.tenant;

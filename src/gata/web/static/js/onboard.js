@@ -5,6 +5,9 @@ import { request } from "./api.js";
 import { connectionGroup } from "./connect.js";
 import { el } from "./dom.js";
 import { fillTable } from "./table.js";
+import { watchScrollers } from "./scroll-cue.js";
+
+watchScrollers();
 
 const form = document.getElementById("wizard");
 const errors = document.getElementById("wizard-errors");
