@@ -54,15 +54,21 @@ def stark(demo):
     return _sims(demo.tenant("stark_industries"))
 
 
-def _spans(sim):
-    """Per session with events: (first event, last event, events, page views, longest pause) in µs."""
-    s, ev = sim.sessions, sim.events
-    n = len(s)
+def _first_last(sim):
+    """Per session: its first and last event's time (µs) and how many events it has."""
+    n, ev = len(sim.sessions), sim.events
     first = np.full(n, np.iinfo(np.int64).max)
     last = np.zeros(n, np.int64)
     np.minimum.at(first, ev.session, ev.ts_us)
     np.maximum.at(last, ev.session, ev.ts_us)
-    count = np.bincount(ev.session, minlength=n)
+    return first, last, np.bincount(ev.session, minlength=n)
+
+
+def _spans(sim):
+    """Per session with events: (first event, last event, events, page views, longest pause) in µs."""
+    s, ev = sim.sessions, sim.events
+    n = len(s)
+    first, last, count = _first_last(sim)
     pages = np.bincount(ev.session, weights=ev.kind == PAGE_VIEW, minlength=n)
     other = np.bincount(ev.session, weights=(ev.kind != PAGE_VIEW) & (ev.kind != SESSION_START), minlength=n)
     order = np.lexsort((ev.ts_us, ev.session))
@@ -104,14 +110,9 @@ def test_no_visitor_is_in_two_sessions_at_once_across_midnight(tyrell):
     _, sims = tyrell
     by_visitor: dict[int, list[tuple[int, int]]] = {}
     for sim in sims.values():
-        s, ev = sim.sessions, sim.events
-        n = len(s)
-        first = np.full(n, np.iinfo(np.int64).max)
-        last = np.zeros(n, np.int64)
-        np.minimum.at(first, ev.session, ev.ts_us)
-        np.maximum.at(last, ev.session, ev.ts_us)
-        for i in np.flatnonzero(np.bincount(ev.session, minlength=n) > 0):
-            by_visitor.setdefault(int(s.visitor[i]), []).append((int(first[i]), int(last[i])))
+        first, last, count = _first_last(sim)
+        for i in np.flatnonzero(count > 0):
+            by_visitor.setdefault(int(sim.sessions.visitor[i]), []).append((int(first[i]), int(last[i])))
     for spans in by_visitor.values():
         spans.sort()
         for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
