@@ -24,12 +24,20 @@ $(UV):
 $(WEB)/node_modules/.package-lock.json: $(WEB)/package.json $(WEB)/package-lock.json
 	cd $(WEB) && npm ci --no-audit --no-fund
 
+# the vendor bundles (esbuild, src/gata/web/build.mjs), then every served file compressed at the best settings
+# once (brotli 11 takes about two minutes for DuckDB's 34 MB wasm; the service would otherwise compress it faster
+# and less at its first request)
+$(WEB)/build/.built: $(WEB)/node_modules/.package-lock.json $(WEB)/build.mjs .venv/.synced
+	cd $(WEB) && node build.mjs
+	$(UV) run --frozen python -m gata.web.routers.assets
+	touch $@
+
 # the browser tests drive Debian's Chromium (never a browser downloaded at run time)
 $(CHROMIUM):
 	$(SUDO) apt-get install -y chromium || \
 	  ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium)
 
-setup: .venv/.synced $(WEB)/node_modules/.package-lock.json
+setup: .venv/.synced $(WEB)/node_modules/.package-lock.json $(WEB)/build/.built
 
 browser: | $(CHROMIUM)
 
@@ -64,4 +72,4 @@ lint: setup
 	$(UV) run --frozen ruff check src tests bench
 
 clean:
-	rm -rf workspace .pytest_cache test-artifacts bench/out
+	rm -rf workspace .pytest_cache test-artifacts bench/out $(WEB)/build

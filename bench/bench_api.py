@@ -110,11 +110,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(ws: Workspace, result_cache: bool) -> tuple[subprocess.Popen, str]:
+def serve(ws: Workspace, result_cache: bool, gata: str = GATA) -> tuple[subprocess.Popen, str]:
+    """`gata serve` on `ws` (`gata`: another checkout's executable, for a baseline of its code)."""
     port = free_port()
     env = {**os.environ, "GATA_WORKSPACE": str(ws.root), "GATA_RESULT_CACHE": str(result_cache).lower()}
     proc = subprocess.Popen(
-        [GATA, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [gata, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):

@@ -18,6 +18,7 @@ BENCHES = [
     "bench_live.py",
     "bench_web.py",
     "bench_wasm.py",
+    "bench_throttle.py",
 ]
 
 if __name__ == "__main__":

@@ -91,9 +91,11 @@ def test_workspace_files_are_the_owners_only(tmp_path):
 
 def test_a_missing_vendor_file_is_a_404_naming_make_setup(tmp_path, monkeypatch):
     monkeypatch.setattr(assets, "NODE_MODULES", tmp_path / "node_modules")  # nothing installed there
+    monkeypatch.setattr(assets, "BUILD_DIR", tmp_path / "build")  # nothing bundled there
     with TestClient(create_app(Workspace.resolve(tmp_path), Settings())) as client:
-        r = client.get("/static/vendor/chart.js/dist/chart.js")
-    assert r.status_code == 404 and "make setup" in r.json()["detail"]
+        for path in ("bundle/chart.js", "@duckdb/duckdb-wasm/dist/duckdb-browser.mjs"):
+            r = client.get(f"/static/vendor/{path}")
+            assert r.status_code == 404 and "make setup" in r.json()["detail"]
 
 
 @pytest.mark.parametrize("path", ["/docs", "/docs/oauth2-redirect", "/redoc"])

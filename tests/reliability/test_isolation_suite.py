@@ -146,8 +146,8 @@ ROUTES: dict[tuple[str, str], tuple[str, str, dict | None, int]] = {
     ("GET", "/docs"): (PUBLIC, "/docs", None, 200),
     ("GET", "/docs/oauth2-redirect"): (PUBLIC, "/docs/oauth2-redirect", None, 200),
     ("GET", "/redoc"): (PUBLIC, "/redoc", None, 307),  # to /docs
-    ("GET", "/static/vendor/{path:path}"): (PUBLIC, "/static/vendor/chart.js/dist/chart.js", None, 200),
-    ("GET", "/static/app"): (PUBLIC, "/static/app/js/api.js", None, 200),
+    ("GET", "/static/vendor/{path:path}"): (PUBLIC, "/static/vendor/bundle/chart.js", None, 200),
+    ("GET", "/static/app/{path:path}"): (PUBLIC, "/static/app/js/api.js", None, 200),
     ("GET", "/login"): (PUBLIC, "/login", None, 200),
     ("POST", "/login"): (SIGN_IN, "/login", None, 403),  # a POST not from our form signs nobody in
     ("POST", "/logout"): (SIGN_OUT, "/logout", None, 303),

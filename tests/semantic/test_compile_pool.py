@@ -47,8 +47,21 @@ def pool():
     pool.close()
 
 
+_stores: list[SnapshotStore] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_stores():
+    """Each test's snapshot stores closed after it: a snapshot left open with the store's DuckDB settings makes
+    another test's plain read-only connection to the same file fail in this process."""
+    yield
+    while _stores:
+        _stores.pop().close()
+
+
 def _service(served: Served, pool: CompilePool | None) -> SemanticService:
-    return SemanticService(SnapshotStore(served.ws), compile_pool=pool)
+    _stores.append(SnapshotStore(served.ws))
+    return SemanticService(_stores[-1], compile_pool=pool)
 
 
 @pytest.mark.parametrize("body", QUERIES, ids=["ads", "orders", "sessions"])

@@ -72,6 +72,10 @@ def test_freshness_per_source_and_models_of_the_last_run(session, web):
         assert cells.nth(3).inner_text() == f"{s['last_load_rows']:,}"
         assert cells.nth(4).inner_text() == str(len(s["objects"]))
         assert cells.nth(5).inner_text() == s["mode"] == "simulated" and cells.nth(6).inner_text() == ""
+    # one load, one relative time: the newest source load's "ago" is the same in the facts and in the table
+    newest = max(sources, key=lambda s: s["last_loaded_at"])
+    cell = rows.nth(sources.index(newest)).locator("td").nth(2).inner_text()
+    assert cell.endswith(" ago") and page.locator('[data-fact="last_loaded_at"]').inner_text().endswith(f"({cell})")
     run = api(web, "runs/latest/models")
     rows = page.locator("#models tbody tr")
     assert rows.count() == len(run["models"]) > 6

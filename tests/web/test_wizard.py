@@ -1,10 +1,12 @@
 """The onboarding wizard in real Chromium: an admin onboards a new tenant from the catalog, watches each step
-finish live in a background job, lands on its dashboard, whose numbers are the API's; a failing step is shown
+finish live in a background job whose timer never runs back, reviews the finished job and opens its dashboard,
+whose numbers are the API's; a failing step is shown
 with its message and can be retried; bad input is named field by field and writes nothing; one job per
 tenant; only admins reach any of it."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import time
@@ -95,8 +97,38 @@ def wait_for_job(client: httpx.Client, job_id: str, timeout: float = 300) -> dic
     raise AssertionError(f"job {job_id} did not finish in {timeout} s")
 
 
+# Records every text the job page's status line shows, from the page's start, so a test sees each poll's timer.
+RECORD_JOB_TEXT = """
+window.__jobTexts = [];
+new MutationObserver(() => {
+  const text = document.getElementById("job-text")?.textContent;
+  if (text && text !== window.__jobTexts.at(-1)) window.__jobTexts.push(text);
+}).observe(document, { subtree: true, childList: true, characterData: true });
+"""
+
+
+def timer_seconds(text: str) -> float:
+    """The elapsed time in a job status line: "running for 4.2 s", "took 1 min 3 s"."""
+    m = re.search(r"(?:running for|took) (?:(\d+) min (\d+) s|([\d.]+) s)", text)
+    assert m, text
+    return int(m[1]) * 60 + int(m[2]) if m[1] else float(m[3])
+
+
+def open_finished_job(page, tenant: str) -> None:
+    """A finished job's page stays for review and offers its dashboard behind a link."""
+    page.wait_for_selector('#job[data-state="succeeded"]', timeout=300_000)
+    link = page.locator("#job-done a#job-open-dashboard")
+    link.wait_for(state="visible")
+    assert "/admin/onboard/jobs/" in page.url
+    assert link.inner_text() == "Open dashboard" and link.get_attribute("href") == f"/app/{tenant}"
+    assert page.locator("#job-done").inner_text().startswith(f"{tenant} is onboarded.")
+    link.click()
+    page.wait_for_url(f"**/app/{tenant}")
+
+
 def test_admin_onboards_a_tenant_through_the_wizard_and_lands_on_its_dashboard(admin, wizard):
     page = open_wizard(admin)
+    page.add_init_script(RECORD_JOB_TEXT)
     # the catalog, grouped by domain: 7 ad platforms, 3 shops, 3 analytics tools, each with its icon
     groups = page.locator("#catalog fieldset.domain")
     assert [groups.nth(i).locator("legend").inner_text() for i in range(3)] == [
@@ -140,8 +172,15 @@ def test_admin_onboards_a_tenant_through_the_wizard_and_lands_on_its_dashboard(a
     )
     assert busy.returncode == 1 and "tenant 'acme_outdoor' is busy" in busy.stderr, busy.stderr
 
-    # success opens the dashboard
-    page.wait_for_url("**/app/acme_outdoor", timeout=300_000)
+    # the job's timer counts from one origin: it never runs back, neither when the job starts nor when it ends
+    page.wait_for_selector('#job[data-state="succeeded"]', timeout=300_000)
+    texts = page.evaluate("window.__jobTexts")
+    timers = [timer_seconds(t) for t in texts]
+    assert len(timers) >= 3 and texts[-1].count("took"), texts
+    assert timers == sorted(timers), texts
+    # success stays on the job's page, with a link to the dashboard
+    admin.screenshot("wizard-job-succeeded")
+    open_finished_job(page, "acme_outdoor")
     page.wait_for_selector('#dashboard[data-state="ready"]')
     with api(wizard) as client:
         job = client.get(f"/onboarding/jobs/{job_id}").json()
@@ -261,7 +300,7 @@ def test_a_failing_step_is_shown_with_its_message_and_a_retry_recovers(admin, wi
         again = client.post(f"/onboarding/jobs/{job_id}/retry")  # a second click while the first retry runs
         assert again.status_code == 409 and "already has a job running" in again.json()["detail"], again.text
         assert wait_for_job(client, retry_id)["status"] == "succeeded"
-    page.wait_for_url("**/app/fail_then_fix", timeout=60_000)
+    open_finished_job(page, "fail_then_fix")
 
 
 def test_only_admins_reach_the_wizard(browser, wizard):

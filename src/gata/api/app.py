@@ -12,6 +12,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from gata.api.compression import ApiGZip
 from gata.api.headers import ResponseHeaders
 from gata.api.keys import KeyStore
 from gata.api.limits import RequestLimits
@@ -86,6 +87,8 @@ def create_app(
     app.include_router(tenants.router)
     app.include_router(connections.router)
     install_web(app, workspace, settings)
+    # JSON answers and Arrow exports gzipped for clients that accept it; /static comes compressed already
+    app.add_middleware(ApiGZip)
     app.add_middleware(ResponseHeaders)
     # outermost: sizes are checked before anything else reads the request
     app.add_middleware(

@@ -3,7 +3,8 @@
 Same origin as the API, so pages call `/semantic-layer/...` and `/observability/...` with the session cookie
 (see `gata.api.deps.principal`) and need no CORS or token handling in the browser. Pages are server-rendered
 shells (Jinja2); the dashboards are plain ES modules; Chart.js comes from npm (`src/gata/web/node_modules`,
-installed by `make setup`) and only the files the pages import are served.
+installed by `make setup`) and only the files the pages import are served, compressed and under
+content-hashed URLs (`gata.web.routers.assets`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from gata.settings import Settings
 from gata.web.sessions import SessionStore
@@ -41,7 +41,6 @@ def install(app: FastAPI, workspace: Workspace, settings: Settings) -> None:
         sessions,
         SignInThrottle(settings.signin_failures_per_user, settings.signin_failures_per_address),
     )
-    app.mount("/static/app", StaticFiles(directory=STATIC_DIR), name="static-app")
     app.include_router(assets.router)
     app.include_router(auth.router)
     app.include_router(account.router)

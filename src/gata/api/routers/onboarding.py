@@ -24,6 +24,7 @@ from gata.config.writer import TenantExistsError, add_tenant
 from gata.jobs.launch import JobLauncher, TenantJobRunning
 from gata.jobs.store import Job, UnknownJobError
 from gata.warehouse.platform_db import OFFBOARDED, SlugRetiredError, refuse_offboarded, registered_tenants
+from gata.web.routers.assets import versioned
 
 router = APIRouter(
     prefix="/onboarding",
@@ -73,7 +74,11 @@ def catalog(who: Admin, file: TenantsFile, jobs: Launcher) -> dict[str, Any]:
     existing = load_config(file, strict=False)
     retired = [s for s, row in registered_tenants(jobs.workspace).items() if row["status"] == OFFBOARDED]
     taken = sorted({*existing.slugs(), *retired})
-    return {**wizard_catalog(existing.catalog), "tenants_file": str(file), "taken_slugs": taken}
+    described = wizard_catalog(existing.catalog)
+    for domain in described["domains"]:
+        for connector in domain["connectors"]:
+            connector["icon"] = versioned(connector["icon"])  # the icon's URL with its digest, cached for a year
+    return {**described, "tenants_file": str(file), "taken_slugs": taken}
 
 
 @router.post(

@@ -11,8 +11,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from gata.web.routers.assets import app_url, vendor_url
+
 router = APIRouter(include_in_schema=False)
-VENDOR = "/static/vendor"
 # Swagger UI sets inline styles on its elements; nothing else is loosened
 DOCS_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -34,16 +35,16 @@ def _html(title: str, head: str, body: str) -> HTMLResponse:
 def swagger_ui() -> HTMLResponse:
     return _html(
         "GATA API",
-        f'<link rel="stylesheet" href="{VENDOR}/swagger-ui-dist/swagger-ui.css">'
-        '<link rel="stylesheet" href="/static/app/css/docs.css">',
-        f'<div id="swagger-ui"></div><script src="{VENDOR}/swagger-ui-dist/swagger-ui-bundle.js"></script>'
-        '<script src="/static/app/js/api-docs.js"></script>',
+        f'<link rel="stylesheet" href="{vendor_url("swagger-ui-dist/swagger-ui.css")}">'
+        f'<link rel="stylesheet" href="{app_url("css/docs.css")}">',
+        f'<div id="swagger-ui"></div><script src="{vendor_url("swagger-ui-dist/swagger-ui-bundle.js")}"></script>'
+        f'<script src="{app_url("js/api-docs.js")}"></script>',
     )
 
 
 @router.get("/docs/oauth2-redirect")
 def swagger_oauth2_redirect() -> HTMLResponse:
-    return _html("GATA API", "", f'<script src="{VENDOR}/swagger-ui-dist/oauth2-redirect.js"></script>')
+    return _html("GATA API", "", f'<script src="{vendor_url("swagger-ui-dist/oauth2-redirect.js")}"></script>')
 
 
 @router.get("/redoc")

@@ -13,7 +13,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from gata.api.deps import Principal, session_principal
 from gata.api.keys import ADMIN
-from gata.web.render import WASM_CSP, WEBLLM_CSP, page
+from gata.web.render import page
+from gata.web.routers.assets import wasm_size
 
 router = APIRouter(include_in_schema=False)
 
@@ -122,6 +123,7 @@ def local(request: Request, tenant: str, model: str | None = None) -> Response:
         "local.html",
         "local",
         "in-browser analysis",
-        csp=WEBLLM_CSP if webllm else WASM_CSP,
+        csp="webllm" if webllm else "wasm",
         model="webllm" if webllm else "",
+        wasm_bytes=wasm_size(),
     )

@@ -50,6 +50,17 @@ export function formatDay(iso) {
   return dayFmt.format(new Date(`${iso}T00:00:00Z`));
 }
 
+/** Hours from an ISO timestamp to `now` (ms since the epoch); null without a timestamp. */
+export function hoursSince(iso, now) {
+  return iso ? Math.max(0, (now - Date.parse(iso.endsWith("Z") || iso.includes("+") ? iso : `${iso}Z`)) / 3_600_000) : null;
+}
+
+/** "4 min ago", "2.5 h ago": a page computes every relative time of one load with the same `now`. */
+export function ago(hours) {
+  if (hours === null || hours === undefined) return "–";
+  return hours < 1 ? `${Math.round(hours * 60)} min ago` : `${hours.toFixed(1)} h ago`;
+}
+
 export function label(text) {
   return String(text ?? "(none)").replaceAll("_", " ");
 }

@@ -4,7 +4,7 @@
 import { request } from "./api.js";
 import { connectionGroup } from "./connect.js";
 import { drawChart, PALETTE, showEmpty } from "./charts.js";
-import { formatValue, label } from "./format.js";
+import { ago, formatValue, hoursSince, label } from "./format.js";
 import { failTable, fillTable } from "./table.js";
 import { watchScrollers } from "./scroll-cue.js";
 
@@ -29,10 +29,9 @@ function duration(seconds) {
   return seconds < 90 ? `${seconds.toFixed(1)} s` : `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
 }
 
-function hoursAgo(hours) {
-  if (hours === null || hours === undefined) return "–";
-  return hours < 1 ? `${Math.round(hours * 60)} min ago` : `${hours.toFixed(1)} h ago`;
-}
+// One 'now' for the whole load: every relative time on the page is computed from the timestamp it stands beside
+// with this same instant, so one load never shows "1 min ago" and "9 min ago" for the same load.
+const NOW = Date.now();
 
 function fact(list, term, value, key) {
   const dt = document.createElement("dt");
@@ -59,7 +58,7 @@ async function summary() {
   facts.replaceChildren();
   const c = s.latest_run_counts;
   fact(facts, "Data through", s.freshness.data_through ?? "–", "data_through");
-  fact(facts, "Last load", `${when(s.freshness.last_loaded_at)} UTC (the least recently loaded table: ${hoursAgo(s.freshness.oldest_table_hours_since_load)})`, "last_loaded_at");
+  fact(facts, "Last load", `${when(s.freshness.last_loaded_at)} UTC (${ago(hoursSince(s.freshness.last_loaded_at, NOW))})`, "last_loaded_at");
   fact(facts, "Published", `${when(s.published_at)} UTC`, "published_at");
   fact(facts, "Models", `${c.models_succeeded ?? 0} built, ${c.models_failed ?? 0} failed`, "models");
   fact(facts, "Tests", `${c.tests_passed ?? 0} passed, ${c.tests_failed ?? 0} failed, ${c.tests_warned ?? 0} warned, ${c.tests_errored ?? 0} errored`, "tests");
@@ -114,7 +113,7 @@ async function sources() {
     [label(s.connector), { head: true, value: s.connector }],
     when(s.last_loaded_at),
     s.data_through ?? "–",
-    [hoursAgo(s.hours_since_load), { num: true, value: s.hours_since_load ?? "" }],
+    [ago(hoursSince(s.last_loaded_at, NOW)), { num: true, value: hoursSince(s.last_loaded_at, NOW) ?? "" }],
     [formatValue(s.last_load_rows, INTEGER), { num: true }],
     [String(s.objects.length), { num: true }],
     [s.mode, { col: "mode" }],

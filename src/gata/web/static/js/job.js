@@ -1,5 +1,6 @@
 // An onboarding job's progress, polled from GET /onboarding/jobs/{id}: each step live with its timing, the
-// failing step and its message, and on success the tenant's dashboard.
+// failing step and its message, and on success a link to the tenant's dashboard (the page stays, so the finished
+// job can be reviewed).
 import { request } from "./api.js";
 
 const root = document.getElementById("job");
@@ -19,6 +20,9 @@ const LABELS = {
 };
 const POLL_MS = 1000;
 let timer = null;
+// The job's elapsed time is measured from one origin, its creation, so it does not jump back when the queued job
+// starts; the server's timestamps have whole seconds, so the shown value is also kept from ever decreasing.
+let shownSeconds = 0;
 
 function seconds(s) {
   return s < 90 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
@@ -65,8 +69,10 @@ function render(job) {
   const badge = document.getElementById("job-badge");
   badge.textContent = job.status;
   badge.className = `badge ${job.status === "succeeded" ? "ok" : job.status === "failed" ? "bad" : ""}`;
-  const started = job.started_at ?? job.created_at;
-  const total = job.finished_at ? (Date.parse(job.finished_at) - Date.parse(started)) / 1000 : elapsedSince(started);
+  const measured = job.finished_at
+    ? (Date.parse(job.finished_at) - Date.parse(job.created_at)) / 1000
+    : elapsedSince(job.created_at);
+  const total = (shownSeconds = Math.max(shownSeconds, measured));
   document.getElementById("job-text").textContent =
     `${job.days} days of history, started by ${job.created_by}; ${job.finished_at ? "took" : "running for"} ${seconds(total)}`;
   renderSteps(job);
@@ -79,10 +85,9 @@ function render(job) {
     document.getElementById("job-error-message").textContent = job.error.message;
   }
   if (job.status === "succeeded") {
-    const done = document.getElementById("job-done");
-    done.hidden = false;
-    done.textContent = `${job.tenant} is onboarded. Opening its dashboard…`;
-    setTimeout(() => window.location.assign(`/app/${encodeURIComponent(job.tenant)}`), 1200);
+    document.getElementById("job-done-tenant").textContent = job.tenant;
+    document.getElementById("job-open-dashboard").href = `/app/${encodeURIComponent(job.tenant)}`;
+    document.getElementById("job-done").hidden = false;
   }
 }
 

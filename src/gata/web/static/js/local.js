@@ -275,8 +275,21 @@ $("upload-file").addEventListener("change", guard(async () => {
 }));
 
 describeWebGpu();  // not awaited: the page does not wait for the GPU
+/** The wasm's download as it arrives: bytes loaded of its size (told by the server, which knows the file). */
+function showDownload(loaded) {
+  const bar = $("wasm-progress");
+  const total = Number(bar.dataset.bytes) || loaded;
+  bar.max = total;
+  bar.value = Math.min(loaded, total);
+  bar.hidden = false;
+  const mb = (n) => (n / 1e6).toFixed(1);
+  say("load-status", `Downloading DuckDB-WASM: ${mb(loaded)} of ${mb(total)} MB…`, "downloading");
+}
+
 try {
-  ({ db, conn } = await openDb());
+  ({ db, conn } = await openDb(showDownload));
+  $("wasm-progress").hidden = true;
+  delete $("load-status").dataset.state;
   say("load-status", "DuckDB-WASM is ready: choose a table to load.");
   busy(false);
   root.dataset.state = "ready";

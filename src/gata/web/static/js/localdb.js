@@ -4,13 +4,16 @@
 import * as duckdb from "@duckdb/duckdb-wasm";
 import { DataType } from "apache-arrow";
 
-const DIST = new URL("/static/vendor/@duckdb/duckdb-wasm/dist/", location.origin).href;
+// the worker and the wasm by their hashed URLs, from the page's import map
+const WORKER = import.meta.resolve("@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js");
+const WASM = import.meta.resolve("@duckdb/duckdb-wasm/dist/duckdb-eh.wasm");
 
-/** Start DuckDB in a worker; decimals and 64-bit integers arrive as JS numbers. */
-export async function openDb() {
-  const worker = new Worker(`${DIST}duckdb-browser-eh.worker.js`);
+/** Start DuckDB in a worker; decimals and 64-bit integers arrive as JS numbers. `onProgress(loaded)` is told
+ * the bytes of the wasm received so far (decoded: the download itself may be compressed). */
+export async function openDb(onProgress = () => {}) {
+  const worker = new Worker(WORKER);
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
-  await db.instantiate(`${DIST}duckdb-eh.wasm`);
+  await db.instantiate(WASM, null, (p) => onProgress(p.bytesLoaded));
   await db.open({ query: { castBigIntToDouble: true, castDecimalToDouble: true } });
   const conn = await db.connect();
   // extensions would be downloaded from the internet: the core path needs none, so never fetch one
