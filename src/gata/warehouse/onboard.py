@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from gata.config.catalog import Catalog
+from gata.config.catalog import Catalog, Domain
 from gata.config.tenants import GataConfig, Tenant
 from gata.ingest.run import generate_tenant, land_pending
 from gata.runs.record import capture_run, ensure_tables
@@ -391,6 +391,22 @@ def _replay_tenant(
     return result
 
 
+def _unbuilt_parsed_events(workspace: Workspace, tenant: Tenant) -> list[str]:
+    """The parsed-events models (no logic: replay reads them) of the tenant's analytics tools that its database
+    does not hold yet, e.g. one built before they were split from sessionizing: replay builds them once."""
+    wanted = {f"int_{s.connector}__events_parsed" for s in tenant.sources_in(Domain.analytics)}
+    if not wanted:
+        return []
+    with duckdb.connect(str(workspace.warehouse_path(tenant.slug)), read_only=True) as con:
+        held = {
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'intermediate'"
+            ).fetchall()
+        }
+    return sorted(wanted - held)
+
+
 def _replay_steps(config: GataConfig, tenant: Tenant, workspace: Workspace, steps: _Steps, result) -> None:
     steps.run("configure", lambda: configure(workspace, config.catalog, tenant))
     # logic applies to the daily objects' intermediate models (conversion action types, sessionization) and
@@ -400,6 +416,7 @@ def _replay_steps(config: GataConfig, tenant: Tenant, workspace: Workspace, step
         "tag:analytics",
         "tag:observability",  # views: cheap, and current with their macros
         "platform_sat__tenant_config_history",  # records the configuration change
+        *_unbuilt_parsed_events(workspace, tenant),
     ]
     with _captured(workspace, config, "replay", tenant, steps) as run_id:
         _build_and_test(steps, result, lambda: build(workspace, config.catalog, tenant, select=select, run_id=run_id))

@@ -150,9 +150,11 @@ with_reopened as (
 ),
 {%- set relation = 'with_reopened' %}
 {%- endif %}
+-- the session cut reads a narrow projection (sorting the wide rows twice cost more than all the rest), and its
+-- session ids are joined back to the rows by their unique natural id
 session_breaks as (
     select
-        *,
+        natural_id, client_id, {% if use_native %}native_session_id, {% endif %}event_ts, event_sequence, event_id,
         case
             when lag(event_ts) over client_events is null then 1
             -- inactivity longer than the timeout starts a new session
@@ -171,9 +173,9 @@ session_numbers as (
         ) as client_session_number
     from session_breaks
 ),
-sessionized as (
+session_keys as (
     select
-        * exclude (starts_session, client_session_number),
+        natural_id,
         '{{ connector }}:' || client_id || ':' || (
             {%- if use_native %}
             case when native_session_id is not null then native_session_id else
@@ -182,5 +184,28 @@ sessionized as (
             {%- if use_native %} end{% endif -%}
         ) as session_id
     from session_numbers
+),
+sessionized as (
+    select events.*, session_keys.session_id
+    from {{ relation }} as events
+    inner join session_keys on session_keys.natural_id = events.natural_id
 )
+{%- endmacro %}
+
+{#-
+  A tool's sessionized events: its parsed events (`parsed`, the model its extraction fills) cut into sessions
+  by the tenant's logic (the inactivity timeout). Parsing does not depend on logic and sessionizing does, so
+  they are two models: replay re-cuts sessions from the parsed rows without parsing a payload again. A sync
+  takes the parsed rows of loads newer than the ones it holds, as the extraction takes the master's.
+-#}
+{% macro gata_an_sessionized_events(tenant, connector, parsed, use_native=false) -%}
+with parsed_events as (
+    select * from {{ parsed }}
+    {%- if gata_sync_build() %}
+    where _dlt_load_id > '{{ gata_watermark() }}'
+    {%- endif %}
+),
+{{ gata_an_sessionize('parsed_events', connector, gata_an_logic(tenant, connector, 'session_timeout_minutes', 30),
+                      use_native) }}
+select * from sessionized
 {%- endmacro %}

@@ -4,7 +4,6 @@
 -#}
 
 {% macro gata_extract__amplitude_api_v1__events(tenant, connector, slice) -%}
-{%- set timeout = gata_an_logic(tenant, connector, 'session_timeout_minutes', 30) -%}
 {%- set mapped = ['page_path', 'page_url', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_id',
                   'order_id', 'revenue', 'currency'] -%}
 with parsed_rows as (
@@ -68,9 +67,8 @@ traffic as (
         * exclude (referrer_host, referrer_engine),
         {{ gata_an_traffic_columns() }}
     from with_referrer
-),
-{{ gata_an_sessionize('traffic', connector, timeout, use_native=true) }}
-select * from sessionized
+)
+select * from traffic
 {%- endmacro %}
 
 {% macro gata_extract__amplitude_api_v1__users(tenant, connector, slice) -%}

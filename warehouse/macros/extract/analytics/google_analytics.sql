@@ -18,7 +18,6 @@ coalesce({{ value }}.string_value, {{ value }}.int_value::varchar)
 {%- endmacro %}
 
 {% macro gata_extract__google_analytics_api_v1__events(tenant, connector, slice) -%}
-{%- set timeout = gata_an_logic(tenant, connector, 'session_timeout_minutes', 30) -%}
 {%- set mapped = ['ga_session_id', 'page_location', 'page_referrer', 'source', 'medium', 'campaign',
                   'transaction_id', 'value', 'currency'] -%}
 with parsed_rows as (
@@ -98,7 +97,6 @@ traffic as (
         * exclude (referrer_host, referrer_engine),
         {{ gata_an_traffic_columns() }}
     from typed_events
-),
-{{ gata_an_sessionize('traffic', connector, timeout) }}
-select * from sessionized
+)
+select * from traffic
 {%- endmacro %}

@@ -5,7 +5,6 @@
 -#}
 
 {% macro gata_extract__mixpanel_api_v1__events(tenant, connector, slice) -%}
-{%- set timeout = gata_an_logic(tenant, connector, 'session_timeout_minutes', 30) -%}
 {%- set mapped = ['time', 'distinct_id', '$insert_id', '$device_id', '$user_id', '$current_url', '$referrer',
                   '$referring_domain', 'mp_country_code', '$device_type', 'path', 'utm_source', 'utm_medium',
                   'utm_campaign', 'utm_id', 'order_id', 'revenue', 'currency'] -%}
@@ -68,9 +67,8 @@ traffic as (
         * exclude (referrer_host, referrer_engine),
         {{ gata_an_traffic_columns() }}
     from with_referrer
-),
-{{ gata_an_sessionize('traffic', connector, timeout) }}
-select * from sessionized
+)
+select * from traffic
 {%- endmacro %}
 
 {% macro gata_extract__mixpanel_api_v1__people(tenant, connector, slice) -%}

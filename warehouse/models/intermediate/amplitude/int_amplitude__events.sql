@@ -1,2 +1,2 @@
 {{ config(tags=['logic']) }}
-{{ gata_extract__amplitude_api_v1__events(gata_tenant(), 'amplitude', gata_master_slice('amplitude', ref('platform_mm__amplitude_api_v1_events'))) if gata_uses('amplitude') }}
+{{ gata_an_sessionized_events(gata_tenant(), 'amplitude', ref('int_amplitude__events_parsed'), use_native=true) if gata_uses('amplitude') }}

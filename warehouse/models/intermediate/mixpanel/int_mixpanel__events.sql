@@ -1,2 +1,2 @@
 {{ config(tags=['logic']) }}
-{{ gata_extract__mixpanel_api_v1__events(gata_tenant(), 'mixpanel', gata_master_slice('mixpanel', ref('platform_mm__mixpanel_api_v1_events'))) if gata_uses('mixpanel') }}
+{{ gata_an_sessionized_events(gata_tenant(), 'mixpanel', ref('int_mixpanel__events_parsed')) if gata_uses('mixpanel') }}
