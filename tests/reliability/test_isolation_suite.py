@@ -101,6 +101,7 @@ ROUTES: dict[tuple[str, str], tuple[str, str, dict | None, int]] = {
     ("GET", "/onboarding/catalog"): (ADMIN_API, "/onboarding/catalog", None, 200),
     ("POST", "/onboarding/jobs"): (ADMIN_API, "/onboarding/jobs", NEW_TENANT, 409),  # admin: the slug is taken
     ("GET", "/onboarding/jobs"): (ADMIN_API, "/onboarding/jobs", None, 200),
+    ("GET", "/onboarding/schedule"): (ADMIN_API, "/onboarding/schedule?cron=0%206%20*%20*%20*", None, 200),
     ("GET", "/onboarding/jobs/{job_id}"): (ADMIN_API, "/onboarding/jobs/20990101T000000-000000", None, 404),
     ("POST", "/onboarding/jobs/{job_id}/retry"): (
         ADMIN_API,
@@ -120,9 +121,11 @@ ROUTES: dict[tuple[str, str], tuple[str, str, dict | None, int]] = {
     ("POST", "/onboarding/connections/test"): (ADMIN_API, "/onboarding/connections/test", {}, 422),
     # the lifecycle, probed on no tenant with a confirmation that does not match: refused before any change
     ("GET", "/tenants"): (ADMIN_API, "/tenants", None, 200),
+    ("GET", "/tenants/overview"): (ADMIN_API, "/tenants/overview", None, 200),
     ("POST", "/tenants/{slug}/offboard"): (ADMIN_API, "/tenants/nobody_here/offboard", {"confirm": "no"}, 422),
     ("POST", "/tenants/{slug}/purge"): (ADMIN_API, "/tenants/nobody_here/purge", {"confirm": "no"}, 422),
     ("GET", "/admin/tenants"): (ADMIN_PAGE, "/admin/tenants", None, 200),
+    ("GET", "/admin/overview"): (ADMIN_PAGE, "/admin/overview", None, 200),
     ("GET", "/app/{tenant}"): (TENANT_PAGE, "/app/{tenant}", None, 200),
     ("GET", "/app/{tenant}/explore"): (TENANT_PAGE, "/app/{tenant}/explore", None, 200),
     ("GET", "/app/{tenant}/health"): (TENANT_PAGE, "/app/{tenant}/health", None, 200),

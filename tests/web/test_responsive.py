@@ -121,6 +121,7 @@ def admin_pages(job_id: str) -> list[tuple[str, str, str]]:
     return [
         ("tenant-picker", "/app", ".tenant-list"),
         ("admin-tenants", "/admin/tenants", '#lifecycle[data-state="ready"]'),
+        ("admin-overview", "/admin/overview", '#overview[data-state="ready"]'),
         ("wizard", "/admin/onboard", '#wizard[data-state="ready"]'),
         ("job", f"/admin/onboard/jobs/{job_id}", '#job[data-state="failed"]'),
         *tenant_pages(),
@@ -204,7 +205,7 @@ def test_no_page_is_wider_than_a_phone(walked):
         if width == PHONE["width"] and (found["scrollWidth"] > width or found["wide"])
     }
     assert not too_wide, too_wide
-    assert len({page for _, _, page in walked}) == 12  # every page was measured
+    assert len({page for _, _, page in walked}) == 13  # every page was measured
 
 
 def test_no_two_controls_overlap(walked):
@@ -222,8 +223,8 @@ def test_wide_content_scrolls_inside_its_card_with_a_cue(walked):
                 wrong.append((who, width, page, cue))
     assert not wrong, wrong
     # the wide tables do overflow on a phone, and show it; on a wide screen the dashboard's table fits
-    for page in ("dashboard", "explorer", "health", "admin-tenants"):
-        who = "admin" if page == "admin-tenants" else "user"
+    for page in ("dashboard", "explorer", "health", "admin-tenants", "admin-overview"):
+        who = "admin" if page.startswith("admin-") else "user"
         assert any(c["overflow"] == "end" and c["hint"] for c in walked[(who, 390, page)]["cues"]), page
     assert [c["overflow"] for c in walked[("user", 1440, "dashboard")]["cues"]] == ["none"]
 

@@ -11,12 +11,14 @@ import shutil
 import subprocess
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 import web_fixtures
 import yaml
+from croniter import croniter
 from web_fixtures import ADMIN, DESKTOP, PHONE, Session, create_user, password_of, user_of
 
 from conftest import GATA, REPO, start_server
@@ -152,6 +154,9 @@ def test_admin_onboards_a_tenant_through_the_wizard_and_lands_on_its_dashboard(a
     assert page.input_value('[name="sources.amplitude.logic.conversion_events"]') == "Order Completed"
     page.select_option('[name="sources.amplitude.logic.attribution_model"]', "first_click")
     page.check('[name="sources.woocommerce.logic.excluded_order_statuses"][value="refunded"]')
+    page.select_option("#schedule-kind", "weekly")
+    page.select_option("#schedule-day", "Monday")
+    page.fill("#schedule-time", "07:30")
     admin.screenshot("wizard-filled-1280")
     page.click("#start")
 
@@ -215,6 +220,7 @@ def test_admin_onboards_a_tenant_through_the_wizard_and_lands_on_its_dashboard(a
         "slug": "acme_outdoor",
         "name": "Acme Outdoor",
         "reporting_currency": "EUR",
+        "schedule": "30 7 * * 1",  # the picker's "every week on Monday at 07:30"
         "sources": {
             "google_ads": {"generation": {"daily_spend": 450}},
             "tiktok_ads": {},
@@ -264,6 +270,85 @@ def test_bad_input_is_named_field_by_field_and_nothing_is_written(admin, wizard)
     assert not any(p.suffix == ".json" for p in (wizard.ws.root / "jobs").glob("*")) or all(
         "bad_co" not in p.read_text() for p in (wizard.ws.root / "jobs").glob("*.json")
     )
+
+
+def next_runs(cron: str, before: datetime) -> set[str]:
+    """The next fire time (ISO, UTC) as of `before` or of now: the page asked in between."""
+    return {
+        croniter(cron, at.replace(tzinfo=None, microsecond=0)).get_next(datetime).replace(tzinfo=UTC).isoformat()
+        for at in (before, datetime.now(UTC))
+    }
+
+
+def picked(page, before: datetime) -> str:
+    """The cron the picker wrote into the form, once its next run is shown, checked against croniter's."""
+    cron = page.input_value("#tenant-schedule")
+    page.wait_for_function(
+        "c => document.getElementById('schedule-cron').textContent === c && "
+        "document.getElementById('schedule-next').dataset.value",
+        arg=cron,
+    )
+    shown = page.get_attribute("#schedule-next", "data-value").replace("Z", "+00:00")
+    assert datetime.fromisoformat(shown).isoformat() in next_runs(cron, before), (cron, shown)
+    assert page.locator("#schedule-next").inner_text().endswith(" UTC")
+    return cron
+
+
+def test_the_schedule_picker_writes_cron_and_the_server_refuses_bad_ones(admin, wizard):
+    before_file = wizard.tenants_file.read_bytes()
+    page = open_wizard(admin)
+    now = datetime.now(UTC)
+    # the default, as choices: every day at 06:00
+    assert page.input_value("#schedule-kind") == "daily" and page.input_value("#schedule-time") == "06:00"
+    assert picked(page, now) == "0 6 * * *"
+    assert page.locator("#tenant-schedule").is_hidden() and page.locator("#schedule-day").is_hidden()
+    page.fill("#schedule-time", "21:05")
+    assert picked(page, now) == "5 21 * * *"
+    # by keyboard: the next choice, every N hours
+    page.focus("#schedule-kind")
+    page.keyboard.press("ArrowDown")
+    assert page.input_value("#schedule-kind") == "hours" and page.locator("#schedule-time").is_hidden()
+    assert picked(page, now) == "0 * * * *"
+    page.select_option("#schedule-hours", "6")
+    assert picked(page, now) == "0 */6 * * *"
+    page.select_option("#schedule-kind", "weekly")
+    page.select_option("#schedule-day", "Sunday")
+    page.fill("#schedule-time", "23:45")
+    assert picked(page, now) == "45 23 * * 0"
+    # custom: the cron as the picker left it, to edit; one that never fires is named as it is typed
+    page.select_option("#schedule-kind", "custom")
+    assert page.locator("#tenant-schedule").is_visible() and page.input_value("#tenant-schedule") == "45 23 * * 0"
+    page.fill("#tenant-schedule", "0 0 30 2 *")
+    page.wait_for_selector("#schedule-next.error >> text=never fires")
+    # submitted anyway: the server refuses it, and a 7-field one, naming the field
+    page.fill("#tenant-name", "Cron Co")
+    pick(page, "bing_ads")
+    for cron, message in (
+        ("0 0 30 2 *", "schedule: the cron expression '0 0 30 2 *' never fires (no such date): choose one that does"),
+        (
+            "0 0 6 * * * 2026",
+            "schedule: expected a cron expression of 5 fields (minute hour day-of-month month "
+            "day-of-week, UTC), got 7 fields in '0 0 6 * * * 2026'",
+        ),
+    ):
+        page.fill("#tenant-schedule", cron)
+        page.click("#start")
+        page.wait_for_selector(f"#wizard-errors li >> text={cron}")
+        assert message in page.locator("#wizard-errors").inner_text()
+        assert page.get_attribute("#tenant-schedule", "aria-invalid") == "true"
+    assert wizard.tenants_file.read_bytes() == before_file
+    with api(wizard) as client:
+        ok = client.get("/onboarding/schedule", params={"cron": "30 7 * * 1"}).json()
+        assert ok["problem"] is None and len(ok["next_runs"]) == 3
+        assert [datetime.fromisoformat(t).weekday() for t in ok["next_runs"]] == [0, 0, 0]
+        bad = client.get("/onboarding/schedule", params={"cron": "* * * * * *"}).json()
+        assert "got 6 fields" in bad["problem"] and bad["next_runs"] == []
+        body = {
+            "tenant": {"slug": "cron_co", "name": "Cron Co", "schedule": "0 6 * * * *", "sources": {"bing_ads": {}}}
+        }
+        r = client.post("/onboarding/jobs", json=body)
+        assert r.status_code == 422 and [i["path"] for i in r.json()["issues"]] == ["schedule"], r.json()
+    assert wizard.tenants_file.read_bytes() == before_file
 
 
 def test_a_failing_step_is_shown_with_its_message_and_a_retry_recovers(admin, wizard):
@@ -319,6 +404,7 @@ def test_only_admins_reach_the_wizard(browser, wizard):
         )
         assert r["status"] == 403 and r["data"]["detail"] == "only an admin can onboard tenants"
         assert s.fetch("GET", "/onboarding/jobs")["status"] == 403
+        assert s.fetch("GET", "/onboarding/schedule?cron=0%206%20*%20*%20*")["status"] == 403
         assert wizard.tenants_file.read_bytes() == before
     finally:
         s.close()

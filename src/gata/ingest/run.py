@@ -166,7 +166,7 @@ def land_pending(
     tenant, staged = pending.tenant, pending.staged
     # every source is landed, even one without changed records, so its state moves to the new as-of day
     jobs = [(s.connector, staged.for_connector(s.connector)) for s in tenant.enabled_sources()]
-    findings = drift.detect([o for _, objs in jobs for o in objs], pending.expected_schemas)
+    observed = drift.observe([o for _, objs in jobs for o in objs])
     # each source is its own dlt pipeline and dataset: land them side by side (one DuckDB instance in
     # this process; appends to different tables never conflict), reported in configuration order
     settings = Settings()
@@ -206,11 +206,11 @@ def land_pending(
         loads=loads,
     )
     record_run(workspace, run)
-    if findings:
-        with duckdb.connect(str(workspace.warehouse_path(tenant.slug))) as con:
-            drift.record(
-                con, tenant.slug, findings, {load.connector: load.load_ids[0] for load in loads if load.load_ids}
-            )
+    load_ids = {load.connector: load.load_ids[0] for load in loads if load.load_ids}
+    with duckdb.connect(str(workspace.warehouse_path(tenant.slug))) as con:
+        findings = drift.detect(observed, pending.expected_schemas, drift.fields_seen(con, tenant.slug))
+        drift.record(con, tenant.slug, findings, load_ids)
+        drift.remember(con, tenant.slug, observed, load_ids)  # after detecting: this load is not "earlier"
     staged.cleanup()
     return run
 

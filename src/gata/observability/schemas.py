@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -191,3 +192,35 @@ class RowLineage(BaseModel):
     key: str
     load_ids: list[str]
     loads: list[RowLoad]
+
+
+class OverviewRun(BaseModel):
+    run_id: str
+    kind: str
+    status: str
+    started_at: str
+    finished_at: str | None
+
+
+class TenantOverview(BaseModel):
+    """One tenant as the admin's overview shows it."""
+
+    slug: str
+    status: Literal["ok", "failing", "never run", "offboarded"]
+    served: bool = Field(description="It has a published snapshot (its dashboard and health page open).")
+    message: str | None = Field(description="The registry's note on its last change of state.")
+    last_run: OverviewRun | None
+    failing_tests: int | None = Field(description="Data tests failed or errored in the last run.")
+    last_loaded_at: str | None
+    data_through: str | None
+    hours_since_load: float | None = Field(description="Hours from its newest load to the time of the request.")
+    currency: str | None
+    spend: float | None = Field(description="Ad spend over the period (ad_performance.spend).")
+    revenue: float | None = Field(description="Revenue over the period (orders.revenue).")
+    error: str | None = Field(description="Why its figures could not be read, when they could not.")
+
+
+class TenantsOverview(BaseModel):
+    start: date
+    end: date
+    tenants: list[TenantOverview]

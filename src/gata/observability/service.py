@@ -25,11 +25,19 @@ class UnknownRun(LookupError):
     pass
 
 
-def _hours_since(iso: str | None, now: datetime) -> float | None:
+def hours_since(iso: str | None, now: datetime) -> float | None:
     """Hours from a stored (naive, UTC) timestamp to now: at request time, not frozen at publish time."""
     if iso is None:
         return None
     return round((now - datetime.fromisoformat(iso).replace(tzinfo=UTC)).total_seconds() / 3600, 2)
+
+
+def freshness_totals(freshness: list[dict[str, Any]]) -> dict[str, Any]:
+    """The tenant's newest load and latest day of data over its landed tables (`freshness` rows)."""
+    return {
+        "last_loaded_at": max((f["last_loaded_at"] for f in freshness), default=None),
+        "data_through": max((f["data_through"] for f in freshness), default=None),
+    }
 
 
 def _rows(snap: TenantSnapshot, sql: str, params: list | None = None) -> list[dict[str, Any]]:
@@ -145,7 +153,7 @@ class ObservabilityService:
                     **src,
                     "last_loaded_at": last,
                     "data_through": min(through, default=None),
-                    "hours_since_load": _hours_since(last, now),
+                    "hours_since_load": hours_since(last, now),
                     "last_load_rows": sum(o["last_load_rows"] or 0 for o in objects),
                     "mode": (modes or {}).get(src["connector"], "simulated"),
                     "last_error": failed if f"source '{src['connector']}'" in failed else None,
@@ -213,8 +221,7 @@ class ObservabilityService:
                 )
             },
             "freshness": {
-                "last_loaded_at": max((f["last_loaded_at"] for f in freshness), default=None),
-                "data_through": max((f["data_through"] for f in freshness), default=None),
+                **freshness_totals(freshness),
                 "oldest_table_hours_since_load": max((f["hours_since_load"] for f in freshness), default=None),
                 "tables": len(freshness),
             },

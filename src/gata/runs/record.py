@@ -113,6 +113,15 @@ create table if not exists {PLATFORM_SCHEMA}.schema_drift (
     last_seen_load_id varchar not null,
     primary key (tenant_slug, connector, object_name, field, change)
 );
+create table if not exists {PLATFORM_SCHEMA}.schema_fields_seen (
+    tenant_slug varchar not null,
+    connector varchar not null,
+    object_name varchar not null,
+    field varchar not null,
+    first_seen_load_id varchar not null,
+    last_seen_load_id varchar not null,
+    primary key (tenant_slug, connector, object_name, field)
+);
 """
 
 

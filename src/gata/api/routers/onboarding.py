@@ -7,10 +7,11 @@ file and starts `gata onboard` for it in its own process; `GET /onboarding/jobs/
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -18,12 +19,13 @@ from gata.api.deps import admin_only
 from gata.api.schemas import ERRORS, ErrorBody
 from gata.config.errors import ConfigError
 from gata.config.levers import wizard_catalog
-from gata.config.loader import load_catalog, load_config
+from gata.config.loader import load_catalog, load_config, schedule_problem
 from gata.config.tenants import SLUG_PATTERN
 from gata.config.writer import TenantExistsError, add_tenant
 from gata.jobs.launch import JobLauncher, TenantJobRunning
 from gata.jobs.store import Job, UnknownJobError
 from gata.warehouse.platform_db import OFFBOARDED, SlugRetiredError, refuse_offboarded, registered_tenants
+from gata.warehouse.schedule import next_fire
 from gata.web.routers.assets import versioned
 
 router = APIRouter(
@@ -79,6 +81,23 @@ def catalog(who: Admin, file: TenantsFile, jobs: Launcher) -> dict[str, Any]:
         for connector in domain["connectors"]:
             connector["icon"] = versioned(connector["icon"])  # the icon's URL with its digest, cached for a year
     return {**described, "tenants_file": str(file), "taken_slugs": taken}
+
+
+class ScheduleCheck(BaseModel):
+    cron: str
+    problem: str | None = Field(description="Why the tenants file would refuse it; None when it is a schedule.")
+    next_runs: list[datetime] = Field(description="Its next fire times (UTC) from now; empty when refused.")
+
+
+@router.get("/schedule", response_model=ScheduleCheck)
+def check_schedule(who: Admin, cron: Annotated[str, Query(max_length=200)]) -> ScheduleCheck:
+    """The check the tenants file applies to a schedule, and when it would fire next: the wizard shows both."""
+    problem = schedule_problem(cron)
+    runs: list[datetime] = []
+    at = datetime.now(UTC).replace(tzinfo=None)
+    while problem is None and len(runs) < 3 and (at := next_fire(cron, at)) is not None:
+        runs.append(at.replace(tzinfo=UTC))
+    return ScheduleCheck(cron=cron, problem=problem, next_runs=runs)
 
 
 @router.post(

@@ -5,15 +5,21 @@ Both changes name the tenant twice (path and `confirm`), so a slip of the pointe
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from pydantic import BaseModel, Field, ValidationError
 
 from gata.api.deps import admin_only
 from gata.api.schemas import ERRORS, ErrorBody
+from gata.config.errors import ConfigError
+from gata.config.loader import load_config
 from gata.lifecycle import LifecycleError, offboard, purge
+from gata.observability.overview import overview
+from gata.observability.schemas import TenantsOverview
+from gata.semantic.dates import DateRangeError, resolve
+from gata.semantic.query import DateRange
 from gata.warehouse.platform_db import registered_tenants
 from gata.workspace import Workspace
 
@@ -27,6 +33,7 @@ router = APIRouter(
     },
 )
 Admin = admin_only("offboard or purge tenants")
+Overview = admin_only("see every tenant's overview")
 
 
 def workspace(request: Request) -> Workspace:
@@ -92,6 +99,33 @@ def list_tenants(who: Admin, ws: Ws) -> list[TenantRecord]:
         )
         for slug, r in sorted(rows.items())
     ]
+
+
+@router.get("/overview", response_model=TenantsOverview)
+def tenants_overview(
+    who: Overview,
+    ws: Ws,
+    request: Request,
+    start: Annotated[date | None, Query(description="First day of the period (with `end`).")] = None,
+    end: Annotated[date | None, Query(description="Last day of the period (with `start`).")] = None,
+    relative: Annotated[str | None, Query(max_length=40, description="A relative period instead.")] = None,
+) -> TenantsOverview:
+    """Every tenant in one table: status, last run, freshness, failing tests, and spend and revenue over the
+    period (default: the last 30 days), the same figures the tenant's own semantic-layer queries answer."""
+    try:
+        period = DateRange(start=start, end=end) if start or end else DateRange(relative=relative or "last_30_days")
+        first, last = resolve(period, datetime.now(UTC).date())
+    except (ValidationError, DateRangeError) as exc:
+        raise HTTPException(400, f"invalid period: {exc}") from None
+    registry = registered_tenants(ws)
+    app = request.app.state
+    try:
+        configured = load_config(app.tenants_file, strict=False).slugs()
+    except (ConfigError, OSError):
+        configured = []  # the registry and what is served still list every tenant that ever ran
+    slugs = sorted({*registry, *app.service.tenants(), *configured})
+    rows = overview(app.observability, app.service, slugs, registry, first, last)
+    return TenantsOverview(start=first, end=last, tenants=rows)
 
 
 @router.post("/{slug}/offboard", response_model=OffboardAnswer)

@@ -88,6 +88,11 @@ def tenant_lifecycle(request: Request) -> Response:
     return _admin_page(request, "admin_tenants.html", "Tenants", "page '/admin/tenants'")
 
 
+@router.get("/admin/overview", response_class=HTMLResponse)
+def tenants_overview(request: Request) -> Response:
+    return _admin_page(request, "admin_overview.html", "Overview", "page '/admin/overview'")
+
+
 @router.get("/admin/onboard/jobs/{job_id}", response_class=HTMLResponse)
 def onboarding_job(request: Request, job_id: str) -> Response:
     return _admin_page(request, "job.html", "Onboarding job", f"job '{job_id}'", job_id=job_id)

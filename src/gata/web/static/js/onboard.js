@@ -4,6 +4,7 @@
 import { request } from "./api.js";
 import { connectionGroup } from "./connect.js";
 import { el } from "./dom.js";
+import { initSchedule, revealCron } from "./schedule-picker.js";
 import { fillTable } from "./table.js";
 import { watchScrollers } from "./scroll-cue.js";
 
@@ -187,6 +188,7 @@ function showErrors(issues) {
   const list = errors.querySelector("ul");
   list.replaceChildren();
   for (const issue of issues) {
+    if (issue.path === "schedule") revealCron(); // the field the server names must be visible to be fixed
     const control = controlFor(issue.path);
     control?.setAttribute("aria-invalid", "true");
     const text = `${issue.path ? `${issue.path}: ` : ""}${issue.message}`;
@@ -276,7 +278,7 @@ async function init() {
   }
   field("tenant-days").value = catalog.defaults.days;
   field("tenant-seed").value = catalog.defaults.seed;
-  field("tenant-schedule").value = catalog.defaults.schedule;
+  initSchedule(catalog.defaults.schedule);
   field("tenant-name").addEventListener("input", (e) => {
     if (!slugEdited) field("tenant-slug").value = slugify(e.target.value);
   });
