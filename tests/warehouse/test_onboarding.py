@@ -244,6 +244,43 @@ def test_replay_applies_a_logic_change_without_ingesting(demo_ws, tmp_path):
         )
 
 
+def test_replay_recuts_sessions_from_parsed_events_without_parsing_again(demo_ws, tmp_path):
+    """A shorter session timeout, replayed: more sessions, the same events; the parsed events (no logic) are
+    read as they are, not rebuilt, and the replay's last dbt invocation built the sessionized model."""
+    slug, parsed = "stark_industries", "int_mixpanel__events_parsed"
+
+    def state(con):
+        sessions, events = con.execute(
+            "select count(distinct session_id), count(*) from intermediate.int_mixpanel__events"
+        ).fetchone()
+        digest = table_digest(con, f"intermediate.{parsed}")
+        built = {
+            r[0]
+            for r in con.execute(
+                "select name from gata_platform.dbt_node_results where invocation_id = (select invocation_id "
+                "from gata_platform.dbt_invocations order by finished_at desc limit 1) and resource_type = 'model'"
+            ).fetchall()
+        }
+        return sessions, events, digest, built
+
+    with _con(demo_ws, slug) as con:
+        sessions_before, events_before, parsed_before, _ = state(con)
+
+    def shorten(doc):
+        stark = next(t for t in doc["tenants"] if t["slug"] == slug)
+        stark["sources"]["mixpanel"]["logic"]["session_timeout_minutes"] = 2
+
+    replay(load_config(_write_config(tmp_path / "tenants.yaml", shorten)), [slug], demo_ws)
+    with _con(demo_ws, slug) as con:
+        sessions_after, events_after, parsed_after, built = state(con)
+    assert sessions_after > sessions_before and events_after == events_before
+    assert parsed_after == parsed_before
+    assert "int_mixpanel__events" in built and parsed not in built
+    replay(load_config(), [slug], demo_ws)  # back to the configured logic
+    with _con(demo_ws, slug) as con:
+        assert state(con)[:3] == (sessions_before, events_before, parsed_before)
+
+
 def test_governance_records_schemas_and_candidates(demo_ws):
     for slug in DEMO:
         with _con(demo_ws, slug) as con:
