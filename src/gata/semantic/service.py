@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from gata.semantic.compile_pool import CompilePool, CompileTimeout
 from gata.semantic.compiler import CompiledQuery, compile_query
+from gata.semantic.data_span import DataSpan, data_span
 from gata.semantic.freshness import Freshness
 from gata.semantic.layer import ResolvedModel, TenantLayer
 from gata.semantic.query import Column, QueryResult, SemanticQuery
@@ -150,11 +151,13 @@ class SemanticService:
         self.compile_pool = compile_pool  # None: compile in this process (a CLI, a test)
         self._compiled = _LRU(cache_size)
         self._results = _LRU(cache_size)
+        self._spans = _LRU(cache_size)
         store.on_swap(self._invalidate)
 
     def _invalidate(self, slug: str, _old_version: str | None) -> None:
         self._compiled.drop_tenant(slug)
         self._results.drop_tenant(slug)
+        self._spans.drop_tenant(slug)
 
     def tenants(self) -> list[str]:
         return self.store.tenants()
@@ -186,6 +189,16 @@ class SemanticService:
     def get_model(self, slug: str, name: str) -> dict[str, Any]:
         layer = self._star(slug).layer
         return _model_doc(layer.model(name), layer)
+
+    def data_span(self, slug: str) -> DataSpan | None:
+        """The first and last day of the tenant's facts, read once per snapshot version."""
+        snap = self.store.get(slug)
+        key = (slug, snap.version)
+        cached = self._spans.get(key)
+        if cached is None:
+            cached = (data_span(snap),)  # a tuple: a span of None is cached too
+            self._spans.put(key, cached)
+        return cached[0]
 
     def compile(
         self, slug: str, query: SemanticQuery, today: date | None = None

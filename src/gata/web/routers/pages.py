@@ -13,6 +13,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from gata.api.deps import Principal, session_principal
 from gata.api.keys import ADMIN
+from gata.semantic.data_span import DataSpan
+from gata.semantic.store import TenantNotServed
 from gata.web.render import page
 from gata.web.routers.assets import wasm_size
 
@@ -100,7 +102,16 @@ def onboarding_job(request: Request, job_id: str) -> Response:
 
 @router.get("/app/{tenant}", response_class=HTMLResponse)
 def dashboard(request: Request, tenant: str) -> Response:
-    return _tenant_page(request, tenant, "dashboard.html", "dashboard", "dashboard")
+    """The dashboard opens on a period that fits the tenant's data: the page carries the data's first and last
+    day (read by the template, so only once the user may see the tenant)."""
+
+    def span() -> DataSpan | None:
+        try:
+            return request.app.state.service.data_span(tenant)
+        except TenantNotServed:
+            return None
+
+    return _tenant_page(request, tenant, "dashboard.html", "dashboard", "dashboard", data_span=span)
 
 
 @router.get("/app/{tenant}/explore", response_class=HTMLResponse)

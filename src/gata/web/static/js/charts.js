@@ -1,7 +1,8 @@
 // Chart.js (from npm, resolved by the page's import map) with the dashboard's shared look:
 // no animation (charts are read, not watched), axis ticks and tooltips in the column's unit.
 import { Chart, registerables } from "chart.js";
-import { formatValue } from "./format.js";
+import { formatDay, formatValue } from "./format.js";
+import { setBusy } from "./skeleton.js";
 
 Chart.register(...registerables);
 Chart.defaults.animation = false;
@@ -34,7 +35,10 @@ export function drawChart(id, config, unit) {
         callbacks: {
           label: (ctx) => {
             const raw = typeof ctx.raw === "object" && ctx.raw !== null ? ctx.parsed[valueAxis] : ctx.raw;
-            return `${ctx.dataset.label ?? ctx.label}: ${formatValue(raw, ctx.dataset.unit ?? unit)}`;
+            // a series of other days drawn on this axis (the previous period) names its own day
+            const day = ctx.dataset.days?.[ctx.dataIndex];
+            const name = `${ctx.dataset.label ?? ctx.label}${day ? ` (${formatDay(day)})` : ""}`;
+            return `${name}: ${formatValue(raw, ctx.dataset.unit ?? unit)}`;
           },
         },
       },
@@ -49,6 +53,7 @@ export function drawChart(id, config, unit) {
   }
   charts.set(id, new Chart(canvas, { ...config, options }));
   card.dataset.state = "ready";
+  setBusy(card, false);
 }
 
 /** A card with nothing to draw says why, instead of an empty frame. */
@@ -62,8 +67,11 @@ export function showEmpty(id, message, state = "empty") {
   empty.hidden = false;
   empty.classList.toggle("error", state === "error");
   card.dataset.state = state;
+  setBusy(card, false);
 }
 
 export function setLoading(id) {
-  document.querySelector(`[data-chart="${id}"]`).dataset.state = "loading";
+  const card = document.querySelector(`[data-chart="${id}"]`);
+  card.dataset.state = "loading";
+  setBusy(card, true);
 }

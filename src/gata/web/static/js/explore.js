@@ -4,7 +4,8 @@
 import { model as modelDetail, request, query as runQuery } from "./api.js";
 import { autoChart, clearChart } from "./autochart.js";
 import { failResult, showResult } from "./result-view.js";
-import { readQuery, setModels, showModel, watchControls, writeQuery } from "./query-builder.js";
+import { readQuery, setModels, setRange, showModel, watchControls, writeQuery } from "./query-builder.js";
+import { carriedRange, saveRange } from "./range-store.js";
 import { watchScrollers } from "./scroll-cue.js";
 
 watchScrollers();
@@ -61,6 +62,7 @@ async function run(q) {
   try {
     const result = await runQuery(tenant, body);
     if (mine !== generation) return;
+    if (body.date_range) saveRange(tenant, body.date_range); // the other pages open on the period asked here
     showResult({ limit: 1000, ...body }, result, `${tenant}-${body.model}`);
     partialNote.textContent = (result.notes ?? []).join(" ");
     partialNote.hidden = !result.notes?.length;
@@ -199,6 +201,8 @@ async function start() {
     return load(q).catch((err) => fail(err.message));
   }
   await onModel(models[0].name);
+  const carried = carriedRange(tenant); // the period picked on the dashboard (or here before)
+  if (carried) setRange(carried);
   setState("idle");
 }
 

@@ -1,6 +1,7 @@
 // KPI cards: one query per model with compare=previous_period, so every value comes with its change.
 import { query } from "./api.js";
 import { formatChange, formatValue } from "./format.js";
+import { setBusy } from "./skeleton.js";
 
 // better: which direction of change is good news (colours only; the text always says up or down).
 // ROAS and cost per order each have their named readings side by side: what the platforms claim, what UTM
@@ -34,6 +35,7 @@ function renderKpi(kpi, result) {
   const settling = (result.unsettled ?? []).filter((u) => u.measures.includes(kpi.measure));
   el.dataset.value = value ?? "";
   el.dataset.state = "ready";
+  setBusy(el, false);
   el.dataset.settling = settling.length ? "true" : "false";
   el.querySelector('[data-role="value"]').textContent = formatValue(value, column);
   const change = el.querySelector('[data-role="change"]');
@@ -59,6 +61,7 @@ function renderKpi(kpi, result) {
 function failKpi(kpi, message) {
   const el = card(kpi.key);
   el.dataset.state = "error";
+  setBusy(el, false);
   el.dataset.value = "";
   el.querySelector('[data-role="value"]').textContent = "–";
   const change = el.querySelector('[data-role="change"]');
@@ -74,7 +77,10 @@ export async function loadKpis(tenant, dateRange) {
   let resolved = null;
   const outcomes = await Promise.allSettled(
     [...byModel].map(async ([model, kpis]) => {
-      for (const kpi of kpis) card(kpi.key).dataset.state = "loading";
+      for (const kpi of kpis) {
+        card(kpi.key).dataset.state = "loading";
+        setBusy(card(kpi.key), true);
+      }
       try {
         const result = await query(tenant, {
           model,

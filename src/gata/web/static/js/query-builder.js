@@ -2,7 +2,7 @@
 // filter fields; the controls read as a structured query, and any structured query fills the controls.
 import { label } from "./format.js";
 import { addFilter, clearFilters, readFilters, setFilterFields } from "./filter-rows.js";
-import { defaultCustom, rangeOf } from "./range.js";
+import { defaultCustom, rangeOf, showRange } from "./range.js";
 
 const $ = (id) => document.getElementById(id);
 const model = $("q-model");
@@ -103,6 +103,13 @@ function check(container, names) {
   return missing;
 }
 
+/** Show a date_range (none: all time) in the period controls. */
+export function setRange(r) {
+  if (!r) range.value = "";
+  else showRange(r, range, start, end);
+  showCustom();
+}
+
 /** Fill the controls from a query (its model's fields already shown); what they cannot show is named. */
 export function writeQuery(q) {
   const unshown = [
@@ -115,17 +122,7 @@ export function writeQuery(q) {
     else unshown.push("a filter group (and/or)");
   }
   grain.value = q.time_grain ?? "";
-  const r = q.date_range;
-  if (!r) range.value = "";
-  else if (r.relative) {
-    if (![...range.options].some((o) => o.value === r.relative)) range.append(new Option(label(r.relative), r.relative));
-    range.value = r.relative;
-  } else {
-    range.value = "custom";
-    start.value = r.start;
-    end.value = r.end;
-  }
-  showCustom();
+  setRange(q.date_range);
   refreshSort();
   const order = q.order_by ?? [];
   sort.value = order[0]?.field ?? "";

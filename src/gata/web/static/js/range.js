@@ -1,8 +1,11 @@
 // The date-range picker: presets are the semantic layer's relative ranges (the server resolves them, so the
 // page and the API agree on what "last 30 days" means); custom ranges are absolute days. The choice lives in
-// the URL (?range=… or ?start=…&end=…), so reload, back and shared links keep it.
+// the URL (?range=… or ?start=…&end=…), so reload, back and shared links keep it, and in the tab's storage for
+// the tenant (range-store.js), so the other pages open on it. Opened without either, the page starts on
+// `fallback` (a period that fits the tenant's data).
+import { label } from "./format.js";
+import { carriedRange, rangeParams, saveRange } from "./range-store.js";
 
-const PRESETS = new Set(["last_7_days", "last_30_days", "last_90_days", "this_month", "last_month"]);
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 const form = document.getElementById("range-form");
@@ -30,31 +33,32 @@ export function defaultCustom(startInput, endInput) {
   startInput.value = new Date(Date.now() - 29 * 86400000).toISOString().slice(0, 10);
 }
 
+/** Show a date_range in a period <select> and its custom days; a relative range it has no option for (the
+ * tenant's "Last 20 days", the explorer's "This year") gets one. */
+export function showRange(range, select, startInput, endInput) {
+  if (range.relative) {
+    if (![...select.options].some((o) => o.value === range.relative)) {
+      const text = label(range.relative);
+      select.insertBefore(new Option(text[0].toUpperCase() + text.slice(1), range.relative), select.querySelector('option[value="custom"]'));
+    }
+    select.value = range.relative;
+  } else {
+    select.value = "custom";
+    startInput.value = range.start;
+    endInput.value = range.end;
+  }
+}
+
 /** The date_range of the page's picker, or throws an Error naming what is wrong with the custom range. */
 export function currentRange() {
   return rangeOf(preset.value, start.value, end.value);
 }
 
-function fromUrl() {
-  const params = new URLSearchParams(location.search);
-  if (params.has("start") && params.has("end")) {
-    preset.value = "custom";
-    start.value = params.get("start");
-    end.value = params.get("end");
-  } else if (PRESETS.has(params.get("range"))) {
-    preset.value = params.get("range");
-  }
-  showCustom();
-}
-
-function toUrl(range) {
-  const params = range.relative ? { range: range.relative } : { start: range.start, end: range.end };
-  history.replaceState(null, "", `${location.pathname}?${new URLSearchParams(params)}`);
-}
-
 /** Calls onChange(range) at start and whenever the user applies a range; onError(message) for a bad one. */
-export function watchRange(onChange, onError) {
-  fromUrl();
+export function watchRange(tenant, fallback, onChange, onError) {
+  const carried = carriedRange(tenant);
+  showRange(carried ?? fallback, preset, start, end);
+  showCustom();
   preset.addEventListener("change", () => {
     showCustom();
     if (preset.value === "custom") {
@@ -71,9 +75,11 @@ export function watchRange(onChange, onError) {
       onError(err.message);
       return;
     }
-    toUrl(range);
+    history.replaceState(null, "", `${location.pathname}?${rangeParams(range)}`);
+    saveRange(tenant, range);
     onChange(range);
   });
+  if (carried) saveRange(tenant, carried); // a range picked (here or on another page) goes on with the user
   try {
     onChange(currentRange());
   } catch (err) {

@@ -1,8 +1,10 @@
 // Tables of a card: rows rendered as text (never HTML), an empty message when there are none.
+import { setBusy } from "./skeleton.js";
 
 /**
- * Fill the table inside `section` with one row per item; `cells(item)` gives [text, {num, col, head, value}]
- * pairs (value: the raw value, kept in data-value) or plain texts. With no items the table is hidden and
+ * Fill the table inside `section` with one row per item; `cells(item)` gives [text, {num, col, head, value, href}]
+ * pairs (value: the raw value, kept in data-value; href: the text links there) or plain texts. With no items the
+ * table is hidden and
  * `emptyMessage` shown instead.
  */
 export function fillTable(section, items, cells, emptyMessage) {
@@ -16,6 +18,7 @@ export function fillTable(section, items, cells, emptyMessage) {
     empty.textContent = emptyMessage;
     empty.hidden = false;
     section.dataset.state = "empty";
+    setBusy(section, false);
     return;
   }
   for (const item of items) {
@@ -28,7 +31,14 @@ export function fillTable(section, items, cells, emptyMessage) {
       if (opts.col) td.dataset.col = opts.col;
       if (opts.cls) td.classList.add(opts.cls);
       if (opts.value !== undefined) td.dataset.value = opts.value;
-      td.textContent = text ?? "";
+      if (opts.href) {
+        const link = document.createElement("a");
+        link.href = opts.href;
+        link.textContent = text ?? "";
+        td.append(link);
+      } else {
+        td.textContent = text ?? "";
+      }
       tr.append(td);
     }
     body.append(tr);
@@ -36,6 +46,7 @@ export function fillTable(section, items, cells, emptyMessage) {
   table.hidden = false;
   empty.hidden = true;
   section.dataset.state = "ready";
+  setBusy(section, false);
 }
 
 export function failTable(section, message) {
@@ -45,4 +56,5 @@ export function failTable(section, message) {
   empty.classList.add("error");
   empty.hidden = false;
   section.dataset.state = "error";
+  setBusy(section, false);
 }
