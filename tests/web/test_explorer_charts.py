@@ -12,7 +12,7 @@ from urllib.parse import quote
 import test_explorer as explorer
 import web_fixtures
 from playwright.sync_api import expect
-from web_fixtures import drawn_pixels, user_of
+from web_fixtures import PHONE, drawn_pixels, user_of
 
 web, browser = web_fixtures.web, web_fixtures.browser
 session, open_session = web_fixtures.session, web_fixtures.open_session
@@ -58,6 +58,13 @@ def open_query(s, body: dict):
     return page
 
 
+def open_series(s, web, measures: list[str], grain: str, date_range: dict):
+    """The explorer on a time series of orders: (page, the API's answer, what the page drew)."""
+    body = {"model": "orders", "measures": measures, "time_grain": grain, "date_range": date_range}
+    page = open_query(s, body)
+    return page, api_query(web, body), drawn(page)
+
+
 def days(start: str, end: str) -> list[str]:
     first, last = date.fromisoformat(start), date.fromisoformat(end)
     return [(first + timedelta(n)).isoformat() for n in range((last - first).days + 1)]
@@ -97,6 +104,7 @@ def test_the_user_chooses_the_chart_type_and_the_measures_drawn_and_ratios_get_t
     assert page.locator("#explorer").get_attribute("data-runs") == runs
     page.select_option("#chart-type", "auto")
     assert drawn(page)["type"] == "line"
+    session.screenshot("explorer-chart-two-axes")
     # CPA with spend: on its own axis, not flattened on the spend axis
     body = {
         "model": "ad_performance",
@@ -113,17 +121,9 @@ def test_the_user_chooses_the_chart_type_and_the_measures_drawn_and_ratios_get_t
 def test_every_day_of_the_range_is_drawn_sums_zero_and_ratios_empty(session, web):
     """The demo's data starts 21 days ago: the last 30 days have 9 days without orders, drawn as 0 orders and no
     AOV (not gaps in the orders, not an AOV of 0)."""
-    body = {
-        "model": "orders",
-        "measures": ["orders", "aov"],
-        "time_grain": "day",
-        "date_range": {"relative": "last_30_days"},
-    }
-    page = open_query(session, body)
-    result = api_query(web, body)
+    page, result, chart = open_series(session, web, ["orders", "aov"], "day", {"relative": "last_30_days"})
     every = days(result["date_range"]["start"], result["date_range"]["end"])
     assert len(every) == 30 and result["row_count"] < 30
-    chart = drawn(page)
     assert chart["labels"] == every
     orders, aov = (d["data"] for d in chart["datasets"])
     time = next(c["name"] for c in result["columns"] if c["type"] == "date")
@@ -136,15 +136,7 @@ def test_every_day_of_the_range_is_drawn_sums_zero_and_ratios_empty(session, web
 
 def test_partial_weeks_and_a_partial_day_are_marked(session, web):
     # weeks: the last 30 days start and end inside a week, so the first and last weeks are partial
-    body = {
-        "model": "orders",
-        "measures": ["revenue"],
-        "time_grain": "week",
-        "date_range": {"relative": "last_30_days"},
-    }
-    page = open_query(session, body)
-    result = api_query(web, body)
-    chart = drawn(page)
+    page, result, chart = open_series(session, web, ["revenue"], "week", {"relative": "last_30_days"})
     start, end = (date.fromisoformat(result["date_range"][k]) for k in ("start", "end"))
     first_monday = start - timedelta(start.weekday())
     weeks = [(first_monday + timedelta(7 * n)).isoformat() for n in range((end - first_monday).days // 7 + 1)]
@@ -162,21 +154,21 @@ def test_partial_weeks_and_a_partial_day_are_marked(session, web):
     assert "drawn hatched" in page.locator("#chart-note").inner_text()
     # a day: today is loaded up to the run's moment, so it is the partial day of a range ending today
     today = datetime.now(UTC).date()
-    body = {
-        "model": "orders",
-        "measures": ["orders"],
-        "time_grain": "day",
-        "date_range": {"start": (today - timedelta(6)).isoformat(), "end": today.isoformat()},
-    }
-    page = open_query(session, body)
-    result = api_query(web, body)
+    page, result, chart = open_series(
+        session, web, ["orders"], "day", {"start": (today - timedelta(6)).isoformat(), "end": today.isoformat()}
+    )
     assert result["partial_days"] == [today.isoformat()]
-    chart = drawn(page)
     assert chart["datasets"][0]["dashed"] == [False] * 6 + [True]
     assert f"{today.isoformat()} (holds a day the data stops in)" in page.locator("#chart-note").inner_text()
     # a whole period has nothing to mark
-    page = open_query(session, {**body, "date_range": {"relative": "last_7_days"}})
-    assert not any(drawn(page)["datasets"][0]["dashed"]) and page.locator("#chart-note").is_hidden()
+    page, _, chart = open_series(session, web, ["orders"], "day", {"relative": "last_7_days"})
+    assert not any(chart["datasets"][0]["dashed"]) and page.locator("#chart-note").is_hidden()
+    # months: the last 90 days start inside a month, so its first month is partial (and drawn, though empty)
+    page, result, chart = open_series(session, web, ["revenue"], "month", {"relative": "last_90_days"})
+    start = date.fromisoformat(result["date_range"]["start"])
+    assert chart["labels"][0] == start.replace(day=1).isoformat() and len(chart["labels"]) >= 3
+    assert chart["datasets"][0]["dashed"][1] is (start.day != 1) and not any(chart["datasets"][0]["dashed"][2:-1])
+    assert chart["datasets"][0]["data"][0] == 0  # the demo's data starts 21 days ago
 
 
 def expect_options(page, shown: list[str]) -> None:
@@ -246,6 +238,7 @@ def test_a_string_filter_picks_values_by_the_labels_people_read(session, web):
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     assert value.input_value() == "Google Ads, Facebook Ads"
+    session.screenshot("explorer-value-picker")
     run_and_wait(page, lambda: page.click("#q-run"))
     sent = json.loads(page.locator("#query-json").input_value())
     assert sent["filters"][0]["value"] == ["google_ads", "facebook_ads"]
@@ -329,3 +322,20 @@ def test_an_inverted_custom_range_says_so_and_clears_the_old_figures(session, we
     assert page.locator("#result-summary").inner_text() == "" and page.locator("#sql").inner_text() == ""
     assert drawn(page) is None and page.locator("#chart-controls").is_hidden()
     assert page.locator('[data-chart="explore"]').get_attribute("data-state") == "error"
+
+
+def test_the_chart_controls_fit_a_phone(open_session, web):
+    s = open_session(PHONE)
+    body = {
+        "model": "orders",
+        "measures": ["orders", "revenue", "aov"],
+        "time_grain": "week",
+        "date_range": {"relative": "last_30_days"},
+    }
+    page = open_query(s, body)
+    assert len(drawn(page)["datasets"]) == 3
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    for control in ("#chart-type", "#chart-measure-orders", "#chart-measure-aov", "#chart-note"):
+        box = page.locator(control).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], control
+    s.screenshot("explorer-chart-390")
