@@ -45,6 +45,9 @@ class MeasureDoc(BaseModel):
     description: str
     format: str
     currency: str | None
+    additive: bool = Field(
+        description="A sum or count (a missing period is 0); false for a ratio or mean (a missing period has none)."
+    )
     synonyms: list[str]
 
 
@@ -53,10 +56,18 @@ class JoinOn(BaseModel):
     to_column: str
 
 
+class JoinedField(BaseModel):
+    name: str
+    label: str
+    format: str
+
+
 class JoinDoc(BaseModel):
     model: str
+    label: str
     on: JoinOn
     dimensions: list[str] = Field(description="The joined model's dimensions, as a query spells them.")
+    fields: list[JoinedField] = Field(description="The same dimensions with the labels and formats results use.")
 
 
 class ModelDetail(BaseModel):

@@ -384,12 +384,17 @@ def _json_type(dtype) -> str:
     return "string"
 
 
+def joined_label(model_label: str, field_label: str) -> str:
+    """A joined model's field as results and the model's description name it: "Campaigns: Objective"."""
+    return f"{model_label}: {field_label}"
+
+
 def _columns(table: ir.Table, dims, measures, layer: TenantLayer, names: list[str]) -> list[Column]:
     schema = table.schema()
     meta: dict[str, tuple[str, str]] = {}
     for r in dims:
         d = r.model.dimensions[r.name]
-        meta[r.spelled] = (d.format, d.label if not r.join else f"{r.model.label}: {d.label}")
+        meta[r.spelled] = (d.format, d.label if not r.join else joined_label(r.model.label, d.label))
     for r in measures:
         m = r.model.measures[r.name]
         meta[r.spelled] = (m.format, m.label)

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from gata.semantic.compile_pool import CompilePool, CompileTimeout
-from gata.semantic.compiler import CompiledQuery, compile_query
+from gata.semantic.compiler import CompiledQuery, compile_query, joined_label
 from gata.semantic.data_span import DataSpan, data_span
 from gata.semantic.freshness import Freshness
 from gata.semantic.layer import ResolvedModel, TenantLayer
@@ -96,6 +96,7 @@ def _model_doc(model: ResolvedModel, layer: TenantLayer) -> dict[str, Any]:
                 "description": m.description,
                 "format": m.format,
                 "currency": layer.currency if m.format == "currency" else None,
+                "additive": m.additive,
                 "synonyms": list(m.synonyms),
             }
             for m in model.measures.values()
@@ -103,8 +104,17 @@ def _model_doc(model: ResolvedModel, layer: TenantLayer) -> dict[str, Any]:
         "joins": [
             {
                 "model": j.model,
+                "label": layer.models[j.model].label,
                 "on": {"column": j.column, "to_column": j.to_column},
                 "dimensions": [f"{j.model}.{d}" for d in layer.models[j.model].dimensions],
+                "fields": [
+                    {
+                        "name": f"{j.model}.{d.name}",
+                        "label": joined_label(layer.models[j.model].label, d.label),
+                        "format": d.format,
+                    }
+                    for d in layer.models[j.model].dimensions.values()
+                ],
             }
             for j in model.joins.values()
         ],

@@ -15,6 +15,24 @@ export const PALETTE = ["#2563eb", "#f97316", "#16a34a", "#9333ea", "#dc2626", "
 
 const charts = new Map();
 
+/** A hatched fill of `color`: what marks a partial period's bar (its total covers only part of the period). */
+export function hatch(color) {
+  const tile = document.createElement("canvas");
+  tile.width = tile.height = 8;
+  const g = tile.getContext("2d");
+  g.fillStyle = `${color}40`; // the colour, light (#rrggbb + alpha)
+  g.fillRect(0, 0, 8, 8);
+  g.strokeStyle = color;
+  g.lineWidth = 2;
+  g.beginPath();
+  for (const d of [-8, 0, 8]) {
+    g.moveTo(d, 8);
+    g.lineTo(d + 8, 0);
+  }
+  g.stroke();
+  return g.createPattern(tile, "repeat");
+}
+
 /** Draw (or redraw) the chart of a dashboard card; `unit` is the result column whose format the values have. */
 export function drawChart(id, config, unit) {
   const card = document.querySelector(`[data-chart="${id}"]`);

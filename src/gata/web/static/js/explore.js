@@ -3,8 +3,12 @@
 // chart and the SQL that ran. The query lives in the URL (?q=<json>), so a result can be reloaded and shared.
 import { model as modelDetail, request, query as runQuery } from "./api.js";
 import { autoChart, clearChart } from "./autochart.js";
+import { watchChartControls } from "./chart-controls.js";
 import { failResult, showResult } from "./result-view.js";
-import { readQuery, setModels, setRange, showModel, watchControls, writeQuery } from "./query-builder.js";
+import { setValueSource } from "./filter-rows.js";
+import {
+  modelDetail as currentModel, readQuery, setModels, setRange, showModel, watchControls, writeQuery,
+} from "./query-builder.js";
 import { carriedRange, saveRange } from "./range-store.js";
 import { watchScrollers } from "./scroll-cue.js";
 
@@ -47,9 +51,23 @@ function compact(value) {
   return out;
 }
 
+const VALUES_SHOWN = 50;
+
+/** A text field's values matching `term`, by the query API itself (the same governed, tenant-bound path): in a
+ * `contains` (ILIKE) pattern "_" matches any one character, so "facebook ads" and "Facebook Ads" both find
+ * facebook_ads, and the label people read finds the raw code. */
+async function valuesOf(field, term) {
+  const body = { model: currentModel().name, dimensions: [field],
+    order_by: [{ field, direction: "asc" }], limit: VALUES_SHOWN };
+  if (term) body.filters = [{ field, op: "contains", value: term.replace(/[\s_]+/g, "_") }];
+  return (await runQuery(tenant, body)).rows.map((r) => r[field]);
+}
+setValueSource(valuesOf);
+
 let generation = 0;
 const partialNote = document.getElementById("partial-note"); // a period with a partial day (today) says so
 let runs = 0; // finished runs, for whoever waits for the next one (tests, too)
+let drawn = null; // the last answer {body, result}: the chart controls redraw it
 
 /** Run a structured query as it is (the API validates it) and show what it answers. */
 async function run(q) {
@@ -66,12 +84,14 @@ async function run(q) {
     showResult({ limit: 1000, ...body }, result, `${tenant}-${body.model}`);
     partialNote.textContent = (result.notes ?? []).join(" ");
     partialNote.hidden = !result.notes?.length;
-    autoChart(body, result);
+    drawn = { body, result };
+    autoChart(body, result, details.get(body.model));
     setState("ready");
     root.dataset.runs = ++runs;
   } catch (err) {
     if (mine !== generation) return;
     const message = `The query was refused: ${err.message}`;
+    drawn = null;
     failResult("No result: the query was refused (the message above says why).");
     clearChart("No chart: the query did not run.", "error");
     fail(message);
@@ -107,6 +127,11 @@ document.getElementById("query-form").addEventListener("submit", (event) => {
   try {
     q = readQuery();
   } catch (err) {
+    // the figures on screen answer the controls as they were: with the controls now wrong they would mislead
+    generation++; // and a run still on its way must not bring them back
+    drawn = null;
+    failResult("No result: fix the query (the message above says why).");
+    clearChart("No chart: the query did not run.", "error");
     return fail(err.message);
   }
   run(q);
@@ -182,6 +207,7 @@ document.getElementById("ask-form").addEventListener("submit", (event) => {
 
 async function start() {
   watchControls(onModel);
+  watchChartControls(() => drawn && autoChart(drawn.body, drawn.result, details.get(drawn.body.model)));
   let models;
   try {
     models = (await request("GET", `/semantic-layer/${encodeURIComponent(tenant)}/models`)).models;

@@ -1,5 +1,7 @@
 // The explorer's filter rows: field, operator and value(s) per row, added and removed by the user. Values go to
-// the API as typed (numbers for numeric fields); the server coerces and validates them and names what is wrong.
+// the API as typed (numbers for numeric fields), except that a text value picked or typed as its label is sent
+// as its raw value; the server coerces and validates them and names what is wrong.
+import { pickValues } from "./value-picker.js";
 
 const OPS = [
   ["eq", "="], ["ne", "≠"], ["gt", ">"], ["gte", "≥"], ["lt", "<"], ["lte", "≤"],
@@ -9,9 +11,17 @@ const OPS = [
 const LIST_OPS = new Set(["in", "not_in"]);
 const NO_VALUE = new Set(["is_null", "is_not_null"]);
 const NUMERIC = new Set(["integer", "number", "currency", "percent", "ratio", "seconds"]);
+const PICKED = new Set(["eq", "ne", "in", "not_in"]); // ops compared with whole values: those a picker offers
 
 const list = document.getElementById("q-filters");
 let fields = []; // [{group, name, label, format}]
+let valuesOf = async () => []; // (field, term) => the field's values matching term
+const pickers = new WeakMap(); // filter row -> its value picker
+
+/** Where the value pickers get a field's values from: `source(field, term)`, a promise of raw values. */
+export function setValueSource(source) {
+  valuesOf = source;
+}
 
 function option(value, text) {
   const o = document.createElement("option");
@@ -49,7 +59,7 @@ function relabel() {
 function showValue(li) {
   const op = li.querySelector('[name="filter-op"]').value;
   const input = li.querySelector('[name="filter-value"]');
-  input.hidden = NO_VALUE.has(op);
+  input.parentElement.hidden = NO_VALUE.has(op);
   input.placeholder = LIST_OPS.has(op) ? "values, comma-separated" : "value";
 }
 
@@ -63,7 +73,18 @@ export function addFilter(condition = null, focus = true) {
   for (const [value, text] of OPS) op.append(option(value, text));
   const value = document.createElement("input");
   value.name = "filter-value";
-  value.autocomplete = "off";
+  const wrap = document.createElement("span");
+  wrap.className = "value-wrap";
+  wrap.append(value);
+  const picker = pickValues(value, (term) => valuesOf(field.value, term), {
+    active: () => PICKED.has(op.value) && fields.find((f) => f.name === field.value)?.format === "text",
+    list: () => LIST_OPS.has(op.value),
+  });
+  pickers.set(li, picker);
+  field.addEventListener("change", () => {
+    picker.forget();
+    picker.close();
+  });
   const remove = document.createElement("button");
   remove.type = "button";
   remove.className = "secondary small";
@@ -82,7 +103,7 @@ export function addFilter(condition = null, focus = true) {
     const v = condition.value;
     value.value = Array.isArray(v) ? v.join(", ") : v ?? "";
   }
-  li.append(field, op, value, remove);
+  li.append(field, op, wrap, remove);
   list.append(li);
   showValue(li);
   relabel();
@@ -117,6 +138,8 @@ export function readFilters() {
       throw new Error(`Filter ${i + 1} (${known?.label ?? field}) needs a value.`);
     }
     const format = known?.format;
-    return { field, op, value: LIST_OPS.has(op) ? values.map((v) => typed(v, format)) : typed(text, format) };
+    // a label ("Facebook Ads") stands for its raw value (facebook_ads) when the picker has seen that value
+    const raw = (v) => (format === "text" && PICKED.has(op) ? pickers.get(li).resolve(v) : typed(v, format));
+    return { field, op, value: LIST_OPS.has(op) ? values.map(raw) : raw(text) };
   });
 }

@@ -61,6 +61,22 @@ export function ago(hours) {
   return hours < 1 ? `${Math.round(hours * 60)} min ago` : `${hours.toFixed(1)} h ago`;
 }
 
+// brands and acronyms a code spells in lower case ("tiktok_ads" is TikTok Ads, not Tiktok Ads)
+const WORDS = new Map(Object.entries({ tiktok: "TikTok", linkedin: "LinkedIn", bigcommerce: "BigCommerce",
+  woocommerce: "WooCommerce", ga4: "GA4", utm: "UTM", cpc: "CPC", cpm: "CPM", cpa: "CPA", roas: "ROAS", ctr: "CTR",
+  aov: "AOV", id: "ID", url: "URL", seo: "SEO", ios: "iOS" }));
+
+/** A code as people read it: "facebook_ads" is "Facebook Ads" (a name), "OUTCOME_SALES" is "Outcome sales"
+ * (an upper-case enum; a word of three letters or fewer, "USD", is an acronym and stays); anything else (a
+ * campaign's own name, free text) is shown as it is. */
 export function label(text) {
-  return String(text ?? "(none)").replaceAll("_", " ");
+  const s = String(text ?? "(none)");
+  if (/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/.test(s)) {
+    return s.split("_").map((w) => WORDS.get(w) ?? w[0].toUpperCase() + w.slice(1)).join(" ");
+  }
+  if (/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/.test(s) && (s.includes("_") || s.length > 3)) {
+    const words = s.toLowerCase().split("_").map((w) => WORDS.get(w) ?? w);
+    return [words[0][0].toUpperCase() + words[0].slice(1), ...words.slice(1)].join(" ");
+  }
+  return s;
 }

@@ -17,8 +17,15 @@ const sort = $("q-sort");
 const direction = $("q-sort-dir");
 const limit = $("q-limit");
 const note = $("q-note");
+const compare = $("q-compare");
 
 let detail = null; // the chosen model's description
+let labels = new Map(); // its fields' labels, own and joined ("campaigns.objective" is "Campaigns: Objective")
+
+/** A field of the shown model as its controls and results name it. */
+export function fieldLabel(name) {
+  return labels.get(name) ?? label(name);
+}
 
 function checkbox(container, name, text, title) {
   const id = `q-${container.dataset.kind}-${name.replace(".", "--")}`;
@@ -43,13 +50,15 @@ function refreshSort() {
   const keep = sort.value;
   const names = [...(grain.value ? [detail?.time_dimension] : []), ...checked(dimensions), ...checked(measures)];
   sort.replaceChildren(new Option("Default", ""));
-  for (const n of [...new Set(names)].filter(Boolean)) sort.append(new Option(label(n), n));
+  for (const n of [...new Set(names)].filter(Boolean)) sort.append(new Option(fieldLabel(n), n));
   sort.value = names.includes(keep) ? keep : "";
 }
 
 /** Lay out the controls for a model's fields (clears the previous model's choices). */
 export function showModel(d) {
   detail = d;
+  const joinedFields = d.joins.flatMap((j) => j.fields);
+  labels = new Map([...d.dimensions, ...d.measures, ...joinedFields].map((f) => [f.name, f.label]));
   model.value = d.name;
   $("q-model-description").textContent = d.description;
   measures.replaceChildren();
@@ -59,14 +68,13 @@ export function showModel(d) {
   for (const j of d.joins) {
     const group = document.createElement("p");
     group.className = "checklist-group";
-    group.textContent = `Joined from ${label(j.model)}`;
+    group.textContent = `Joined from ${j.label}`;
     dimensions.append(group);
-    for (const name of j.dimensions) checkbox(dimensions, name, label(name.split(".")[1]), name);
+    for (const f of j.fields) checkbox(dimensions, f.name, f.label);
   }
-  const joined = d.joins.flatMap((j) => j.dimensions);
   setFilterFields([
     ...d.dimensions.map((x) => ({ group: "Dimensions", name: x.name, label: x.label, format: x.format })),
-    ...joined.map((n) => ({ group: "Joined dimensions", name: n, label: label(n), format: "text" })),
+    ...joinedFields.map((x) => ({ group: "Joined dimensions", name: x.name, label: x.label, format: x.format })),
     ...d.measures.map((x) => ({ group: "Measures (after totals)", name: x.name, label: x.label, format: x.format })),
   ]);
   note.hidden = true;
@@ -89,6 +97,11 @@ export function readQuery() {
   if (filters.length) q.filters = filters;
   if (grain.value) q.time_grain = grain.value;
   if (range.value) q.date_range = rangeOf(range.value, start.value, end.value);
+  if (compare.checked) {
+    if (!q.date_range) throw new Error("Compare with previous period needs a period: choose one instead of All time.");
+    if (!q.measures.length) throw new Error("Compare with previous period needs a measure.");
+    q.compare = "previous_period";
+  }
   if (sort.value) q.order_by = [{ field: sort.value, direction: direction.value }];
   const n = Number(limit.value);
   if (!Number.isInteger(n) || n < 1 || n > 10000) throw new Error("The row limit is a whole number from 1 to 10,000.");
@@ -128,7 +141,7 @@ export function writeQuery(q) {
   sort.value = order[0]?.field ?? "";
   direction.value = order[0]?.direction ?? "desc";
   if (order.length > 1) unshown.push("more than one sort field");
-  if (q.compare) unshown.push("compare");
+  compare.checked = q.compare === "previous_period";
   if (q.time_dimension) unshown.push("time_dimension");
   limit.value = q.limit ?? 1000;
   note.textContent = unshown.length

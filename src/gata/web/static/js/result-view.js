@@ -1,7 +1,7 @@
 // The explorer's result: the table (formatted for reading, raw values kept in data-value), a summary line, the
 // SQL the semantic layer ran, and the CSV of exactly these rows.
 import { download, toCsv } from "./csv.js";
-import { formatValue } from "./format.js";
+import { formatValue, label } from "./format.js";
 import { failTable, fillTable } from "./table.js";
 
 const section = document.querySelector('[data-part="result"]');
@@ -18,6 +18,11 @@ function raw(value) {
   return value === null || value === undefined ? "" : String(value);
 }
 
+/** A text value as people read it (codes become labels: the raw value stays in data-value and the CSV). */
+function shownValue(value, column) {
+  return column.format === "text" && value !== null && value !== undefined ? label(value) : formatValue(value, column);
+}
+
 export function showResult(query, result, name) {
   const head = table.querySelector("thead tr");
   head.replaceChildren(
@@ -32,7 +37,7 @@ export function showResult(query, result, name) {
     }),
   );
   fillTable(section, result.rows, (row) => result.columns.map((c) => [
-    formatValue(row[c.name], c), { num: NUMERIC.has(c.type), col: c.name, value: raw(row[c.name]) },
+    shownValue(row[c.name], c), { num: NUMERIC.has(c.type), col: c.name, value: raw(row[c.name]) },
   ]), "No rows: nothing matches this query. Widen the period or remove a filter.");
   const limited = result.row_count >= query.limit;
   summary.textContent = `${result.row_count.toLocaleString()} row${result.row_count === 1 ? "" : "s"}` +
