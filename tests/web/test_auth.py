@@ -135,8 +135,10 @@ def test_sign_in_form_rejects_a_forged_post(web):
 def test_logout_ends_the_session_on_the_server(session, web):
     page = session.sign_in(user_of(TYRELL))
     token = next(c["value"] for c in session.context.cookies() if c["name"] == "gata_session")
-    page.click("text=Sign out")
-    page.wait_for_url("**/login")
+    # signing out while the dashboard's queries are still running: the navigation is what counts, not every
+    # request of the page it leaves settling
+    with page.expect_navigation(url="**/login", wait_until="commit"):
+        page.click("text=Sign out")
     page.goto(f"/app/{TYRELL}")
     assert "/login" in page.url
     # the old cookie, replayed from elsewhere, is worthless now

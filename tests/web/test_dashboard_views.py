@@ -195,7 +195,8 @@ def test_campaign_changes_are_the_apis_changes_on_the_previous_period(session, w
         },
     )
     attributed = {(r["source_platform"], r["campaign_name"]): r for r in blended["rows"]}
-    shown = {(r["campaign"], r["platform"]): r["cells"] for r in campaign_rows(page)}
+    # the platform as the table labels it ("Facebook Ads"), matched to its code case-insensitively
+    shown = {(r["campaign"], r["platform"].lower()): r["cells"] for r in campaign_rows(page)}
     assert len(shown) == len(ads["rows"])
     checked = 0
     for row in ads["rows"]:

@@ -19,7 +19,7 @@ import pytest
 import web_fixtures
 import yaml
 from croniter import croniter
-from web_fixtures import ADMIN, DESKTOP, PHONE, Session, create_user, password_of, user_of
+from web_fixtures import ADMIN, DESKTOP, PHONE, Session, create_user, open_finished_job, password_of, user_of
 
 from conftest import GATA, REPO, start_server
 from gata.workspace import Workspace
@@ -114,18 +114,6 @@ def timer_seconds(text: str) -> float:
     m = re.search(r"(?:running for|took) (?:(\d+) min (\d+) s|([\d.]+) s)", text)
     assert m, text
     return int(m[1]) * 60 + int(m[2]) if m[1] else float(m[3])
-
-
-def open_finished_job(page, tenant: str) -> None:
-    """A finished job's page stays for review and offers its dashboard behind a link."""
-    page.wait_for_selector('#job[data-state="succeeded"]', timeout=300_000)
-    link = page.locator("#job-done a#job-open-dashboard")
-    link.wait_for(state="visible")
-    assert "/admin/onboard/jobs/" in page.url
-    assert link.inner_text() == "Open dashboard" and link.get_attribute("href") == f"/app/{tenant}"
-    assert page.locator("#job-done").inner_text().startswith(f"{tenant} is onboarded.")
-    link.click()
-    page.wait_for_url(f"**/app/{tenant}")
 
 
 def test_admin_onboards_a_tenant_through_the_wizard_and_lands_on_its_dashboard(admin, wizard):

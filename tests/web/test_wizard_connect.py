@@ -16,7 +16,7 @@ import pytest
 import web_fixtures
 import yaml
 from test_wizard import open_wizard, pick, wait_for_job
-from web_fixtures import ADMIN, DESKTOP, Session
+from web_fixtures import ADMIN, DESKTOP, Session, open_finished_job
 
 from conftest import GATA, REPO, create_user, start_server
 from gata.config import load_config
@@ -113,7 +113,7 @@ def test_admin_connects_a_live_shop_onboards_it_and_no_secret_leaks(browser, ser
     page.click("#start")
     page.wait_for_url("**/admin/onboard/jobs/*")
     job_id = page.url.rsplit("/", 1)[1]
-    page.wait_for_url(f"**/app/{SLUG}", timeout=300_000)
+    open_finished_job(page, SLUG)
     page.wait_for_selector('#dashboard:not([data-state="loading"])', timeout=120_000)  # a first query is cold
     assert page.get_attribute("#dashboard", "data-state") == "ready", page.inner_text("#dashboard-error")
     dashboard_source = page.content()

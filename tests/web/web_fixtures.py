@@ -139,3 +139,15 @@ def open_session(browser: Browser, web: Served):
         s.close()
     errors = [e for s in opened for e in s.errors]
     assert not errors, f"errors in the page: {errors}"
+
+
+def open_finished_job(page, tenant: str) -> None:
+    """A finished job's page stays for review and offers its dashboard behind a link."""
+    page.wait_for_selector('#job[data-state="succeeded"]', timeout=300_000)
+    link = page.locator("#job-done a#job-open-dashboard")
+    link.wait_for(state="visible")
+    assert "/admin/onboard/jobs/" in page.url
+    assert link.inner_text() == "Open dashboard" and link.get_attribute("href") == f"/app/{tenant}"
+    assert page.locator("#job-done").inner_text().startswith(f"{tenant} is onboarded.")
+    link.click()
+    page.wait_for_url(f"**/app/{tenant}")

@@ -3,7 +3,6 @@
 // the URL (?range=… or ?start=…&end=…), so reload, back and shared links keep it, and in the tab's storage for
 // the tenant (range-store.js), so the other pages open on it. Opened without either, the page starts on
 // `fallback` (a period that fits the tenant's data).
-import { label } from "./format.js";
 import { carriedRange, rangeParams, saveRange } from "./range-store.js";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -38,7 +37,8 @@ export function defaultCustom(startInput, endInput) {
 export function showRange(range, select, startInput, endInput) {
   if (range.relative) {
     if (![...select.options].some((o) => o.value === range.relative)) {
-      const text = label(range.relative);
+      // a period reads as a sentence ("Last 20 days"), not as a code's title-cased label
+      const text = range.relative.replaceAll("_", " ");
       select.insertBefore(new Option(text[0].toUpperCase() + text.slice(1), range.relative), select.querySelector('option[value="custom"]'));
     }
     select.value = range.relative;
