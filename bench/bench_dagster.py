@@ -2,7 +2,9 @@
 
 1. a fleet of N tenants cloned from the demo tenants (bench_warehouse.fleet_config) is onboarded (`onboard()`);
 2. one day is synced one tenant at a time (`sync_all` with GATA_PARALLEL_TENANTS=1, as `gata sync --all`);
-3. the next day is synced by Dagster: `dagster-daemon run` on a local instance (gata.orchestration.instance:
+3. with `--embedded`, the next day is synced by `gata sync --all` in parallel (one process per core, the
+   default), issue 16's comparison on the same fleet (bench_sync's fleet figure, without a second fleet);
+4. the next day is synced by Dagster: `dagster-daemon run` on a local instance (gata.orchestration.instance:
    SQLite, run queue at GATA_DAGSTER_MAX_RUNS=2, one run per tenant), every tenant's schedule set to fire at
    the same minute, so the scheduler queues N runs (one per partition) and the queue runs them two at a time.
 
@@ -11,9 +13,10 @@ time from its launch (out of the queue) to its end minus the gata run inside it 
 record): the run worker's process start (reported apart too) and Dagster's own work in the run. The wait for
 a run slot is reported apart: it is the queue doing its job, not overhead.
 
-    uv run python bench/bench_dagster.py [--fleet 25] [--days 30]
+    uv run python bench/bench_dagster.py [--fleet 25] [--days 30] [--embedded]
 
-Goal (issue 23): Dagster with 2 concurrent runs <= 0.65x the one-at-a-time sync.
+Goals: Dagster with 2 concurrent runs <= 0.65x the one-at-a-time sync (issue 23); `sync --all` in parallel
+<= 0.6x the one-at-a-time sync (issue 16).
 """
 
 from __future__ import annotations
@@ -151,24 +154,40 @@ def median(values: list[float]) -> float | None:
     return round(sorted(values)[len(values) // 2], 2) if values else None
 
 
-def bench(out: Path, n: int, days: int, timeout: float) -> dict:
+def timed_sync_all(cfg, slugs: list[str], ws: Workspace, through) -> tuple[float, list]:
+    started = time.perf_counter()
+    outcomes = sync_all(cfg, slugs, ws, through=through)
+    return time.perf_counter() - started, outcomes
+
+
+def bench(out: Path, n: int, days: int, timeout: float, embedded: bool = False) -> dict:
+    """Each sync is one new day of every tenant: onboarding ends early enough for the serial day, the embedded
+    parallel day (if asked) and Dagster's day, which its schedules sync through today."""
     ws = Workspace.resolve(out / f"fleet_{n}")
     shutil.rmtree(ws.root, ignore_errors=True)
     path = fleet_file(out, n)
     cfg = load_config(path)
     slugs = cfg.slugs()
-    onboard(cfg, slugs, ws, days=days, end_date=TODAY - timedelta(days=2))
+    first_sync = TODAY - timedelta(days=2 if embedded else 1)
+    onboard(cfg, slugs, ws, days=days, end_date=first_sync - timedelta(days=1))
     os.environ["GATA_PARALLEL_TENANTS"] = "1"  # `gata sync --all` one tenant at a time
-    started = time.perf_counter()
-    serial = sync_all(cfg, slugs, ws, through=TODAY - timedelta(days=1))
-    t_serial = time.perf_counter() - started
+    t_serial, serial = timed_sync_all(cfg, slugs, ws, first_sync)
     del os.environ["GATA_PARALLEL_TENANTS"]
+    parallel: dict = {}
+    if embedded:
+        t_parallel, outcomes = timed_sync_all(cfg, slugs, ws, first_sync + timedelta(days=1))
+        parallel = {
+            "parallel_seconds": round(t_parallel, 1),
+            "parallel_synced": sum(o.status == "synced" for o in outcomes),
+            "parallel_vs_serial_ratio": round(t_parallel / t_serial, 3),
+        }
     dagster = through_dagster(out, path, ws, slugs, timeout)  # the schedules sync through today
     return {
         "tenants": n,
         "history_days": days,
         "serial_seconds": round(t_serial, 1),
         "serial_synced": sum(o.status == "synced" for o in serial),
+        **parallel,
         "dagster_seconds": round(dagster["seconds"], 1),
         "dagster_vs_serial_ratio": round(dagster["seconds"] / t_serial, 3),
         **{f"dagster_{k}": v for k, v in dagster.items() if k != "seconds"},
@@ -181,10 +200,23 @@ if __name__ == "__main__":
     ap.add_argument("--days", type=int, default=30)
     ap.add_argument("--timeout", type=float, default=7200)
     ap.add_argument("--out", type=Path, default=HERE / "out" / "dagster")
+    ap.add_argument("--embedded", action="store_true", help="also `gata sync --all` in parallel (issue 16)")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    result = bench(args.out, args.fleet, args.days, args.timeout)
+    result = bench(args.out, args.fleet, args.days, args.timeout, args.embedded)
     scale = f"{args.fleet} tenants x {args.days} days"
+    if args.embedded:
+        record(
+            "bench_dagster",
+            f"sync --all of {args.fleet} tenants, one day, one process per core",
+            result["parallel_seconds"],
+            "s",
+            "the same sync one tenant at a time",
+            result["serial_seconds"],
+            "ratio <= 0.6",
+            result["parallel_vs_serial_ratio"] <= 0.6,
+            scale=scale,
+        )
     record(
         "bench_dagster",
         f"daily sync of {args.fleet} tenants through Dagster, {MAX_RUNS} runs at once",

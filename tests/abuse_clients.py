@@ -1,20 +1,26 @@
 """The abusive clients of reliability/test_abuse_load.py, run as their own processes (so their work does not slow the
 measuring client's own Python): `python abuse_clients.py flood|oversized BASE KEY SECONDS SEED`.
-Prints one line of JSON: the count of each answer."""
+Prints "ready" once set up (imported, the flood's model documents read), then floods for SECONDS, then prints one
+line of JSON: the count of each answer."""
 
 from __future__ import annotations
 
-import json
 import os
-import random
-import string
-import sys
-import time
-from collections import Counter
 
-import httpx
+# the clients would run on the attackers' machines: here they share the server's two cores, so they take only
+# the CPU nobody else wants (the server's work for them is what is measured, not theirs), their imports included
+os.nice(19)
 
-from gata.semantic.compiler import MAX_RESULT_CELLS
+import json  # noqa: E402
+import random  # noqa: E402
+import string  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from collections import Counter  # noqa: E402
+
+import httpx  # noqa: E402
+
+from gata.semantic.compiler import MAX_RESULT_CELLS  # noqa: E402
 
 FLOODED = "tyrell_corp"
 FLOODED_MODELS = ("events", "sessions", "orders")
@@ -48,10 +54,11 @@ def costliest_query(doc: dict, rnd: random.Random) -> dict:
     }
 
 
-def flood(base: str, key: str, deadline: float, rnd: random.Random) -> Counter:
+def flood(base: str, key: str, seconds: float, rnd: random.Random) -> Counter:
     answers: Counter = Counter()
     with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=120) as c:
         docs = [c.get(f"/semantic-layer/{FLOODED}/models/{m}").json() for m in FLOODED_MODELS]
+        deadline = ready(seconds)
         while time.monotonic() < deadline:
             r = c.post(f"/semantic-layer/{FLOODED}/query", json=costliest_query(rnd.choice(docs), rnd))
             answers[r.status_code] += 1
@@ -62,12 +69,19 @@ def flood(base: str, key: str, deadline: float, rnd: random.Random) -> Counter:
     return answers
 
 
-def oversized(base: str, deadline: float) -> Counter:
+def ready(seconds: float) -> float:
+    """Tell the test the client is set up; the deadline of its abuse."""
+    print("ready", flush=True)
+    return time.monotonic() + seconds
+
+
+def oversized(base: str, seconds: float) -> Counter:
     """20 MB bodies without a key, one after another."""
     answers: Counter = Counter()
     body = b'{"model": "' + b"x" * 20_000_000 + b'"}'
     slowest = 0.0
     with httpx.Client(base_url=base, timeout=60) as c:
+        deadline = ready(seconds)
         while time.monotonic() < deadline:
             started = time.perf_counter()
             try:
@@ -80,10 +94,10 @@ def oversized(base: str, deadline: float) -> Counter:
 
 
 if __name__ == "__main__":
-    # the clients would run on the attackers' machines: here they share the server's two cores, so they
-    # take only the CPU nobody else wants (the server's work for them is what is measured, not theirs)
-    os.nice(19)
     kind, base, key, seconds, seed = sys.argv[1:6]
-    end = time.monotonic() + float(seconds)
-    found = flood(base, key, end, random.Random(int(seed))) if kind == "flood" else oversized(base, end)
+    found = (
+        flood(base, key, float(seconds), random.Random(int(seed)))
+        if kind == "flood"
+        else oversized(base, float(seconds))
+    )
     print(json.dumps({str(k): v for k, v in found.items()}))

@@ -11,7 +11,8 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -200,13 +201,17 @@ class SemanticService:
         layer = self._star(slug).layer
         return _model_doc(layer.model(name), layer)
 
-    def data_span(self, slug: str) -> DataSpan | None:
-        """The first and last day of the tenant's facts, read once per snapshot version."""
+    def data_span(
+        self, slug: str, admit: Callable[[str], AbstractContextManager] = lambda _slug: nullcontext()
+    ) -> DataSpan | None:
+        """The first and last day of the tenant's facts, read once per snapshot version; `admit` (the tenant's
+        quota slot, for a web page) wraps the read."""
         snap = self.store.get(slug)
         key = (slug, snap.version)
         cached = self._spans.get(key)
         if cached is None:
-            cached = (data_span(snap),)  # a tuple: a span of None is cached too
+            with admit(slug):
+                cached = (data_span(snap),)  # a tuple: a span of None is cached too
             self._spans.put(key, cached)
         return cached[0]
 

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from gata.api.deps import Principal, session_principal
 from gata.api.keys import ADMIN
+from gata.api.quota import TenantBusy
 from gata.semantic.data_span import DataSpan
 from gata.semantic.store import TenantNotServed
 from gata.web.render import page
@@ -103,12 +104,13 @@ def onboarding_job(request: Request, job_id: str) -> Response:
 @router.get("/app/{tenant}", response_class=HTMLResponse)
 def dashboard(request: Request, tenant: str) -> Response:
     """The dashboard opens on a period that fits the tenant's data: the page carries the data's first and last
-    day (read by the template, so only once the user may see the tenant)."""
+    day (read by the template, so only once the user may see the tenant). Reading it (once per snapshot) is one of
+    the tenant's queries, under its quota; a tenant at its limit gets the page with the standard period."""
 
     def span() -> DataSpan | None:
         try:
-            return request.app.state.service.data_span(tenant)
-        except TenantNotServed:
+            return request.app.state.service.data_span(tenant, admit=request.app.state.quota.slot)
+        except (TenantNotServed, TenantBusy):
             return None
 
     return _tenant_page(request, tenant, "dashboard.html", "dashboard", "dashboard", data_span=span)
