@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -139,6 +139,23 @@ def parallel_runs(settings: Settings, tenants: int) -> int:
 
 def serving_threads(settings: Settings) -> int:
     return settings.serving_threads or max(1, (os.cpu_count() or 1) - 1)
+
+
+def pipeline_duckdb_limits(settings: Settings) -> dict[str, str | int]:
+    """DuckDB's bounds in a pipeline process (landing, publishing; dbt reads the same settings from its
+    profile): past the memory limit DuckDB spills to disk instead of growing with the tenant's history, and
+    parallel runs share the cores instead of oversubscribing them."""
+    limits: dict[str, str | int] = {"memory_limit": settings.duckdb_memory_limit}
+    if settings.duckdb_threads:
+        limits["threads"] = settings.duckdb_threads
+    return limits
+
+
+def bound_pipeline_connection(con: Any, settings: Settings) -> None:
+    """Apply the pipeline's DuckDB bounds to an open connection (SET, not connect-time config: another
+    connection of this process to the same file may already be open with the defaults)."""
+    for name, value in pipeline_duckdb_limits(settings).items():
+        con.execute(f"set {name} = '{str(value).replace(chr(39), '')}'")
 
 
 def threads_per_run(settings: Settings, runs: int) -> int:

@@ -20,7 +20,7 @@ from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from gata.ingest.dlt_setup import configure_dlt
 from gata.ingest.natural_id import NATURAL_ID
 from gata.ingest.stage import StagedObject, read_staged
-from gata.settings import Settings, motherduck_database_for
+from gata.settings import Settings, motherduck_database_for, pipeline_duckdb_limits
 from gata.workspace import Workspace
 
 READ_BATCH_ROWS = 100_000
@@ -46,12 +46,7 @@ def open_warehouse(
 
 
 def duckdb_config(settings: Settings) -> dict:
-    # bounded memory: DuckDB spills to disk past the limit instead of growing with the load; bounded threads
-    # when several tenants land at once
-    config: dict = {"memory_limit": settings.duckdb_memory_limit, "preserve_insertion_order": False}
-    if settings.duckdb_threads:
-        config["threads"] = settings.duckdb_threads
-    return config
+    return {**pipeline_duckdb_limits(settings), "preserve_insertion_order": False}
 
 
 def destination(
