@@ -1,11 +1,12 @@
 """Red-team findings 3, 4, 8 and 11 against real `gata serve` processes: request limits before parsing or
 authentication, query limits, the statement timeout, per-tenant admission (429 + Retry-After), the 500s that are
-now clear 4xx, and the Arrow export streamed and capped."""
+now clear 4xx, the Arrow export streamed and capped, and the dashboard's data-span read under the tenant's quota."""
 
 from __future__ import annotations
 
 import contextlib
 import random
+import re
 import socket
 import time
 from urllib.parse import urlsplit
@@ -15,7 +16,7 @@ import pyarrow as pa
 import pytest
 
 from abuse_clients import costliest_query
-from conftest import Served
+from conftest import Served, create_user, password_of, user_of
 
 TENANT, OTHER = "tyrell_corp", "wayne_enterprises"
 QUERY = {"model": "ad_performance", "dimensions": ["campaign_name"], "measures": ["spend"]}
@@ -228,3 +229,31 @@ def test_the_arrow_export_streams_record_batches_and_caps_its_limit(server, serv
         assert r.status_code == 400 and "most rows one export may return (1000)" in r.json()["detail"]
         r = c.get(f"/semantic-layer/{TENANT}/tables/events.arrow", params={"limit": 10})
         assert pa.ipc.open_stream(r.content).read_all().num_rows == 10
+
+
+# --- the dashboard's data span is one of the tenant's queries ------------------------------------------------
+
+
+def _dashboard_html(base: str, tenant: str) -> str:
+    """The dashboard page as a signed-in user of the tenant gets it (the real sign-in form)."""
+    username = user_of(tenant)
+    with httpx.Client(base_url=base, timeout=60) as c:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
+        data = {"username": username, "password": password_of(username), "csrf_token": token, "next": "/app"}
+        assert c.post("/login", data=data).status_code == 303
+        page = c.get(f"/app/{tenant}")
+    assert page.status_code == 200, page.text[:300]
+    return page.text
+
+
+def test_the_dashboards_data_span_is_read_under_the_tenants_quota(server, served: Served):
+    """A tenant at its limit still gets its dashboard, with the standard period instead of its data's span; a
+    tenant with room gets the span."""
+    create_user(served.ws.root, user_of(TENANT), "--tenant", TENANT)
+    base = server(GATA_TENANT_RATE="0.01", GATA_TENANT_BURST="1", GATA_TENANT_WAIT="0")
+    with httpx.Client(base_url=base, headers=served.headers(TENANT), timeout=60) as c:
+        assert c.post(f"/semantic-layer/{TENANT}/query", json=QUERY).status_code == 200  # its one token spent
+        assert c.post(f"/semantic-layer/{TENANT}/query", json=QUERY).status_code == 429
+    assert "data-first-day" not in _dashboard_html(base, TENANT)
+    roomy = server(GATA_TENANT_RATE="5", GATA_TENANT_BURST="20")
+    assert re.search(r'data-first-day="\d{4}-\d{2}-\d{2}"', _dashboard_html(roomy, TENANT))
