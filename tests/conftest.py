@@ -7,6 +7,7 @@ import fcntl
 import gc
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -245,6 +246,13 @@ def user_of(tenant: str) -> str:
 
 def password_of(username: str) -> str:
     return f"{username}-password-1"
+
+
+def sign_in_over_the_form(client: httpx.Client, username: str, password: str) -> bool:
+    """Sign in through the real /login form (its CSRF token included); True when the server let the user in."""
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+    data = {"username": username, "password": password, "csrf_token": token, "next": "/app"}
+    return client.post("/login", data=data).status_code == 303
 
 
 def create_user(ws_root: Path, username: str, *role: str) -> None:

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pytest
 
 from abuse_clients import costliest_query
-from conftest import Served, create_user, password_of, user_of
+from conftest import Served, create_user, password_of, sign_in_over_the_form, user_of
 
 TENANT, OTHER = "tyrell_corp", "wayne_enterprises"
 QUERY = {"model": "ad_performance", "dimensions": ["campaign_name"], "measures": ["spend"]}
@@ -238,9 +238,7 @@ def _dashboard_html(base: str, tenant: str) -> str:
     """The dashboard page as a signed-in user of the tenant gets it (the real sign-in form)."""
     username = user_of(tenant)
     with httpx.Client(base_url=base, timeout=60) as c:
-        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
-        data = {"username": username, "password": password_of(username), "csrf_token": token, "next": "/app"}
-        assert c.post("/login", data=data).status_code == 303
+        assert sign_in_over_the_form(c, username, password_of(username))
         page = c.get(f"/app/{tenant}")
     assert page.status_code == 200, page.text[:300]
     return page.text

@@ -6,7 +6,6 @@ old one's keys or records (the red team's reused-slug case)."""
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import httpx
 import pytest
 import yaml
 
-from conftest import GATA, start_server, table_digest
+from conftest import GATA, sign_in_over_the_form, start_server, table_digest
 from gata.star.snapshot import current_version, snapshot_path
 from gata.workspace import Workspace
 
@@ -90,9 +89,7 @@ def fleet(tmp_path_factory):
 def signed_in_reads(base: str, username: str, password: str) -> int | None:
     """Sign in over the real form; the status of reading the old tenant's models then (None: not signed in)."""
     with httpx.Client(base_url=base, timeout=60) as c:
-        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
-        data = {"username": username, "password": password, "csrf_token": token, "next": "/app"}
-        if c.post("/login", data=data).status_code != 303:
+        if not sign_in_over_the_form(c, username, password):
             return None
         return c.get(f"/semantic-layer/{OLD}/models").status_code
 

@@ -160,7 +160,6 @@ def publish_snapshot(
     overlay: Overlay | None = None,
     config_dir: Path | None = None,
     health_only: bool = False,
-    settings: Settings | None = None,
 ) -> PublishedSnapshot:
     """Copy the tenant's star tables and observability views into a new snapshot and make it current.
     Call from the writer process. `health_only` (after a failed run) keeps serving the star tables of the
@@ -184,7 +183,7 @@ def publish_snapshot(
                 f"tenant '{tenant.slug}' has no database in {workspace.root}; run `gata onboard {tenant.slug}` first"
             )
         with duckdb.connect(str(warehouse)) as con:
-            bound_pipeline_connection(con, settings or Settings())  # the sorted copy of a year of events spills
+            bound_pipeline_connection(con, Settings())  # the sorted copy of a year of events spills
             con.execute(f"attach '{_quote(partial)}' as gata_snap")
             star_source: str | None = ANALYTICS_SCHEMA
             if health_only:
