@@ -4,6 +4,8 @@ CSRF, logout, and tenant isolation for pages and for the data the pages read."""
 from __future__ import annotations
 
 import subprocess
+import time
+from urllib.parse import urlparse
 
 import httpx
 import pytest
@@ -135,10 +137,26 @@ def test_sign_in_form_rejects_a_forged_post(web):
 def test_logout_ends_the_session_on_the_server(session, web):
     page = session.sign_in(user_of(TYRELL))
     token = next(c["value"] for c in session.context.cookies() if c["name"] == "gata_session")
-    # signing out while the dashboard's queries are still running: the navigation is what counts, not every
-    # request of the page it leaves settling
+    # signing out while the dashboard's queries are still running: they are answered only once the server has
+    # ended the session, so they come back 401 while the sign-out's own navigation is still pending. The page
+    # being left must not send the user to sign in "again" in place of where the sign-out takes them.
+    held: list = []
+    page.route("**/semantic-layer/**", lambda route: held.append(route))
+    page.reload(wait_until="domcontentloaded")
+    while not held:
+        page.wait_for_timeout(50)
+
+    def sign_out(route) -> None:
+        answer = route.fetch(max_redirects=0)  # the server ends the session here
+        for query in held:
+            query.continue_()
+        time.sleep(0.5)  # the browser takes the 401 answers before the sign-out's redirect arrives
+        route.fulfill(response=answer)
+
+    page.route("**/logout", sign_out)
     with page.expect_navigation(url="**/login", wait_until="commit"):
         page.click("text=Sign out")
+    assert urlparse(page.url).query == ""
     page.goto(f"/app/{TYRELL}")
     assert "/login" in page.url
     # the old cookie, replayed from elsewhere, is worthless now

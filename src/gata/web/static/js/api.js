@@ -3,6 +3,16 @@
 
 const csrf = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
 
+// Set once the page is being left (a form submitted, a link followed): a query answered 401 because the user just
+// signed out must not send them to the sign-in page in place of where they were going.
+let leaving = false;
+window.addEventListener("beforeunload", () => {
+  leaving = true;
+});
+window.addEventListener("pageshow", () => {
+  leaving = false;
+});
+
 export class ApiError extends Error {
   constructor(status, message, body = null) {
     super(message);
@@ -33,7 +43,7 @@ export async function request(method, path, body) {
     throw new ApiError(0, `The server could not be reached (${err.message}).`);
   }
   if (response.status === 401) {
-    window.location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+    if (!leaving) window.location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
     throw new ApiError(401, "Your session has ended: sign in again.");
   }
   const data = await response.json().catch(() => null);
