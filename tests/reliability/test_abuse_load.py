@@ -4,22 +4,22 @@ of its idle latency and the server's memory stays under a bound.
 
 What holds it: bodies over the limit are refused from their Content-Length before a byte is read; a tenant
 runs one query at a time and the rest of its flood waits at its own door (or gets 429); the query limits
-bound what one query costs to compile and run, and the statement timeout what it may cost at most; the server's
-short GIL switch interval hands the GIL to the other tenant's requests quickly.
+bound what one query costs to compile and run, and the statement timeout what it may cost at most; a tenant
+past most of its CPU burst compiles in the lowest-priority worker; the server's short GIL switch interval
+hands the GIL to the other tenant's requests quickly.
 
 The abusive clients are their own processes, niced (`tests/abuse_clients.py`): their CPU would be the
 attackers' own, and sharing the measuring client's Python or the two cores at equal priority would measure
-them, not the server. The victim's idle latency is measured before and after the flood (together), and the
-flood from the moment every abusive client is set up (their imports are the attackers' CPU, not the
-server's). Idle machine, 20 s: victim p95 4.1-4.5 ms idle, 5.7-7.8 ms flooded (1.4-1.7x); server RSS at most
-418 MB. It runs in `make reliability` (GATA_RELIABILITY=long, 60 s of flood), not in `make test`: inside the
-full suite, the other worker's tests on the other core, it measured 10.4 ms idle and 98.0 ms flooded (9.4x)
-on 2026-12-04.
+them, not the server. The victim's idle and flooded latencies are taken in turns (3 s held, 8 s of abuse, three
+times; six under `make reliability`), the abuse held until the server has answered all of it: in the full suite
+the other worker's tests share the machine, and measured once before and once during the flood, their peaks
+decided the ratio (9.4x on 2026-12-04, with 1.4-1.7x alone).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -30,14 +30,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-import pytest
 
 from conftest import LONG, Served
 
 HELPER = str(Path(__file__).parents[1] / "abuse_clients.py")
-pytestmark = pytest.mark.skipif(not LONG, reason="the abuse load test runs in `make reliability`")
-FLOOD_SECONDS = 60 if LONG else 20
-IDLE_SECONDS = 4  # before the flood, and again after it
+# the idle and the flooded latency are taken in turns, several times: whatever else the machine runs meanwhile
+# (the other test worker's dbt builds and browsers) weighs on both alike
+CYCLES = 6 if LONG else 3
+IDLE_SECONDS, FLOOD_SECONDS = 3, 8  # of each cycle; the flood's first second is not measured (it gets going)
 FLOODERS, OVERSIZED = 8, 4
 FLOODED, VICTIM = "tyrell_corp", "wayne_enterprises"
 MAX_RATIO = 3.0
@@ -61,6 +61,30 @@ class Figures:
     oversized_ms: list[int] = field(default_factory=list)
     rss_mb: list[float] = field(default_factory=list)
     victim_errors: list[str] = field(default_factory=list)
+    cpu: Counter = field(default_factory=Counter)  # the server's CPU-seconds (its threads, its compile workers)
+
+
+def _cpu(pid: int) -> dict[str, float]:
+    """CPU-seconds of the server's own process and of its descendants (the compile workers and their forkserver)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents, used = {}, {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(fields[1])
+            used[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+
+    def under(p: int) -> bool:
+        while p > 1:
+            p = parents.get(p, 0)
+            if p == pid:
+                return True
+        return False
+
+    return {"server": used.get(pid, 0.0), "workers": sum(u for p, u in used.items() if under(p))}
 
 
 def p95(values: list[float]) -> float:
@@ -89,17 +113,55 @@ def _victim(base: str, key: str, seconds: float, out: list[float], errors: list[
             time.sleep(0.05)
 
 
-def run_abuse(base: str, pid: int, flood_key: str, victim_key: str, flood_seconds: float = FLOOD_SECONDS) -> Figures:
-    """Idle latency of the victim, the abusers (own processes) and the victim's latency under them, then its idle
-    latency again."""
+class Abusers:
+    """The abusive clients (`tests/abuse_clients.py`), each its own process, paused and let go together."""
+
+    def __init__(self, base: str, flood_key: str):
+        self.kinds = ["flood"] * FLOODERS + ["oversized"] * OVERSIZED
+        self.procs = [
+            subprocess.Popen(
+                [sys.executable, HELPER, kind, base, flood_key if kind == "flood" else "", str(n)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for n, kind in enumerate(self.kinds)
+        ]
+        self._held()  # set up: imported, documents read (their start-up is the attackers' CPU, not the server's)
+
+    def _tell(self, command: str) -> None:
+        for proc in self.procs:
+            proc.stdin.write(command + "\n")
+            proc.stdin.flush()
+
+    def _held(self) -> None:
+        for proc in self.procs:
+            assert proc.stdout.readline().strip() == "paused"
+
+    def go(self) -> None:
+        self._tell("go")
+
+    def pause(self) -> None:
+        """Returns once every client's request in flight is answered: the server has none of the abuse left."""
+        self._tell("pause")
+        self._held()
+
+    def stop(self, figures: Figures) -> None:
+        for proc, kind in zip(self.procs, self.kinds, strict=True):
+            out, _ = proc.communicate("stop\n", timeout=300)
+            answers = json.loads(out.strip().splitlines()[-1])
+            if kind == "flood":
+                figures.statuses.update(answers)
+            else:
+                figures.oversized_ms.append(answers.pop("slowest_ms"))
+                figures.oversized.update(answers)
+
+
+def run_abuse(base: str, pid: int, flood_key: str, victim_key: str) -> Figures:
+    """The victim's latency with the abuse held and under it, in turns, and the server's memory throughout."""
     figures = Figures()
-    _victim(base, victim_key, IDLE_SECONDS, figures.idle, figures.victim_errors)
-    seconds = str(flood_seconds + 1)
-    abusers = [[HELPER, "flood", base, flood_key, seconds, str(n)] for n in range(FLOODERS)]
-    abusers += [[HELPER, "oversized", base, "", seconds, "0"] for _ in range(OVERSIZED)]
-    procs = [subprocess.Popen([sys.executable, *a], stdout=subprocess.PIPE, text=True) for a in abusers]
-    for proc in procs:  # the abuse starts once every client is set up (their start-up is not the server's)
-        assert proc.stdout.readline().strip() == "ready"
+    _victim(base, victim_key, 0.5, [], figures.victim_errors)  # warm: its first answers are not its idle ones
+    abusers = Abusers(base, flood_key)
     stop = threading.Event()
 
     def memory() -> None:
@@ -109,31 +171,39 @@ def run_abuse(base: str, pid: int, flood_key: str, victim_key: str, flood_second
 
     sampler = threading.Thread(target=memory)
     sampler.start()
-    time.sleep(1)  # the flood under way
-    _victim(base, victim_key, flood_seconds - 1, figures.flooded, figures.victim_errors)
-    for proc, args in zip(procs, abusers, strict=True):
-        out, _ = proc.communicate(timeout=300)
-        answers = json.loads(out.strip().splitlines()[-1])
-        if args[1] == "flood":
-            figures.statuses.update(answers)
-        else:
-            figures.oversized_ms.append(answers.pop("slowest_ms"))
-            figures.oversized.update(answers)
-    stop.set()
-    sampler.join()
-    _victim(base, victim_key, IDLE_SECONDS, figures.idle, figures.victim_errors)
+    try:
+        for _ in range(CYCLES):
+            before = _cpu(pid)
+            _victim(base, victim_key, IDLE_SECONDS, figures.idle, figures.victim_errors)
+            during = _cpu(pid)
+            figures.cpu.update({f"idle {k}": during[k] - before[k] for k in before})
+            abusers.go()
+            time.sleep(1)  # the flood under way
+            _victim(base, victim_key, FLOOD_SECONDS - 1, figures.flooded, figures.victim_errors)
+            abusers.pause()
+            after = _cpu(pid)
+            figures.cpu.update({f"flood {k}": after[k] - during[k] for k in before})
+    finally:
+        abusers.stop(figures)
+        stop.set()
+        sampler.join()
     return figures
 
 
 def test_a_flooded_tenant_and_oversized_bodies_leave_another_tenant_its_latency(served: Served):
+    # the server above its abusers' priority, as on any real server: a test importing tests/abuse_clients.py once
+    # niced its whole test worker, and every server it started, to theirs
+    nice = int(Path(f"/proc/{served.process.pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+    assert nice < 19, f"the server runs at nice {nice}, as low as its abusive clients"
     figures = run_abuse(served.base, served.process.pid, served.keys[FLOODED], served.keys[VICTIM])
     idle, flooded = p95(figures.idle), p95(figures.flooded)
     ratio = flooded / idle
     print(
         f"\nabuse load: victim p95 idle {idle:.1f} ms, flooded {flooded:.1f} ms, ratio {ratio:.2f} "
         f"({len(figures.idle)} / {len(figures.flooded)} requests); flood answers {dict(figures.statuses)}; "
-        f"oversized answers {dict(figures.oversized)} (slowest {max(figures.oversized_ms)} ms); "
-        f"server RSS max {max(figures.rss_mb):.0f} MB (bound {RSS_BOUND_MB} MB)"
+        f"oversized answers {dict(figures.oversized)} (slowest {max(figures.oversized_ms, default=0)} ms); "
+        f"server RSS max {max(figures.rss_mb):.0f} MB (bound {RSS_BOUND_MB} MB); server CPU-seconds "
+        f"{ {k: round(v, 1) for k, v in figures.cpu.items()} }"
     )
     assert not figures.victim_errors, figures.victim_errors[:5]
     assert figures.statuses["200"] > 0, "the flood's queries are answered, a few at a time"

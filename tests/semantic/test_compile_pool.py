@@ -1,9 +1,10 @@
 """Compiling in worker processes (what `gata serve` does): the same SQL as compiling in the process, the same
-errors, the compile's CPU charged to the request, a compile past its time stopped without breaking the next
-one, and no worker outliving its server."""
+errors, the compile's CPU charged to the request, a tenant past most of its CPU burst compiling at the lowest
+priority, a compile past its time stopped without breaking the next one, and no worker outliving its server."""
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Served, start_server
+from gata.api.quota import TenantQuota
 from gata.semantic.compile_pool import CompilePool, offloaded_cpu
 from gata.semantic.compiler import QueryValidationError
 from gata.semantic.query import SemanticQuery
@@ -85,6 +87,42 @@ def test_a_worker_refuses_what_the_process_refuses(served: Served, pool: Compile
     with pytest.raises(QueryValidationError) as there:
         _service(served, pool).compile(TENANT, query, TODAY)
     assert str(there.value) == str(here.value) and "measure" in str(there.value)
+
+
+def _nice(pids: set[int]) -> dict[int, int]:
+    """Each process's nice value, from /proc."""
+    found = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        found[pid] = int(fields[16])
+    return found
+
+
+def test_a_tenant_past_most_of_its_cpu_burst_compiles_at_the_lowest_priority(served: Served):
+    """A flood's compiles yield the cores to the other tenants' requests whatever else the machine runs (issue
+    18): its tenant, past half its CPU burst, compiles in the background worker at nice 19, started then."""
+    quota = TenantQuota(concurrency=1, rate=50, burst=100, cpu_share=0.25, cpu_burst=3.0)
+    pool = CompilePool(workers=1, timeout=60)
+    query = SemanticQuery.model_validate(QUERIES[1])
+    try:
+        svc = _service(served, pool)
+        with quota.slot("wayne_enterprises"):  # a tenant within its burst: the interactive worker
+            svc.compile("wayne_enterprises", query, TODAY)
+        before = _nice(_descendants(os.getpid()))
+        assert before and 19 not in before.values(), before
+        quota.acquire(TENANT)
+        quota.release(TENANT, cpu_seconds=2.0)  # a costly query's CPU: 1 of its 3 CPU-seconds of burst left
+        with quota.slot(TENANT):
+            _, compiled = svc.compile(TENANT, query, TODAY)
+        assert "revenue" in compiled.sql
+        after = _nice(_descendants(os.getpid()))
+        # the one new process: the background worker (started for this compile), at the lowest priority
+        assert [nice for pid, nice in after.items() if pid not in before] == [19], (before, after)
+    finally:
+        pool.close()
 
 
 def test_a_compile_past_its_time_is_stopped_and_the_next_one_runs(served: Served):

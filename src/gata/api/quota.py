@@ -6,7 +6,8 @@ beyond the queue, the wait, the rate or the CPU share it is refused at once with
 share is a token bucket in CPU-seconds: each request's own CPU time (compiling a query is Python holding the
 GIL) is debited when it ends, and a tenant in debt waits until its share has paid it back. So one tenant's
 flood of costly queries uses at most its share of the process, and every other tenant keeps the rest; a burst
-of ordinary dashboard queries fits in the burst and is merely serialised, not refused.
+of ordinary dashboard queries fits in the burst and is merely serialised, not refused. A tenant that has spent
+most of its burst runs in the background: its compiles go to the lowest-priority worker (compile_pool).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from gata.semantic.compile_pool import offloaded_cpu
+from gata.semantic.compile_pool import background, offloaded_cpu
 
 
 class TenantBusy(Exception):
@@ -74,8 +75,9 @@ class TenantQuota:
         cpu_wait = -state.cpu / self.cpu_share if state.cpu < 0 else 0.0
         return max(rate_wait, cpu_wait)
 
-    def acquire(self, tenant: str) -> None:
-        """Take a running slot, waiting up to `wait` seconds in the tenant's queue; else TenantBusy."""
+    def acquire(self, tenant: str) -> bool:
+        """Take a running slot, waiting up to `wait` seconds in the tenant's queue; else TenantBusy. True when the
+        tenant has spent most of its CPU burst: its work should yield to other tenants'."""
         state = self._state(tenant)
         with state.cond:
             now = self._refill(state)
@@ -102,6 +104,7 @@ class TenantQuota:
                 state.waiting -= 1
             state.tokens -= 1
             state.running += 1
+            return state.cpu < self.cpu_burst / 2
 
     def release(self, tenant: str, cpu_seconds: float = 0.0) -> None:
         """End a running request, debiting the CPU time it used."""
@@ -116,12 +119,14 @@ class TenantQuota:
     def slot(self, tenant: str) -> Iterator[None]:
         """Run the block as one of the tenant's requests; its CPU time (this thread's, and its compiles' in
         worker processes) is debited."""
-        self.acquire(tenant)
+        heavy = self.acquire(tenant)
         started = time.thread_time()
         offloaded = offloaded_cpu.set([])  # compiles in worker processes add their CPU here
+        lane = background.set(heavy)
         try:
             yield
         finally:
+            background.reset(lane)
             elsewhere = sum(offloaded_cpu.get() or [])
             offloaded_cpu.reset(offloaded)
             self.release(tenant, time.thread_time() - started + elsewhere)

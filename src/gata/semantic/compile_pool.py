@@ -6,6 +6,11 @@ tenant's p95 at 14x its idle p95). In a worker the server's thread only waits on
 Workers run at a lower CPU priority than the server, keep each snapshot's layer (built from the snapshot's
 schemas and metadata, as the server builds its own), report the CPU they spent so the tenant's CPU share is
 charged for it, and a compile that runs past its time is stopped by replacing the pool.
+
+Two lanes: a tenant that has spent most of its CPU burst (a flood, a heavy batch) compiles in the background
+lane, one worker at the lowest priority, started at its first use; everyone else keeps the interactive workers.
+When the cores are short, the kernel then gives them to the other tenants' requests first: a priority, unlike
+the CPU share, that holds whatever else the machine runs.
 """
 
 from __future__ import annotations
@@ -29,6 +34,10 @@ from gata.semantic.store import open_snapshot_file
 # CPU-seconds spent for the current request outside its own thread (compiles in workers); a request's quota
 # slot sets a list here and debits its sum with the thread's own CPU time
 offloaded_cpu: ContextVar[list[float] | None] = ContextVar("offloaded_cpu", default=None)
+# set by a request's quota slot when its tenant has spent most of its CPU burst: its compiles go to the background
+background: ContextVar[bool] = ContextVar("background_compile", default=False)
+INTERACTIVE, BACKGROUND = "interactive", "background"
+BACKGROUND_NICE = 19
 
 _LAYERS: dict[tuple[str, str], TenantLayer] = {}  # in a worker: (snapshot path, version) -> layer
 _MAX_LAYERS = 64
@@ -93,35 +102,38 @@ def _compile(path: str, slug: str, version: str, query: SemanticQuery, today: da
 
 
 class CompilePool:
-    """`workers` processes at `nice` below the server; `timeout` seconds at most per compile."""
+    """`workers` processes at `nice` below the server, and one more at the lowest priority for the tenants in
+    the background lane; `timeout` seconds at most per compile."""
 
     def __init__(self, workers: int, timeout: float, nice: int = 5):
         self.workers, self.timeout, self.nice = workers, timeout, nice
         self._lock = threading.Lock()
-        self._pool: ProcessPoolExecutor | None = None  # started at the first compile (or `warm`)
+        # started at the first compile of their lane (or `warm`)
+        self._pools: dict[str, ProcessPoolExecutor | None] = {INTERACTIVE: None, BACKGROUND: None}
 
-    def _current(self) -> ProcessPoolExecutor:
+    def _current(self, lane: str) -> ProcessPoolExecutor:
         with self._lock:
-            if self._pool is None:
-                self._pool = self._new_pool()
-            return self._pool
+            pool = self._pools[lane]
+            if pool is None:
+                pool = self._pools[lane] = self._new_pool(lane)
+            return pool
 
-    def _new_pool(self) -> ProcessPoolExecutor:
+    def _new_pool(self, lane: str) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            self.workers,
+            self.workers if lane == INTERACTIVE else 1,
             mp_context=multiprocessing.get_context("forkserver"),  # the server has threads: never fork it
             initializer=_start_worker,
-            initargs=(self.nice, os.getpid()),
+            initargs=(self.nice if lane == INTERACTIVE else BACKGROUND_NICE, os.getpid()),
         )
 
     def warm(self) -> None:
-        """Start the workers now (importing ibis takes a second or two), not at the first question."""
-        pool = self._current()
+        """Start the interactive workers now (importing ibis takes a second or two), not at the first question."""
+        pool = self._current(INTERACTIVE)
         for _ in range(self.workers):
             pool.submit(_ready)
 
     def compile(self, path: Path, slug: str, version: str, query: SemanticQuery, today: date) -> CompiledQuery:
-        pool = self._current()
+        pool = self._current(BACKGROUND if background.get() else INTERACTIVE)
         try:
             future = pool.submit(_compile, str(path), slug, version, query, today)
             compiled, cpu = future.result(timeout=self.timeout)
@@ -141,16 +153,18 @@ class CompilePool:
 
     def _replace(self, broken: ProcessPoolExecutor) -> None:
         with self._lock:
-            if self._pool is broken:
-                self._pool = None
+            for lane, pool in self._pools.items():
+                if pool is broken:
+                    self._pools[lane] = None
         for proc in list(getattr(broken, "_processes", {}).values()):
             proc.kill()  # a compile stuck past its time is stopped here
         broken.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
         with self._lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
+            pools = [p for p in self._pools.values() if p is not None]
+            self._pools = dict.fromkeys(self._pools)
+        for pool in pools:
             processes = list(getattr(pool, "_processes", {}).values())
             pool.shutdown(wait=False, cancel_futures=True)
             for proc in processes:  # the server is exiting: do not leave a compile running behind it
