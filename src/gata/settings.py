@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
@@ -161,6 +163,25 @@ def bound_pipeline_connection(con: Any, settings: Settings) -> None:
 def threads_per_run(settings: Settings, runs: int) -> int:
     """DuckDB/dbt threads of one pipeline process, so parallel runs share the cores instead of oversubscribing."""
     return settings.duckdb_threads or max(1, (os.cpu_count() or 1) // max(1, runs))
+
+
+@contextmanager
+def cores_shared(settings: Settings, runs: int) -> Iterator[None]:
+    """This process is one of `runs` pipeline runs at once (a Dagster run beside the others its instance allows):
+    the DuckDB and dbt threads of everything it starts (read from GATA_DUCKDB_THREADS) are its share of the
+    cores, as in `gata sync --all`'s processes, instead of every run taking all of them."""
+    if settings.duckdb_threads:
+        yield
+        return
+    before = os.environ.get("GATA_DUCKDB_THREADS")
+    os.environ["GATA_DUCKDB_THREADS"] = str(threads_per_run(settings, runs))
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("GATA_DUCKDB_THREADS", None)
+        else:
+            os.environ["GATA_DUCKDB_THREADS"] = before
 
 
 def motherduck_database_for(settings: Settings, slug: str) -> str | None:

@@ -4,6 +4,7 @@ the run queue's limits, the deployment files, and the wizard's jobs handed to Da
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from gata.orchestration.instance import DEPLOY, write_home
 from gata.orchestration.jobs import TENANT_JOB
 from gata.orchestration.partitions import TENANTS
 from gata.orchestration.resource import GataResource
-from gata.settings import Settings
+from gata.settings import Settings, cores_shared, threads_per_run
 from gata.warehouse.locks import TenantBusyError
 from gata.warehouse.onboard import OnboardingError
 from gata.workspace import Workspace
@@ -231,3 +232,18 @@ def test_resource_defaults_come_from_gata_settings(tmp_path, monkeypatch):
     resource = GataResource()
     assert resource.ws().root == (tmp_path / "elsewhere").resolve()
     assert resource.days() == 9
+
+
+def test_a_run_takes_its_share_of_the_cores(monkeypatch):
+    """Each of the instance's concurrent runs gives DuckDB and dbt its share of the cores (as `gata sync --all`'s
+    processes do), not all of them each; an operator's own thread count stands."""
+    monkeypatch.delenv("GATA_DUCKDB_THREADS", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    with cores_shared(Settings(), 2):
+        assert Settings().duckdb_threads == 4
+        assert threads_per_run(Settings(), 1) == 4  # what the tenant's dbt profile gets
+    assert "GATA_DUCKDB_THREADS" not in os.environ
+    monkeypatch.setenv("GATA_DUCKDB_THREADS", "3")
+    with cores_shared(Settings(), 2):
+        assert Settings().duckdb_threads == 3
+    assert os.environ["GATA_DUCKDB_THREADS"] == "3"

@@ -26,6 +26,7 @@ from gata.jobs.worker import Recorder
 from gata.orchestration.partitions import TENANTS
 from gata.orchestration.resource import GataResource
 from gata.runs.record import PLATFORM_SCHEMA
+from gata.settings import cores_shared
 from gata.warehouse.locks import TenantBusyError
 from gata.warehouse.onboard import OnboardingError, OnboardResult, onboard
 from gata.warehouse.sync import onboarding_needed, sync_tenant
@@ -155,21 +156,23 @@ def run_tenant(
         raise dg.Failure(description=f"tenant '{slug}': {problem}", allow_retries=False)
     recorder = _job_recorder(context, gata)
     progress = _progress(context, slug, recorder)
+    settings = gata.settings()
     try:
-        if mode == "onboard":
-            result: OnboardResult | None = onboard(
-                cfg, [slug], ws, days=days, end_date=_day(config.end_date), progress=progress
-            )
-            status = "onboarded"
-        else:
-            outcome = sync_tenant(cfg, slug, ws, through=_day(config.through), progress=progress)
-            result, status = outcome.result, outcome.status
+        with cores_shared(settings, settings.dagster_max_runs):  # the other runs of the instance share the cores
+            if mode == "onboard":
+                result: OnboardResult | None = onboard(
+                    cfg, [slug], ws, days=days, end_date=_day(config.end_date), progress=progress
+                )
+                status = "onboarded"
+            else:
+                outcome = sync_tenant(cfg, slug, ws, through=_day(config.through), progress=progress)
+                result, status = outcome.result, outcome.status
     except Exception as exc:
         if recorder:
             recorder.fail(*((exc.step, exc.message) if isinstance(exc, OnboardingError) else ("validate", str(exc))))
-        retries = gata.settings().dagster_retries
+        retries = settings.dagster_retries
         if transient(exc) and context.retry_number < retries:
-            wait = backoff_seconds(gata.settings().dagster_retry_seconds, context.retry_number)
+            wait = backoff_seconds(settings.dagster_retry_seconds, context.retry_number)
             context.log.warning(f"gata {slug}: transient failure, retry {context.retry_number + 1} in {wait:.0f} s")
             raise dg.RetryRequested(max_retries=retries, seconds_to_wait=wait) from exc
         raise dg.Failure(description=str(exc), allow_retries=False) from exc
