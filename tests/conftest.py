@@ -156,6 +156,25 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def proc_stat(pid: int) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the command name (state first: ppid [1], utime/stime [11]/[12],
+    nice [16]); None once the process is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below `pid` (children, their children...), from /proc."""
+    parents = {int(p.name): int(f[1]) for p in Path("/proc").glob("[0-9]*") if (f := proc_stat(int(p.name)))}
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {p for p, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
 def start_server(ws: Workspace, tenants_file: Path | None = None) -> tuple[subprocess.Popen, str]:
     """`gata serve` on a free port. Its tenants file (what the onboarding wizard writes to) is a copy of the
     repo's unless given, so no test ever changes tenants.yaml."""

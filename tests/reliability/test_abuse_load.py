@@ -33,7 +33,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import LONG, Served, start_server
+from conftest import LONG, Served, descendants, proc_stat, start_server
 
 HELPER = str(Path(__file__).parents[1] / "abuse_clients.py")
 # inside the full suite the 4 oversized-body clients still take the victim past 3x at times (2.05x and 3.29x in
@@ -72,24 +72,12 @@ class Figures:
 def _cpu(pid: int) -> dict[str, float]:
     """CPU-seconds of the server's own process and of its descendants (the compile workers and their forkserver)."""
     tick = os.sysconf("SC_CLK_TCK")
-    parents, used = {}, {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            parents[int(entry.name)] = int(fields[1])
-            used[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
 
-    def under(p: int) -> bool:
-        while p > 1:
-            p = parents.get(p, 0)
-            if p == pid:
-                return True
-        return False
+    def used(p: int) -> float:
+        fields = proc_stat(p)
+        return (int(fields[11]) + int(fields[12])) / tick if fields else 0.0
 
-    return {"server": used.get(pid, 0.0), "workers": sum(u for p, u in used.items() if under(p))}
+    return {"server": used(pid), "workers": sum(used(p) for p in descendants(pid))}
 
 
 def p95(values: list[float]) -> float:
@@ -209,7 +197,7 @@ def test_a_flooded_tenant_and_oversized_bodies_leave_another_tenant_its_latency(
     proc, base = abused
     # the server above its abusers' priority, as on any real server: a test importing tests/abuse_clients.py once
     # niced its whole test worker, and every server it started, to theirs
-    nice = int(Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+    nice = int(proc_stat(proc.pid)[16])
     assert nice < 19, f"the server runs at nice {nice}, as low as its abusive clients"
     figures = run_abuse(base, proc.pid, served.keys[FLOODED], served.keys[VICTIM])
     idle, flooded = p95(figures.idle), p95(figures.flooded)

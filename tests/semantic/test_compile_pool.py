@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Served, start_server
+from conftest import Served, descendants, proc_stat, start_server
 from gata.api.quota import TenantQuota
 from gata.semantic.compile_pool import CompilePool, offloaded_cpu
 from gata.semantic.compiler import QueryValidationError
@@ -91,14 +91,7 @@ def test_a_worker_refuses_what_the_process_refuses(served: Served, pool: Compile
 
 def _nice(pids: set[int]) -> dict[int, int]:
     """Each process's nice value, from /proc."""
-    found = {}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        found[pid] = int(fields[16])
-    return found
+    return {pid: int(fields[16]) for pid in pids if (fields := proc_stat(pid))}
 
 
 def test_a_tenant_past_most_of_its_cpu_burst_compiles_at_the_lowest_priority(served: Served):
@@ -111,14 +104,14 @@ def test_a_tenant_past_most_of_its_cpu_burst_compiles_at_the_lowest_priority(ser
         svc = _service(served, pool)
         with quota.slot("wayne_enterprises"):  # a tenant within its burst: the interactive worker
             svc.compile("wayne_enterprises", query, TODAY)
-        before = _nice(_descendants(os.getpid()))
+        before = _nice(descendants(os.getpid()))
         assert before and 19 not in before.values(), before
         quota.acquire(TENANT)
         quota.release(TENANT, cpu_seconds=2.0)  # a costly query's CPU: 1 of its 3 CPU-seconds of burst left
         with quota.slot(TENANT):
             _, compiled = svc.compile(TENANT, query, TODAY)
         assert "revenue" in compiled.sql
-        after = _nice(_descendants(os.getpid()))
+        after = _nice(descendants(os.getpid()))
         # the one new process: the background worker (started for this compile), at the lowest priority
         assert [nice for pid, nice in after.items() if pid not in before] == [19], (before, after)
     finally:
@@ -137,22 +130,6 @@ def test_a_compile_past_its_time_is_stopped_and_the_next_one_runs(served: Served
         assert "spend" in compiled.sql
     finally:
         pool.close()
-
-
-def _descendants(pid: int) -> set[int]:
-    """Every process below `pid` (children, their children...), from /proc."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(stat.parent.name)] = int(fields[1])
-    found, frontier = set(), {pid}
-    while frontier:
-        frontier = {p for p, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
 
 
 def _alive(pids: set[int]) -> set[int]:
@@ -174,7 +151,7 @@ def test_a_stopped_server_leaves_no_compile_worker_behind(tmp_path, stop):
     ws.root.mkdir()
     proc, _ = start_server(ws)
     deadline = time.monotonic() + 30
-    while len(workers := _descendants(proc.pid)) < 3 and time.monotonic() < deadline:
+    while len(workers := descendants(proc.pid)) < 3 and time.monotonic() < deadline:
         time.sleep(0.2)  # the forkserver and its two workers
     assert len(workers) >= 3, workers
     getattr(proc, stop)()
