@@ -187,6 +187,7 @@ def start_server(ws: Workspace, tenants_file: Path | None = None) -> tuple[subpr
     # the server's log goes to a file: a pipe nobody reads fills up and then blocks the server mid-request
     log = tempfile.TemporaryFile()  # noqa: SIM115 (open as long as the server runs)
     proc = subprocess.Popen([GATA, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=log)
+    proc.log = log  # type: ignore[attr-defined]  (read with `server_log`)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -198,6 +199,12 @@ def start_server(ws: Workspace, tenants_file: Path | None = None) -> tuple[subpr
     proc.kill()
     log.seek(0)
     raise RuntimeError("the API did not start: " + log.read().decode(errors="replace")[-2000:])
+
+
+def server_log(proc: subprocess.Popen) -> str:
+    """What a `start_server` process has logged so far (read without moving the offset the server writes at)."""
+    fd = proc.log.fileno()  # type: ignore[attr-defined]
+    return os.pread(fd, os.fstat(fd).st_size, 0).decode(errors="replace")
 
 
 def built_once(tmp_path_factory, name: str, build: Callable[[Path], object]) -> tuple[Path, object]:

@@ -14,9 +14,13 @@ from urllib.parse import urlsplit
 import httpx
 import pyarrow as pa
 import pytest
+from fastapi.testclient import TestClient
 
 from abuse_clients import costliest_query
-from conftest import Served, create_user, password_of, sign_in_over_the_form, user_of
+from conftest import Served, create_user, password_of, server_log, sign_in_over_the_form, start_server, user_of
+from gata.api.app import create_app
+from gata.settings import Settings
+from gata.workspace import Workspace
 
 TENANT, OTHER = "tyrell_corp", "wayne_enterprises"
 QUERY = {"model": "ad_performance", "dimensions": ["campaign_name"], "measures": ["spend"]}
@@ -51,6 +55,47 @@ def test_an_oversized_body_without_a_key_is_refused_from_its_content_length(serv
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
     assert b"request body over 1000000 bytes" in answer
     assert seconds < 2
+
+
+def test_oversized_bodies_are_refused_by_the_protocol_paced_and_summarized_in_the_log(served: Served):
+    """The 413 is written from the headers; the connection is then held a second, unread, before it closes (a
+    client sending them one after another gets one a second, not hundreds), and the log gets one summary line,
+    not an access-log line per refusal."""
+    proc, base = start_server(served.ws)
+    url = urlsplit(base)
+    head = (
+        f"POST /semantic-layer/{TENANT}/query HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "Content-Length: 50000000\r\n\r\n"
+    ).encode()
+    try:
+        for _ in range(3):
+            with socket.create_connection((url.hostname, url.port), timeout=30) as s:
+                started = time.perf_counter()
+                s.sendall(head + b"x" * 65536)
+                answer = s.recv(65536)
+                answered = time.perf_counter() - started
+                with contextlib.suppress(OSError):  # closed with the body unread: a reset
+                    while s.recv(65536):
+                        pass
+                closed = time.perf_counter() - started
+            assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+            assert answered < 0.5, f"the refusal took {answered:.2f} s"
+            assert 0.9 <= closed < 5, f"the refused connection closed after {closed:.2f} s"
+        log = server_log(proc)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert log.count("refused") == 1, log[-2000:]
+    assert "refused 1 request bodies over 1000000 bytes" in log
+    assert '" 413' not in log, "a refusal got an access-log line"
+
+
+def test_the_middleware_refuses_a_declared_oversized_body_under_any_server(tmp_path):
+    """Where the app runs without GATA's protocol (another ASGI server, the test client), the middleware answers."""
+    with TestClient(create_app(Workspace.resolve(tmp_path), Settings())) as client:
+        r = client.post(f"/semantic-layer/{TENANT}/query", content=b"x" * 1_000_001)
+    assert r.status_code == 413
+    assert r.json() == {"detail": "request body over 1000000 bytes"}
 
 
 def test_a_chunked_body_is_read_only_up_to_the_limit(served: Served):

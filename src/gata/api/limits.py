@@ -24,21 +24,22 @@ def json_depth(body: bytes) -> int:
     return max(accumulate(_STEP[b] for b in structure), default=0)
 
 
-async def refuse(send: Send, status: int, detail: str) -> None:
+def refusal(detail: str) -> tuple[list[tuple[bytes, bytes]], bytes]:
+    """A refusal's headers and JSON body; the connection closes after it (the rest of the request is not read)."""
     body = json.dumps({"detail": detail}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"cache-control", b"no-store"),
-                (b"x-content-type-options", b"nosniff"),
-                (b"connection", b"close"),
-            ],
-        }
-    )
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"cache-control", b"no-store"),
+        (b"x-content-type-options", b"nosniff"),
+        (b"connection", b"close"),
+    ]
+    return headers, body
+
+
+async def refuse(send: Send, status: int, detail: str) -> None:
+    headers, body = refusal(detail)
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 

@@ -65,11 +65,15 @@ def run_server(ws: Workspace, host: str | None, port: int | None, config: Path |
 def _run_uvicorn(app, host: str, port: int, settings: Settings, proxies: list[str]) -> None:
     import uvicorn
 
+    from gata.api.protocol import body_limited_protocol
+
     uvicorn.run(
         app,
         host=host,
         port=port,
         log_level="info",
+        # bodies declared over the limit refused from their headers, before any of the app's work
+        http=body_limited_protocol(settings.max_body_bytes),
         # forwarded headers only from the configured proxies: anyone else could claim any address or scheme
         proxy_headers=bool(proxies),
         forwarded_allow_ips=proxies or None,

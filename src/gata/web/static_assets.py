@@ -202,4 +202,3 @@ def precompress(paths: list[Path], out=sys.stdout) -> int:
             written += 1
             print(f"{path.relative_to(WEB_DIR)} {encoding}: {path.stat().st_size:,} -> {len(body):,} bytes", file=out)
     return written
-
