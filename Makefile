@@ -58,12 +58,11 @@ test: setup browser
 
 # the long reliability suites: 21 kill -9 trials (7 per phase: landing, dbt build, publishing; `make test`
 # runs 3) and the load test for >= 60 s while all three demo tenants are re-onboarded (`make test`: one, >= 20 s);
-# the abuse load test takes six turns of flood (`make test`: three); the Dagster fleet test (a real daemon
-# onboarding three tenants) runs here only;
-# so do the long sequences (10 warehouse syncs, 12 landing syncs) and every live check on every ad platform
+# the abuse load test takes six turns of flood (`make test`: three); the long sequences (10 warehouse syncs,
+# 12 landing syncs) and every live check on every ad platform run here only
 reliability: setup browser
 	GATA_FAULT_TRIALS=21 GATA_FAULT_ONBOARD_TRIALS=6 GATA_RELIABILITY=long $(UV) run --frozen pytest -q -s \
-		tests/reliability tests/orchestration/test_fleet.py tests/connectors/live/test_platforms.py \
+		tests/reliability tests/connectors/live/test_platforms.py \
 		tests/warehouse/test_sync.py tests/ingest/test_sync_landing.py
 
 bench: setup

@@ -4,8 +4,10 @@ the run queue's limits, the deployment files, and the wizard's jobs handed to Da
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 import dagster as dg
@@ -163,6 +165,19 @@ def test_local_instance_queues_runs_globally_and_one_per_tenant(tmp_path, monkey
             for key in (TENANT_TAG, "dagster/partition")
         ]
         assert instance.run_retries_enabled and instance.run_monitoring_enabled
+
+
+def test_a_new_home_has_its_storage_stamped_once_before_any_dagster_process_starts(tmp_path):
+    """Processes started together on a fresh home each created the SQLite storage, and two could stamp its
+    schema version twice: no Dagster process opened it after that (dagster-io/dagster#27390; it stopped the
+    fleet test's daemon for 15 minutes). `write_home` creates it, once."""
+    home = tmp_path / "home"
+    write_home(home, Settings())
+    databases = {p.relative_to(home).as_posix() for p in home.rglob("*.db")}
+    assert databases == {"history/runs.db", "history/runs/index.db", "schedules/schedules.db"}
+    for name in databases:
+        with contextlib.closing(sqlite3.connect(home / name)) as con:
+            assert len(con.execute("select version_num from alembic_version").fetchall()) == 1, name
 
 
 def test_deployment_files_load(tmp_path, monkeypatch):

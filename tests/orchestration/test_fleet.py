@@ -22,7 +22,7 @@ import pytest
 import yaml
 from sensor_tick import sensor_tick
 
-from conftest import LONG, table_digest
+from conftest import table_digest
 from gata.config import load_config
 from gata.orchestration.assets import BUILD, PUBLISH, TENANT_TAG, TEST, land_key
 from gata.orchestration.definitions import build_definitions
@@ -66,9 +66,6 @@ TENANTS_DOC = {
 }
 SLUGS = [t["slug"] for t in TENANTS_DOC["tenants"]]
 MAX_RUNS = 2
-# a real daemon onboarding three tenants and a killed run: ~5-8 minutes on 2 cores, so it runs with the long
-# suites (`make reliability`) until the whole suite is back under its time budget
-pytestmark = pytest.mark.skipif(not LONG, reason="the Dagster fleet test runs in `make reliability`")
 
 
 def digests(ws: Workspace, slug: str) -> dict[str, tuple[int, str]]:

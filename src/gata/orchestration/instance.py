@@ -55,7 +55,19 @@ def write_home(home: Path, settings: Settings | None = None) -> Path:
     home.mkdir(parents=True, exist_ok=True)
     path = home / "dagster.yaml"
     path.write_text(yaml.safe_dump(local_instance(home.resolve(), settings), sort_keys=False))
+    initialize_storage(home)
     return path
+
+
+def initialize_storage(home: Path) -> None:
+    """Create the SQLite storage, and stamp its schema version, once and here: processes started together on a
+    fresh home (`dagster dev`'s webserver, daemon and code server, or a daemon and its code server) each create
+    it otherwise, and two can stamp it twice, after which no Dagster process opens it ("alembic_version has more
+    than one head present", dagster-io/dagster#27390)."""
+    import dagster as dg
+
+    with dg.DagsterInstance.from_config(str(home)):
+        pass  # opening it creates the run, event-log index and schedule databases
 
 
 if __name__ == "__main__":
