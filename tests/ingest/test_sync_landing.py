@@ -16,6 +16,7 @@ from gata.connectors.registry import connector_module
 from gata.ingest.changes import days_between
 from gata.ingest.run import NotOnboardedError, generate_sync, generate_tenant, land_pending
 from gata.ingest.sync_state import resource_states
+from gata.simulation.cutoff import day_end, simulate_until
 from gata.simulation.day import simulate_day
 from gata.simulation.world import build_world
 from gata.workspace import Workspace
@@ -70,10 +71,17 @@ def test_a_sync_lands_new_days_and_only_the_records_that_changed(synced):
     tenant = config.tenant(SLUG)
     world = build_world(tenant)
     through = D0 + timedelta(days=SYNCS)
-    sim = simulate_day(world, through)
-    # a new day's events arrive in full
-    ga4_day = connector_module("google_analytics").daily(RenderContext(world, "google_analytics", through), sim)
-    assert rows[("google_analytics", "events")] == ga4_day["events"].num_rows
+    sim = simulate_until(world, through, day_end(through))  # the new day as of its end
+    ga4 = connector_module("google_analytics")
+
+    def events(day_sim) -> int:
+        return ga4.daily(RenderContext(world, "google_analytics", through), day_sim)["events"].num_rows
+
+    # a new day's events arrive in full, and the day before's late sessions' events after its midnight, which
+    # the previous sync (as of that day's end) could not see yet
+    before = through - timedelta(days=1)
+    late = events(simulate_day(world, before)) - events(simulate_until(world, before, day_end(before)))
+    assert rows[("google_analytics", "events")] == events(sim) + late
     # ad reports: the new day plus the restated days whose conversions grew (not all 7 re-read days)
     fb = connector_module("facebook_ads")
     new_rows = len(fb.daily(RenderContext(world, "facebook_ads", through), sim)["facebook_insights"])

@@ -24,7 +24,7 @@ from gata.connectors.live.pull import live_changes
 from gata.connectors.pull import pull
 from gata.connectors.registry import connector_module
 from gata.ingest.natural_id import NATURAL_ID, add_natural_id
-from gata.simulation.cutoff import cut_day, is_partial, simulate_until
+from gata.simulation.cutoff import cut_day, day_end, is_partial, seen_short, simulate_until
 from gata.simulation.world import build_world
 
 
@@ -64,7 +64,8 @@ def pull_changes(
     since_until: datetime | None = None,
 ) -> Iterator[tuple[str, str, Batch]]:
     """(connector, object, batch) for a sync from the pull as of `since` to the pull as of `through`.
-    `since_until` is where the previous pull stopped when it cut the `since` day short: that day is then read
+    `since_until` is where the previous pull stopped when it cut the `since` day short (None: at the day's end).
+    A day that pull saw short (the `since` day it cut, or a day whose late sessions ran past its moment) is read
     again in full (every object, not only the restated ones), diffed against what that pull saw; `until` is
     this pull's moment."""
     world = build_world(tenant)
@@ -78,11 +79,17 @@ def pull_changes(
         old = module.entities(before[c])
         for obj, batch in module.entities(after[c]).items():
             yield c, obj, changed_records(old.get(obj, []), batch, objects[obj])
-    # restated days: only the objects that can still change on a day that old
-    window = max((o.restated_days for c in connectors for o in catalog[c].objects.values()), default=0)
-    for day in days_between(max(first_day, since - timedelta(days=window - 1)), since) if window else []:
+    # restated days: only the objects that can still change on a day that old; and every object of a day the
+    # previous pull saw short: the `since` day it cut, or the day before, whose late sessions ran past its moment
+    # (a pull of a whole `since` day stopped at its midnight: the late sessions of that day ran on after it)
+    horizon = since_until if since_until is not None else day_end(since)
+    window = max([2, *(o.restated_days for c in connectors for o in catalog[c].objects.values())])
+    for day in days_between(max(first_day, since - timedelta(days=window - 1)), since) if connectors else []:
         sim = None
-        partial_before = day == since and is_partial(day, since_until)
+        partial_before = False
+        if day >= since - timedelta(days=1):
+            sim = simulate_until(world, day, until)
+            partial_before = seen_short(sim, horizon)  # what it saw short this pull sees in full, or further
         for c in connectors:
             objects = catalog[c].objects
             restated = [o for o, spec in objects.items() if spec.restated_days > (since - day).days]
@@ -91,7 +98,7 @@ def pull_changes(
             if not restated:
                 continue
             sim = sim or simulate_until(world, day, until)
-            seen = cut_day(world, sim, since_until) if partial_before and since_until is not None else sim
+            seen = cut_day(world, sim, horizon) if partial_before else sim
             module = connector_module(c)
             old, new = module.daily(before[c], seen), module.daily(after[c], sim)
             for obj in restated:

@@ -39,6 +39,19 @@ def is_partial(day: date, until: datetime | None) -> bool:
     return until is not None and until < day_end(day)
 
 
+def _us(moment: datetime) -> int:
+    return int((moment - datetime.combine(EPOCH, time(0), UTC)) / timedelta(microseconds=1))
+
+
+def seen_short(full: DaySim, until: datetime | None) -> bool:
+    """Whether a pull at `until` sees less of the day than there is: the day is not over, or it is but its
+    late sessions still run past `until` (events of a session begun before midnight go on after it)."""
+    if until is None:
+        return False
+    until_us = _us(until)
+    return is_partial(full.day, until) or bool(len(full.events) and full.events.ts_us.max() >= until_us)
+
+
 def _take(obj, rows: np.ndarray):
     """A copy of a dataclass of aligned arrays and lists, keeping `rows`."""
     values = {}
@@ -92,10 +105,10 @@ def _cut_ads(world: World, full: DaySim, sessions_kept: np.ndarray, until_us: in
 
 
 def cut_day(world: World, full: DaySim, until: datetime) -> DaySim:
-    """The day as known at `until` (unchanged when `until` is at or after its end)."""
-    if not is_partial(full.day, until):
+    """The day as known at `until` (unchanged when `until` is past everything in it)."""
+    if not seen_short(full, until):
         return full
-    until_us = int((until - datetime.combine(EPOCH, time(0), UTC)) / timedelta(microseconds=1))
+    until_us = _us(until)
     s, ev, o = full.sessions, full.events, full.orders
     kept_sessions = np.flatnonzero(s.start_us < until_us)
     kept_orders = np.flatnonzero(o.created_us < until_us)

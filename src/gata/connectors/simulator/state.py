@@ -18,7 +18,7 @@ from typing import Literal
 from gata.config.tenants import GataConfig
 from gata.connectors.base import RenderContext
 from gata.connectors.registry import connector_module
-from gata.simulation.cutoff import data_through, is_partial, simulate_until
+from gata.simulation.cutoff import data_through, day_end, is_partial, simulate_until
 from gata.simulation.world import AdAccount, World, build_world
 
 TokenState = Literal["valid", "expired", "revoked"]
@@ -144,7 +144,9 @@ class SimulatorState:
         with self._lock:
             rendered = self._days.get(key)
         if rendered is None:
-            sim = simulate_until(served.world, day, moment if day == self.as_of else None)
+            # every day is cut where the clock stands (the end of its day when that is over): the clock's day, and
+            # the late sessions of the day before it that run past that moment
+            sim = simulate_until(served.world, day, moment or day_end(self.as_of))
             rendered = {
                 c: connector_module(c).daily(RenderContext(served.world, c, self.as_of, moment), sim)
                 for c in served.family
